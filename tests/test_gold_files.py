@@ -302,7 +302,7 @@ def test_note_set_expected(expected):
     clock_text = text
     if notes.suffix == ".json":
         clock_text += "\n" + "\n".join(
-            dt.datetime.fromtimestamp(float(m["ts"]), dt.timezone.utc).strftime("%H:%M")
+            dt.datetime.fromtimestamp(float(m["ts"]), dt.UTC).strftime("%H:%M")
             for m in _slack_messages(notes)
         )
     for key, v in times.items():
