@@ -248,9 +248,9 @@ def test_note_set_inventory():
     assert suffixes[".json"] >= 1 and suffixes[".md"] >= 1 and suffixes[".txt"] >= 1
     loaded = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in NOTE_SETS]
     assert any(all(d[k] is None for k in TIME_KEYS) for d in loaded), "need a set without times"
-    assert any(
-        d["timezone_given"] is None and d["start"] is not None for d in loaded
-    ), "need a set with times but no zone"
+    assert any(d["timezone_given"] is None and d["start"] is not None for d in loaded), (
+        "need a set with times but no zone"
+    )
     assert any(d["must_not_appear"] for d in loaded), "need a person-as-cause set"
     assert all(d["misleading_paths"] for d in loaded if d["start"] is not None)
 
