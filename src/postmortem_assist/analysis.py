@@ -1,0 +1,69 @@
+"""One analysed document: the parsed sections plus one shared light spaCy Doc.
+
+Rules read the same :class:`Analysis`. Expensive parses (tagger, parser, NER) happen
+only for the sentences a rule asks for, once per sentence, and are cached here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import nlp
+from .document import Document, Section
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+#: Text that rules never look at: fenced and inline code, URLs, HTML comments, headings.
+_MASKED = re.compile(
+    r"```.*?```|~~~.*?~~~|`[^`\n]*`|https?://\S+|<!--.*?-->|^ {0,3}#{1,6}[ \t][^\n]*$",
+    re.S | re.M,
+)
+
+
+@dataclass
+class Analysis:
+    """A :class:`Document` with its light Doc and lazily parsed sentences."""
+
+    document: Document
+    doc: Doc
+    masked: list[tuple[int, int]]
+    _deep: dict[int, Doc] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, document: Document, light_doc: Doc | None = None) -> Analysis:
+        """Analyse a document (pass ``light_doc`` when it was made in a batch)."""
+        doc = light_doc if light_doc is not None else nlp.light()(document.text)
+        masked = [(m.start(), m.end()) for m in _MASKED.finditer(document.text)]
+        return cls(document, doc, masked)
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def is_masked(self, start: int, end: int) -> bool:
+        """True when a character range overlaps code, a URL, a comment or a heading."""
+        return any(s < end and start < e for s, e in self.masked)
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section holding a character offset (None in a heading line)."""
+        starts = [s.heading_start for s in self.document.sections]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        sec = self.document.sections[i]
+        return sec if offset >= sec.start else None
+
+    def sentences(self) -> list[Span]:
+        """Non-blank sentences of the light Doc."""
+        return [s for s in self.doc.sents if s.text.strip()]
+
+    def parse(self, sents: list[Span]) -> list[Doc]:
+        """Full parses of the given sentences (cached; new ones parsed in one batch)."""
+        todo = [s for s in sents if s.start_char not in self._deep]
+        for sent, parsed in zip(todo, nlp.parse_many([s.text for s in todo]), strict=True):
+            self._deep[sent.start_char] = parsed
+        return [self._deep[s.start_char] for s in sents]

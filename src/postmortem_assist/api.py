@@ -1,0 +1,61 @@
+"""The Python API: what the CLI calls and what users import.
+
+>>> from postmortem_assist import review
+>>> findings = review(["postmortem.md"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .analysis import Analysis
+from .config import Settings
+from .document import parse
+from .findings import Finding
+from .nlp import non_english_reason
+from .reading import InputError, Source, read_sources
+from .rules import Engine, load_rules
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(settings: Settings | None = None) -> Engine:
+    """A compiled rule engine for these settings (compiled once per settings)."""
+    settings = settings or Settings()
+    key = settings.model_dump_json()
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(load_rules(), settings)
+    return _ENGINES[key]
+
+
+def analyse(source: Source) -> Analysis:
+    """Parse a source into sections and the shared Doc; refuse non-English text."""
+    reason = non_english_reason(source.text)
+    if reason:
+        raise InputError(f"{source.name}: {reason}")
+    return Analysis.of(parse(source.text, source.name))
+
+
+def review_sources(sources: Iterable[Source], settings: Settings | None = None) -> list[Finding]:
+    """Review already-read sources; findings of all of them, in input order."""
+    engine = engine_for(settings)
+    findings: list[Finding] = []
+    for source in sources:
+        findings.extend(engine.review(analyse(source)))
+    return findings
+
+
+def review_text(text: str, name: str = "<text>", settings: Settings | None = None) -> list[Finding]:
+    """Review one draft given as a string."""
+    if not text.strip():
+        raise InputError(f"{name}: input is empty")
+    return review_sources([Source(name, text)], settings)
+
+
+def review(
+    paths: Sequence[str | Path] | str | Path, settings: Settings | None = None
+) -> list[Finding]:
+    """Review drafts from files, directories or globs (``-`` = stdin)."""
+    names = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
+    return review_sources(read_sources(names), settings)

@@ -1,0 +1,119 @@
+"""The ``assist`` command line: parse options, call the API, render, set the exit code.
+
+Exit codes: 0 no findings at or above ``--fail-on``; 1 findings; 2 usage or input error;
+3 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .findings import Severity
+from .reading import MAX_BYTES, InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Local NLP assistant for blameless, clear incident postmortems.",
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
+    """Print one error line to stderr and return the Exit to raise."""
+    err.print(f"[bold red]assist: error:[/] {message}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def review(
+    paths: Annotated[
+        list[str], typer.Argument(help="Draft files, directories, globs, or - for stdin.")
+    ],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option(
+            help="Lowest severity that makes the exit code 1 (default from config: warning)."
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Config file (.assist.toml or pyproject.toml).")
+    ] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rules or families.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules or families.")] = None,
+    categories: Annotated[
+        bool, typer.Option(help="Add likely root-cause categories (loads the classifier).")
+    ] = False,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")
+    ] = None,
+) -> None:
+    """Review postmortem drafts like a linter: structure, blame, clarity, actions."""
+    from .review_run import run_review
+
+    code = run_review(
+        paths, fmt.value, fail_on, config, select or [], ignore or [], categories, max_bytes, output
+    )
+    raise typer.Exit(code)
+
+
+@app.command("rules")
+def rules_cmd(
+    rule: Annotated[
+        str | None, typer.Argument(help="A rule id (e.g. blame/human-error) or a family.")
+    ] = None,
+) -> None:
+    """List every review rule, or show one rule's documentation and examples."""
+    from .rules_doc import show_rules
+
+    raise typer.Exit(show_rules(rule))
+
+
+def main() -> None:
+    """Console entry point: turn every failure into one line and an exit code."""
+    from .nlp import ModelError
+    from .rules.spec import RuleError
+
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (InputError, RuleError, ModelError) as exc:
+        err.print(f"[bold red]assist: error:[/] {exc}", soft_wrap=True)
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # usage errors and anything unexpected
+        from typer._click import exceptions as click_exc  # typer 0.29 ships its own click
+
+        if isinstance(exc, click_exc.ClickException):
+            exc.show()
+            sys.exit(EXIT_INPUT)
+        err.print(
+            f"[bold red]assist: internal error:[/] {type(exc).__name__}: {exc}", soft_wrap=True
+        )
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

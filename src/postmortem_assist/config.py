@@ -1,0 +1,90 @@
+"""User settings from ``.assist.toml`` or ``[tool.assist]`` in ``pyproject.toml``.
+
+Example::
+
+    [tool.assist]
+    disable = ["clarity/long-sentence"]       # rule ids or whole families
+    enable = ["clarity/long-sentence"]        # re-enable after a family was disabled
+    severity = { "clarity/hedge" = "info" }
+    allowed_acronyms = ["PSP", "KMS"]
+    allowed_names = ["Argo", "Ziggy"]         # bots and tools that look like people
+    fail_on = "warning"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .findings import Severity
+from .reading import InputError
+
+
+class Settings(BaseModel):
+    """Validated review settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    disable: list[str] = Field(default_factory=list)
+    enable: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    allowed_acronyms: list[str] = Field(default_factory=list)
+    allowed_names: list[str] = Field(default_factory=list)
+    fail_on: Severity = Severity.warning
+
+    def is_enabled(self, rule_id: str) -> bool:
+        """Explicit rule ids beat families; enable beats disable at the same level."""
+        family = rule_id.split("/", 1)[0]
+        if rule_id in self.enable:
+            return True
+        if rule_id in self.disable:
+            return False
+        return family in self.enable or family not in self.disable
+
+    def severity_of(self, rule_id: str, default: Severity) -> Severity:
+        family = rule_id.split("/", 1)[0]
+        return self.severity.get(rule_id, self.severity.get(family, default))
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: malformed TOML ({err})") from None
+
+
+def find_config(start: Path) -> tuple[Path, dict] | None:
+    """The nearest ``.assist.toml``, or ``pyproject.toml`` with ``[tool.assist]``."""
+    for folder in [start, *start.parents]:
+        dotfile = folder / ".assist.toml"
+        if dotfile.is_file():
+            data = _read_toml(dotfile)
+            return dotfile, data.get("tool", {}).get("assist", data)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            section = _read_toml(pyproject).get("tool", {}).get("assist")
+            if section is not None:
+                return pyproject, section
+    return None
+
+
+def load_settings(path: Path | None = None, start: Path | None = None) -> Settings:
+    """Settings from an explicit file, else the nearest config file, else defaults."""
+    if path is not None:
+        if not path.is_file():
+            raise InputError(f"{path}: no such config file")
+        data = _read_toml(path)
+        found: tuple[Path, dict] | None = (path, data.get("tool", {}).get("assist", data))
+    else:
+        found = find_config(start or Path.cwd())
+    if found is None:
+        return Settings()
+    where, data = found
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{where}: invalid [tool.assist] setting {loc}: {first['msg']}") from None

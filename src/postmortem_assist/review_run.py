@@ -1,0 +1,89 @@
+"""The ``assist review`` job: read inputs, review each, render, decide the exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from .analysis import Analysis
+from .api import analyse, engine_for
+from .config import load_settings
+from .findings import Severity
+from .reading import InputError, expand, read_source
+from .render import FileReport
+from .rules import load_rules
+
+
+def run_review(
+    paths: list[str],
+    fmt: str,
+    fail_on: Severity | None,
+    config: Path | None,
+    select: list[str],
+    ignore: list[str],
+    categories: bool,
+    max_bytes: int,
+    output: Path | None,
+) -> int:
+    """Review every input; a bad file is reported and the others still reviewed."""
+    settings = load_settings(config)
+    if select:
+        known = {r.id for r in load_rules()} | {r.family for r in load_rules()}
+        unknown = [s for s in select if s not in known]
+        if unknown:
+            raise InputError(f"unknown rule or family: {', '.join(unknown)} (see `assist rules`)")
+        settings.disable = sorted({r.family for r in load_rules()})
+        settings.enable = list(select)
+    settings.disable = [*settings.disable, *ignore]
+    engine = engine_for(settings)
+    reports: list[FileReport] = []
+    for name in expand(paths):
+        try:
+            analysis = analyse(read_source(name, max_bytes))
+        except InputError as exc:
+            reports.append(FileReport(path=name, error=str(exc)))
+            continue
+        report = FileReport(path=name, findings=engine.review(analysis))
+        if categories:
+            report.categories = _categories(analysis)
+        reports.append(report)
+    _emit(reports, fmt, output)
+    threshold = (fail_on or settings.fail_on).rank
+    if any(r.error for r in reports):
+        return 2
+    return 1 if any(f.severity.rank >= threshold for r in reports for f in r.findings) else 0
+
+
+def _categories(analysis: Analysis) -> list[dict[str, Any]]:
+    """Root-cause categories for a reviewed draft (root-cause section as focus)."""
+    from .classify import classify
+
+    doc = analysis.document
+    focus = "\n".join(doc.section_text(s) for s in doc.of_kind("root_cause")) or None
+    result = classify(doc.text, focus=focus)
+    return [c.model_dump() for c in result.categories]
+
+
+def _emit(reports: list[FileReport], fmt: str, output: Path | None) -> None:
+    if fmt == "text":
+        console = Console(
+            file=output.open("w", encoding="utf-8") if output else None, highlight=False
+        )
+        from .render.text import render_text
+
+        render_text(reports, console)
+        return
+    if fmt == "json":
+        from .render.json_out import render_json
+
+        text = render_json(reports)
+    else:
+        from .render.sarif import render_sarif
+
+        text = render_sarif(reports, list(load_rules()))
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)

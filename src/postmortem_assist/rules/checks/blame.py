@@ -1,0 +1,144 @@
+"""Blame checks: a person (name or @handle) as the agent of a failure.
+
+spaCy's small model tags tool names as people (PagerDuty, Jenkins), so a PERSON entity
+alone is never enough: the person must be the grammatical subject (or the "by" agent) of
+a verb in the failure lexicon, or of a verb whose object or modifier marks it as a
+mistake ("the wrong config", "accidentally"), and must not be a known tool or an allowed
+name. The suggestion rewrites the clause around the system instead of the person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from . import Hit, check
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from ...analysis import Analysis
+    from ..engine import Context
+    from ..spec import Rule
+
+HANDLE = re.compile(r"^@[\w.-]+$")
+IRREGULAR = {
+    "run": "run",
+    "break": "broken",
+    "take": "taken",
+    "forget": "forgotten",
+    "write": "written",
+    "give": "given",
+    "set": "set",
+    "put": "put",
+    "cut": "cut",
+    "shut": "shut",
+    "do": "done",
+    "make": "made",
+    "send": "sent",
+    "miss": "missed",
+}
+
+
+def _participle(verb: Token) -> str:
+    lemma = verb.lemma_.lower()
+    if lemma in IRREGULAR:
+        return IRREGULAR[lemma]
+    if verb.tag_ in {"VBD", "VBN"} and verb.text.lower().endswith("ed"):
+        return verb.text.lower()
+    if lemma.endswith("e"):
+        return lemma + "d"
+    return lemma + "ed"
+
+
+def _is_person(tok: Token, ctx: Context, tools: set[str]) -> bool:
+    """A name or handle that refers to a person (not a tool, team or allowed name)."""
+    text = tok.text
+    allowed = {n.lower() for n in ctx.settings.allowed_names} | tools
+    if text.lower().lstrip("@") in allowed:
+        return False
+    if HANDLE.match(text) or (text == "@" and tok.i + 1 < len(tok.doc)):
+        return True
+    return tok.ent_type_ == "PERSON" or (
+        tok.pos_ == "PROPN"
+        and tok.ent_type_ in {"", "PERSON", "NORP"}
+        and tok.is_title
+        and not tok.is_sent_start
+    )
+
+
+def _subject_person(verb: Token, ctx: Context, tools: set[str]) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and _is_person(child, ctx, tools):
+            return child
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if _is_person(pobj, ctx, tools):
+                    return pobj
+    if verb.dep_ in {"xcomp", "conj"} and verb.head is not verb:
+        return _subject_person(verb.head, ctx, tools)
+    return None
+
+
+def _rewrite(verb: Token, person: Token) -> str:
+    """A blameless rewrite of the clause: the object and what happened to it."""
+    target = verb
+    negate = verb.lemma_.lower() in {"forget", "neglect", "fail", "omit", "skip", "miss"}
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ == "VERB":
+            target = child
+    obj = next((c for c in target.children if c.dep_ in {"dobj", "obj"}), None)
+    words: list[Token] = list(obj.subtree) if obj is not None else []
+    if obj is not None and obj.tag_ in {"WDT", "WP"} and target.dep_ == "relcl":
+        head = target.head  # "the change that Bob pushed": the object is the head noun
+        words = [t for t in head.subtree if t.i < target.i and t.i != obj.i]
+    if not words:
+        return (
+            f"Describe the system condition instead of '{person.text}': which step, check "
+            "or safeguard allowed this, and name a role (the on-call engineer) if needed."
+        )
+    phrase = "".join(t.text_with_ws for t in words).strip()
+    phrase = phrase[0].upper() + phrase[1:]
+    verb_part = ("was not " if negate else "was ") + _participle(target)
+    return (
+        f"Rewrite around the system, e.g. '{phrase} {verb_part}' and say what made that "
+        "possible (a manual step, a missing check), instead of naming the person."
+    )
+
+
+@check("person_as_cause")
+def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Sentences where a named person or @handle is the agent of a failure."""
+    opts = rule.match.options
+    verbs = set(opts.get("failure_verbs", []))
+    markers = set(opts.get("mistake_markers", []))
+    tools = {t.lower() for t in opts.get("tools", [])}
+    cues = verbs | markers | set(opts.get("trigger_words", []))
+    candidates = []
+    for sent in analysis.sentences():
+        section = analysis.section_at(sent.start_char)
+        if section is None or section.kind not in rule.scope:
+            continue
+        lowers = {t.lower_ for t in sent} | {t.lemma_ for t in sent if t.lemma_}
+        has_name = any(t.text.startswith("@") or t.is_title for t in sent)
+        if has_name and lowers & cues:
+            candidates.append(sent)
+    for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
+        base = sent.start_char
+        for verb in doc:
+            if verb.pos_ not in {"VERB", "AUX"}:
+                continue
+            lemma = verb.lemma_.lower()
+            window = {t.lower_ for t in verb.subtree} | {t.lemma_.lower() for t in verb.subtree}
+            if lemma not in verbs and not (window & markers):
+                continue
+            if any(c.dep_ == "neg" for c in verb.children) and lemma not in verbs:
+                continue
+            person = _subject_person(verb, ctx, tools)
+            if person is None:
+                continue
+            lo = min(person.idx, verb.idx)
+            hi = max(person.idx + len(person.text), verb.idx + len(verb.text))
+            yield Hit(base + lo, base + hi, {"person": person.text}, _rewrite(verb, person))
+            break

@@ -1,0 +1,202 @@
+"""Running rules over analysed documents: matchers, checks, scopes, inline directives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .. import nlp
+from ..config import Settings
+from ..findings import Finding
+from .checks import Hit, load_checks
+from .spec import Rule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+    from ..analysis import Analysis
+
+_DIRECTIVE = re.compile(
+    r"<!--\s*assist:\s*(disable|enable|disable-next-line)(?:\s*=\s*([\w/,\s-]+))?\s*-->"
+)
+_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|'[^'\n]{3,}'(?!\w)")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What checks may read besides the document: the user's settings."""
+
+    settings: Settings
+
+
+def _sentence_has(sent_lower: str, phrases: Iterable[str]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", sent_lower) for p in phrases)
+
+
+class Engine:
+    """Compiled rules: one PhraseMatcher and one Matcher for all pattern rules."""
+
+    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+
+        self.settings = settings or Settings()
+        self.rules = {r.id: r for r in rules if self.settings.is_enabled(r.id)}
+        self.context = Context(self.settings)
+        self.checks = load_checks()
+        vocab = nlp.full().vocab
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        self.shallow = Matcher(vocab)
+        self.deep_tokens = Matcher(vocab)
+        self.deep_deps = DependencyMatcher(vocab)
+        for rule in self.rules.values():
+            m = rule.match
+            if m.kind == "phrase":
+                self.phrases.add(rule.id, [nlp.light().make_doc(p) for p in m.phrases])
+            elif m.kind == "tokens":
+                (self.deep_tokens if rule.deep else self.shallow).add(rule.id, m.patterns)
+            elif m.kind == "dependency":
+                self.deep_deps.add(rule.id, m.patterns)
+            elif m.check not in self.checks:
+                raise ValueError(f"{rule.id}: unknown check {m.check!r}")
+
+    # -- matching -------------------------------------------------------------------
+    def _pattern_hits(self, analysis: Analysis) -> Iterator[tuple[Rule, Hit]]:
+        doc = analysis.doc
+        vocab_str = doc.vocab.strings
+        for matcher in (self.phrases, self.shallow):
+            if not len(matcher):
+                continue
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
+        deep = [r for r in self.rules.values() if r.deep]
+        if not deep:
+            return
+        wanted: dict[int, Span] = {}
+        for sent in analysis.sentences():
+            words = {t.lower_ for t in sent}
+            for rule in deep:
+                if not rule.match.trigger or words & set(rule.match.trigger):
+                    wanted[sent.start_char] = sent
+                    break
+        sents = list(wanted.values())
+        for sent, parsed in zip(sents, analysis.parse(sents), strict=True):
+            base = sent.start_char
+            for match_id, start, end in self.deep_tokens(parsed) if len(self.deep_tokens) else []:
+                span = parsed[start:end]
+                yield (
+                    self.rules[vocab_str[match_id]],
+                    Hit(base + span.start_char, base + span.end_char),
+                )
+            for match_id, token_ids in self.deep_deps(parsed) if len(self.deep_deps) else []:
+                toks = [parsed[i] for i in token_ids]
+                lo = min(t.idx for t in toks)
+                hi = max(t.idx + len(t.text) for t in toks)
+                yield self.rules[vocab_str[match_id]], Hit(base + lo, base + hi)
+
+    def _check_hits(self, analysis: Analysis) -> Iterator[tuple[Rule, Hit]]:
+        for rule in self.rules.values():
+            if rule.match.kind == "check" and rule.match.check:
+                for hit in self.checks[rule.match.check](analysis, rule, self.context):
+                    yield rule, hit
+
+    # -- filtering ------------------------------------------------------------------
+    def _keep(self, analysis: Analysis, rule: Rule, hit: Hit) -> bool:
+        if rule.match.kind == "check":
+            return True  # checks handle their own scope
+        if analysis.is_masked(hit.start, hit.end):
+            return False
+        section = analysis.section_at(hit.start)
+        if section is None or section.kind not in rule.scope:
+            return False
+        if rule.match.unless or rule.match.skip_quoted:
+            sent = analysis.doc.char_span(hit.start, hit.end, alignment_mode="expand")
+            if sent is None:
+                return True
+            sentence = sent.sent
+            lower = sentence.text.lower()
+            if rule.match.unless and _sentence_has(lower, rule.match.unless):
+                return False
+            if rule.match.skip_quoted:
+                rel = hit.start - sentence.start_char
+                if any(q.start() < rel < q.end() for q in _QUOTED.finditer(sentence.text)):
+                    return False
+        return True
+
+    @staticmethod
+    def _disabled_ranges(text: str) -> list[tuple[int, int, set[str] | None]]:
+        """(start, end, rule ids or None=all) ranges switched off by inline comments."""
+        ranges = []
+        open_: dict[str, int] = {}
+        for m in _DIRECTIVE.finditer(text):
+            verb, names = m.group(1), m.group(2)
+            ids = {n.strip() for n in names.split(",") if n.strip()} if names else {"*"}
+            if verb == "disable-next-line":
+                line_end = text.find("\n", m.end())
+                nxt = text.find("\n", line_end + 1) if line_end >= 0 else -1
+                end = nxt if nxt >= 0 else len(text)
+                ranges.append((m.start(), end, None if "*" in ids else ids))
+            elif verb == "disable":
+                for i in ids:
+                    open_.setdefault(i, m.start())
+            else:
+                for i in ids if "*" not in ids else list(open_):
+                    if i in open_:
+                        ranges.append((open_.pop(i), m.start(), None if i == "*" else {i}))
+        for i, start in open_.items():
+            ranges.append((start, len(text), None if i == "*" else {i}))
+        return ranges
+
+    # -- public ---------------------------------------------------------------------
+    def review(self, analysis: Analysis) -> list[Finding]:
+        """All findings for one document, sorted by position then rule id."""
+        text = analysis.text
+        off = self._disabled_ranges(text)
+        findings: dict[tuple[str, int, int, str], Finding] = {}
+        raw = list(self._pattern_hits(analysis)) + list(self._check_hits(analysis))
+        for rule, hit in raw:
+            if not self._keep(analysis, rule, hit):
+                continue
+            if any(
+                s <= hit.start < e and (ids is None or rule.id in ids or rule.family in ids)
+                for s, e, ids in off
+            ):
+                continue
+            finding = self._finding(analysis, rule, hit)
+            key = (rule.id, hit.start, hit.end, finding.message)
+            if key in findings or (
+                rule.match.kind != "check"
+                and any(k[0] == rule.id and k[1] < hit.end and hit.start < k[2] for k in findings)
+            ):
+                continue  # overlapping duplicate of the same pattern rule
+            findings[key] = finding
+        return sorted(findings.values(), key=lambda f: (f.start, f.rule))
+
+    def _finding(self, analysis: Analysis, rule: Rule, hit: Hit) -> Finding:
+        doc = analysis.document
+        match = doc.text[hit.start : hit.end]
+        params = {"match": match.strip().replace("\n", " ")[:80], **hit.params}
+        line, col = doc.position(hit.start)
+        end_line, end_col = doc.position(max(hit.start, hit.end))
+        return Finding(
+            rule=rule.id,
+            family=rule.family,
+            severity=self.settings.severity_of(rule.id, rule.severity),
+            message=_fill(rule.message, params),
+            suggestion=hit.suggestion or _fill(rule.suggestion, params),
+            path=doc.name,
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col,
+            start=hit.start,
+            end=hit.end,
+            match=params["match"],
+        )
+
+
+def _fill(template: str, params: dict) -> str:
+    """Fill ``{name}`` placeholders; unknown ones are left as written."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(params.get(m.group(1), m.group(0))), template).strip()

@@ -1,0 +1,129 @@
+"""Finding and normalising timestamps in postmortem text.
+
+``find_times`` spots clock times (with optional date and zone) cheaply with one regular
+expression per shape; ``resolve`` turns them into aware UTC datetimes with dateutil,
+carrying a date forward when a line gives only a time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+
+from dateutil import parser as dtparser
+from dateutil import tz
+
+#: Zone abbreviations people write in incident notes, with their UTC offsets or IANA zones.
+ZONES: dict[str, str] = {
+    "UTC": "UTC",
+    "GMT": "UTC",
+    "Z": "UTC",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "PT": "America/Los_Angeles",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "MT": "America/Denver",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "CT": "America/Chicago",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "ET": "America/New_York",
+    "BST": "Europe/London",
+    "CET": "Europe/Paris",
+    "CEST": "Europe/Paris",
+    "IST": "Asia/Kolkata",
+    "JST": "Asia/Tokyo",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+    "SGT": "Asia/Singapore",
+}
+_ZONE_ALT = "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True))
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
+)
+_CLOCK = r"(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
+_OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
+TIMESTAMP = re.compile(
+    rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|\s+at\s+))?(?P<clock>{_CLOCK})"
+    rf"(?:\s*(?P<offset>{_OFFSET})|\s*\(?(?P<zone>{_ZONE_ALT})\b\)?)?(?![\w:])",
+    re.I,
+)
+#: "All times UTC", "Timeline (PDT)", "times are in US/Pacific" — a zone for the whole text.
+ZONE_STATEMENT = re.compile(
+    rf"\b(?:times?|timeline|timestamps?)\b[^\n]{{0,40}}?\b(?P<zone>{_ZONE_ALT}|[A-Z][a-z]+/[A-Z][A-Za-z_]+)\b"
+)
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A timestamp in text: its span, the raw parts and whether a zone was written."""
+
+    start: int
+    end: int
+    text: str
+    date: str | None
+    clock: str
+    zone: str | None  # abbreviation or offset as written, None when absent
+
+    @property
+    def has_zone(self) -> bool:
+        return self.zone is not None
+
+
+def find_times(text: str) -> list[TimeMention]:
+    """Every clock time in the text (``14:02``, ``2:02 PM PST``, ISO 8601 with zone...).
+
+    Bare numbers ("3", "2024") are not times; "3pm" and "3 p.m." are.
+    """
+    out = []
+    for m in TIMESTAMP.finditer(text):
+        clock = m.group("clock").strip()
+        if ":" not in clock and not re.search(r"[ap]\.?m", clock, re.I):
+            continue
+        zone = m.group("offset") or m.group("zone")
+        out.append(TimeMention(m.start(), m.end(), m.group(0), m.group("date"), clock, zone))
+    return out
+
+
+def zone_statement(text: str) -> str | None:
+    """A zone stated for the whole text ("All times in UTC"), if any."""
+    m = ZONE_STATEMENT.search(text)
+    return m.group("zone") if m else None
+
+
+def zone_info(name: str | None) -> tzinfo | None:
+    """A tzinfo for an abbreviation, offset or IANA name; None when unknown."""
+    if not name:
+        return None
+    key = name.strip("() ").upper()
+    if key in ZONES:
+        return tz.gettz(ZONES[key])
+    if re.fullmatch(_OFFSET, name.strip(), re.I):
+        sign = -1 if name.strip().startswith("-") else 1
+        digits = name.strip()[1:].replace(":", "")
+        return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    return tz.gettz(name)
+
+
+def resolve(
+    mention: TimeMention, default_date: date | None, default_zone: tzinfo | None
+) -> datetime | None:
+    """An aware UTC datetime for a mention, or None when no date or zone is known."""
+    zone = zone_info(mention.zone) or default_zone
+    try:
+        base = datetime.combine(default_date or date(1900, 1, 1), datetime.min.time())
+        raw = f"{mention.date or ''} {mention.clock}".strip()
+        parsed = dtparser.parse(raw, default=base, fuzzy=True)
+    except (ValueError, OverflowError):
+        return None
+    if mention.date is None and default_date is None:
+        return None
+    if zone is None:
+        return None
+    return parsed.replace(tzinfo=zone).astimezone(UTC)
