@@ -61,9 +61,7 @@ def load_encoder(model_path: str | Path | None = None) -> tuple[Any, Any]:
 
         _set_threads()
         tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        model = AutoModel.from_pretrained(
-            str(path), use_safetensors=True, local_files_only=True
-        )
+        model = AutoModel.from_pretrained(str(path), use_safetensors=True, local_files_only=True)
         model.eval()
         _CACHE[key] = (tokenizer, model)
         return tokenizer, model
@@ -105,3 +103,57 @@ def encode(
             pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
             out[chunk] = pooled.cpu().numpy().astype(np.float32)
     return out
+
+
+def encode_with_spans(
+    texts: Sequence[str],
+    spans: Sequence[Sequence[tuple[int, int]]],
+    *,
+    max_length: int = 128,
+    batch_size: int = 32,
+    model_path: str | Path | None = None,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Embed texts and, from the same forward pass, character spans inside them.
+
+    Returns the mean-pooled, L2-normalised text embeddings (n, 384) and, per text, an
+    array (len(spans[i]), 384) pooling the contextual token states that fall inside each
+    span (a zero row when the span lies beyond the ``max_length`` truncation).
+    """
+    texts = list(texts)
+    docs = np.zeros((len(texts), DIM), dtype=np.float32)
+    segs = [np.zeros((len(s), DIM), dtype=np.float32) for s in spans]
+    idx = [i for i, t in enumerate(texts) if t and t.strip()]
+    if not idx:
+        return docs, segs
+    import torch
+
+    tokenizer, model = load_encoder(model_path)
+    idx.sort(key=lambda i: len(texts[i]))
+    with torch.inference_mode():
+        for start in range(0, len(idx), batch_size):
+            chunk = idx[start : start + batch_size]
+            batch = tokenizer(
+                [texts[i] for i in chunk],
+                padding=True,
+                truncation=True,
+                max_length=max_length,
+                return_tensors="pt",
+                return_offsets_mapping=True,
+            )
+            offsets = batch.pop("offset_mapping").numpy()
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            docs[chunk] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+            states = hidden.numpy()
+            for row, i in enumerate(chunk):
+                if not len(spans[i]):
+                    continue
+                starts, ends = offsets[row, :, 0], offsets[row, :, 1]
+                real = ends > starts  # special and padding tokens have empty offsets
+                for k, (a, b) in enumerate(spans[i]):
+                    sel = real & (starts >= a) & (ends <= b)
+                    if sel.any():
+                        vec = states[row][sel].mean(0)
+                        segs[i][k] = vec / max(float(np.linalg.norm(vec)), 1e-9)
+    return docs, segs

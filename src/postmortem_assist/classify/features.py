@@ -1,0 +1,153 @@
+"""Text preparation and features shared by training and inference.
+
+A text becomes: chunks (<= CHUNK_WORDS words, at most MAX_CHUNKS, spread over the
+document) whose MiniLM embeddings are averaged, and TF-IDF word and char n-grams over
+the whole prepared text. Sentences carry character spans inside their chunk so that the
+same forward pass scores them for evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+
+CHUNK_WORDS = 200
+MAX_CHUNKS = 12
+MAX_CHARS = 200_000
+EMB_TOKENS = 128
+
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_MD_NOISE = re.compile(r"(!?\[([^\]]*)\]\([^)]*\))|[#*_`>|]+")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[-•*]\s)")
+_ROOT_CAUSE_HEADING = re.compile(
+    r"^(#{1,6}\s*|\*\*)\s*(root causes?|causes?|contributing factors|why did it happen)\b.*$",
+    re.I | re.M,
+)
+_ANY_HEADING = re.compile(r"^(#{1,6}\s+\S|\*\*[^*\n]+\*\*\s*$)", re.M)
+
+
+def clean(text: str) -> str:
+    """Drop front matter and markdown markup; collapse spaces (keeps paragraph breaks)."""
+    text = _FRONT_MATTER.sub("", text[:MAX_CHARS])
+    text = _MD_NOISE.sub(lambda m: m.group(2) or " ", text)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def find_root_cause(text: str) -> str | None:
+    """Body of a markdown 'Root cause' / 'Contributing factors' section, if any."""
+    m = _ROOT_CAUSE_HEADING.search(text)
+    if not m:
+        return None
+    rest = text[m.end() :]
+    nxt = _ANY_HEADING.search(rest)
+    body = rest[: nxt.start()] if nxt else rest
+    return body if len(body.split()) >= 5 else None
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of sentences (simple rule-based splitter)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_SPLIT.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@dataclass
+class Prepared:
+    """A text ready for featurising."""
+
+    text: str
+    chunks: list[str] = field(default_factory=list)
+    sent_spans: list[list[tuple[int, int]]] = field(default_factory=list)
+
+
+def prepare(text: str, focus: str | None = None) -> Prepared:
+    """Clean ``focus`` (root-cause section) when given, else the text; split into chunks."""
+    body = clean(focus if focus and focus.strip() else text)
+    words = body.split()
+    if not words:
+        return Prepared(text="")
+    spans = sentences(body)
+    chunks: list[str] = []
+    chunk_spans: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    n_words = 0
+    for a, b in spans:
+        w = len(body[a:b].split())
+        if cur and n_words + w > CHUNK_WORDS:
+            chunks.append(body[cur[0][0] : cur[-1][1]])
+            chunk_spans.append([(x - cur[0][0], y - cur[0][0]) for x, y in cur])
+            cur, n_words = [], 0
+        cur.append((a, b))
+        n_words += w
+    if cur:
+        chunks.append(body[cur[0][0] : cur[-1][1]])
+        chunk_spans.append([(x - cur[0][0], y - cur[0][0]) for x, y in cur])
+    if len(chunks) > MAX_CHUNKS:  # spread evenly over the document, deterministically
+        keep = np.linspace(0, len(chunks) - 1, MAX_CHUNKS).round().astype(int)
+        chunks = [chunks[i] for i in keep]
+        chunk_spans = [chunk_spans[i] for i in keep]
+    return Prepared(text=body, chunks=chunks, sent_spans=chunk_spans)
+
+
+def embed_prepared(
+    items: Sequence[Prepared],
+) -> tuple[np.ndarray, list[list[tuple[str, np.ndarray]]]]:
+    """Text embeddings (mean of chunk embeddings, L2) and per-text (sentence, embedding) pairs."""
+    from ..embeddings import DIM, encode_with_spans
+
+    flat: list[str] = []
+    flat_spans: list[list[tuple[int, int]]] = []
+    owner: list[int] = []
+    for i, p in enumerate(items):
+        for c, s in zip(p.chunks, p.sent_spans, strict=True):
+            flat.append(c)
+            flat_spans.append(s)
+            owner.append(i)
+    docs, segs = encode_with_spans(flat, flat_spans, max_length=EMB_TOKENS)
+    out = np.zeros((len(items), DIM), dtype=np.float32)
+    sents: list[list[tuple[str, np.ndarray]]] = [[] for _ in items]
+    for j, i in enumerate(owner):
+        out[i] += docs[j]
+        for (a, b), vec in zip(flat_spans[j], segs[j], strict=True):
+            if vec.any():
+                sents[i].append((flat[j][a:b].strip(), vec))
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-9), sents
+
+
+class Tfidf:
+    """TF-IDF with a fixed vocabulary and idf vector (stored as JSON/npz, no pickle)."""
+
+    def __init__(self, vocab: list[str], idf: np.ndarray, analyzer: str, ngram: tuple[int, int]):
+        self.vocab = vocab
+        self.idf = idf.astype(np.float32)
+        self.analyzer = analyzer
+        self.ngram = ngram
+        self._cv = CountVectorizer(
+            vocabulary={t: i for i, t in enumerate(vocab)},
+            analyzer=analyzer,
+            ngram_range=ngram,
+            lowercase=True,
+            dtype=np.float32,
+        )
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Sublinear tf * idf, rows L2-normalised."""
+        x = self._cv.transform(list(texts)).astype(np.float32)
+        x.data = 1.0 + np.log(x.data)
+        x = x.multiply(self.idf[None, :]).tocsr()
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(1))).ravel()
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x, dtype=np.float32)

@@ -1,0 +1,66 @@
+"""The sentence encoder: offline loading, shapes, normalisation, determinism."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from postmortem_assist import embeddings
+
+pytestmark = pytest.mark.slow
+
+
+def test_encode_shape_norm_and_empty() -> None:
+    e = embeddings.encode(["The disk filled up.", "", "A certificate expired."])
+    assert e.shape == (3, embeddings.DIM)
+    assert e.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(e[[0, 2]], axis=1), 1.0, atol=1e-5)
+    assert not e[1].any()
+    assert embeddings.encode([]).shape == (0, embeddings.DIM)
+
+
+def test_encode_is_deterministic_and_order_preserving() -> None:
+    texts = ["short one", "a much longer sentence about a database failover at night", "x y"]
+    batch = embeddings.encode(texts, batch_size=2)
+    single = np.vstack([embeddings.encode([t]) for t in texts])
+    np.testing.assert_allclose(batch, single, atol=1e-5)
+    np.testing.assert_array_equal(batch, embeddings.encode(texts, batch_size=2))
+
+
+def test_similar_sentences_are_closer() -> None:
+    a, b, c = embeddings.encode(
+        [
+            "The power supply failed in the data center.",
+            "A power outage hit the datacenter.",
+            "The new release had a parsing bug.",
+        ]
+    )
+    assert float(a @ b) > float(a @ c)
+
+
+def test_loads_offline_with_network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("network blocked in test")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(embeddings, "_CACHE", {})
+    e = embeddings.encode(["Offline load works."], model_path=embeddings.default_model_path())
+    assert e.shape == (1, embeddings.DIM)
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(FileNotFoundError):
+        embeddings.load_encoder(tmp_path / "nothing-here")
+
+
+def test_span_embeddings_from_the_same_pass() -> None:
+    text = "The config push broke routing. Everything else was fine."
+    spans = [[(0, 30), (31, len(text)), (len(text), len(text) + 5)]]
+    docs, segs = embeddings.encode_with_spans([text], spans)
+    np.testing.assert_allclose(docs, embeddings.encode([text], batch_size=1), atol=1e-5)
+    assert segs[0].shape == (3, embeddings.DIM)
+    np.testing.assert_allclose(np.linalg.norm(segs[0][:2], axis=1), 1.0, atol=1e-5)
+    assert not segs[0][2].any()  # span outside the text: no tokens, zero row
