@@ -57,8 +57,13 @@ def test_sections_offsets_and_items() -> None:
     assert kinds == ["other", "summary", "timeline", "root_cause", "corrective_actions"]
     timeline = doc.of_kind("timeline")[0]
     assert "sub-heading" in doc.section_text(timeline)  # ### Details stays in the timeline
-    rows = [i.text for i in doc.items(timeline)]
-    assert rows[:3] == ["Time Event", "09:14 Alert fired", "09:45 Resolved"]
+    items = doc.items(timeline)
+    assert [" ".join(i.text.split()) for i in items[:3]] == [
+        "Time Event",
+        "09:14 Alert fired",
+        "09:45 Resolved",
+    ]
+    assert DRAFT[items[1].start : items[1].start + 5] == "09:14"  # table rows keep offsets
     action = doc.items(doc.of_kind("corrective_actions")[0])[0]
     assert action.bullet and action.text.startswith("Add a cache TTL alert")
     assert DRAFT[action.start : action.start + 3] == "Add"

@@ -22,7 +22,7 @@ SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 EMPHASIS_LINE = re.compile(r"^ {0,3}(\*\*|__)(.+?)\1:?[ \t]*$")
 COLON_LINE = re.compile(r"^ {0,3}([A-Za-z][A-Za-z &/;()'-]{2,50}):[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
-ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)]|\[[ xX]\])[ \t]+")
+ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?|^[ \t]*\[[ xX]\][ \t]+")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 
 
@@ -100,11 +100,10 @@ class Document:
                 continue
             bullet = bool(ITEM.match(line))
             body = ITEM.sub("", line, count=1) if bullet else line
-            if "|" in body and body.strip().startswith("|"):
-                body = " ".join(cell.strip() for cell in body.strip().strip("|").split("|"))
-            lead = len(line) - len(line.lstrip())
-            offset = start + (len(line) - len(body) if bullet else lead)
-            out.append(Item(offset, start + len(line), body.strip(), bullet))
+            if body.lstrip().startswith("|"):
+                body = body.replace("|", " ")  # table row: cells as text, offsets unchanged
+            offset = start + len(line) - len(body) + len(body) - len(body.lstrip())
+            out.append(Item(offset, start + len(line.rstrip()), body.strip(), bullet))
         return out
 
 

@@ -43,14 +43,14 @@ ZONES: dict[str, str] = {
 _ZONE_ALT = "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True))
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
-    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
 )
 _CLOCK = r"(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
 _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
 TIMESTAMP = re.compile(
-    rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|\s+at\s+))?(?P<clock>{_CLOCK})"
+    rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
     rf"(?:\s*(?P<offset>{_OFFSET})|\s*\(?(?P<zone>{_ZONE_ALT})\b\)?)?(?![\w:])",
     re.I,
 )
@@ -91,6 +91,15 @@ def find_times(text: str) -> list[TimeMention]:
     return out
 
 
+DATE = re.compile(rf"(?<![\w-]){_DATE}(?![\w-])", re.I)
+
+
+def find_date(text: str) -> str | None:
+    """The first calendar date written in the text, if any."""
+    m = DATE.search(text)
+    return m.group(0) if m else None
+
+
 def zone_statement(text: str) -> str | None:
     """A zone stated for the whole text ("All times in UTC"), if any."""
     m = ZONE_STATEMENT.search(text)
@@ -127,3 +136,107 @@ def resolve(
     if zone is None:
         return None
     return parsed.replace(tzinfo=zone).astimezone(UTC)
+
+
+# --- Dates and clock times for notes and chat logs (used by ``notes`` and ``summarize``) ---
+
+_YEAR = r"(?:19|20)\d{2}"
+DATE_PATTERN = re.compile(
+    rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?)(?![\d:])",
+    re.I,
+)
+_AMPM = re.compile(r"[ap]\.?m\.?", re.I)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A calendar date written in text; ``ambiguous`` for day/month orders like 03/04/2024."""
+
+    start: int
+    end: int
+    text: str
+    value: date
+    has_year: bool
+    ambiguous: bool
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+    """Calendar dates in the text ("2024-03-05", "Mar 5", "16 January 2024", "3/5/24")."""
+    out = []
+    for m in DATE_PATTERN.finditer(text):
+        raw = m.group(0)
+        has_year = bool(re.search(r"\d{4}|/\d{2,4}$", raw))
+        year = default_year or 2000
+        try:
+            value = dtparser.parse(raw, default=datetime(year, 1, 1), fuzzy=True).date()
+        except (ValueError, OverflowError):
+            continue
+        ambiguous = False
+        if "/" in raw:
+            a, b = (int(x) for x in raw.split("/")[:2])
+            ambiguous = a <= 12 and b <= 12 and a != b
+        out.append(DateMention(m.start(), m.end(), raw, value, has_year, ambiguous))
+    return out
+
+
+def has_ampm(clock: str) -> bool:
+    """True when a clock string says AM or PM."""
+    return bool(_AMPM.search(clock))
+
+
+def clock_time(clock: str) -> tuple[int, int, int] | None:
+    """(hour, minute, second) of a clock string such as ``2:02 PM`` or ``03:26:41``."""
+    m = re.match(r"\s*(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?", clock)
+    if not m:
+        return None
+    hour, minute, second = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    ampm = _AMPM.search(clock)
+    if ampm:
+        if hour > 12:
+            return None
+        pm = ampm.group(0).lower().startswith("p")
+        hour = (hour % 12) + (12 if pm else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour, minute, second
+
+
+def combine(day: date, hms: tuple[int, int, int], zone: tzinfo | None) -> datetime:
+    """A datetime from a day, a clock and a zone: aware UTC when the zone is known, else naive."""
+    local = datetime(day.year, day.month, day.day, *hms)
+    if zone is None:
+        return local
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def zone_name(zone: tzinfo | None) -> str | None:
+    """A readable name for a tzinfo (IANA key when dateutil knows it)."""
+    if zone is None:
+        return None
+    name = getattr(zone, "_filename", None) or str(zone)
+    if isinstance(name, str) and "zoneinfo/" in name:
+        name = name.split("zoneinfo/", 1)[1]
+    return str(name)
+
+
+def format_utc(stamp: datetime | None, with_date: bool = True) -> str:
+    """``2024-03-05 14:02 UTC`` for aware times; naive times say the zone is unknown."""
+    if stamp is None:
+        return "unknown"
+    fmt = "%Y-%m-%d %H:%M" if with_date else "%H:%M"
+    if stamp.second:
+        fmt += ":%S"
+    if stamp.tzinfo is None:
+        return f"{stamp.strftime(fmt)} (local time, zone not stated)"
+    return f"{stamp.astimezone(UTC).strftime(fmt)} UTC"
+
+
+def resolve_date(written: str) -> date | None:
+    """A calendar date from text such as "2024-03-05", "Mar 5, 2024" or "07-30-2023"."""
+    try:
+        return dtparser.parse(written, default=datetime(2000, 1, 1), fuzzy=True).date()
+    except (ValueError, OverflowError):
+        return None

@@ -111,13 +111,15 @@ class Engine:
         section = analysis.section_at(hit.start)
         if section is None or section.kind not in rule.scope:
             return False
-        if rule.match.unless or rule.match.skip_quoted:
+        if rule.match.unless or rule.match.unless_regex or rule.match.skip_quoted:
             sent = analysis.doc.char_span(hit.start, hit.end, alignment_mode="expand")
             if sent is None:
                 return True
             sentence = sent.sent
             lower = sentence.text.lower()
             if rule.match.unless and _sentence_has(lower, rule.match.unless):
+                return False
+            if rule.match.unless_regex and re.search(rule.match.unless_regex, sentence.text):
                 return False
             if rule.match.skip_quoted:
                 rel = hit.start - sentence.start_char

@@ -36,6 +36,9 @@ class Match(BaseModel):
     trigger: list[str] = Field(default_factory=list)
     #: Phrases that, anywhere in the same sentence, cancel a match.
     unless: list[str] = Field(default_factory=list)
+    #: A regular expression that, matching the same sentence, cancels a match
+    #: (e.g. an exact figure next to a vague quantity).
+    unless_regex: str | None = None
     #: Ignore matches inside quotation marks.
     skip_quoted: bool = False
     #: check: the registered Python check and its options.

@@ -60,17 +60,25 @@ def _is_person(tok: Token, ctx: Context, tools: set[str]) -> bool:
         return False
     if HANDLE.match(text) or (text == "@" and tok.i + 1 < len(tok.doc)):
         return True
-    return tok.ent_type_ == "PERSON" or (
-        tok.pos_ == "PROPN"
-        and tok.ent_type_ in {"", "PERSON", "NORP"}
-        and tok.is_title
-        and not tok.is_sent_start
-    )
+    return tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN"
+
+
+def _clause_words(verb: Token) -> set[str]:
+    """Words that qualify the verb itself: its modifiers, its object and the object's
+    modifiers, and "without ..." phrases; not words of other clauses in the sentence."""
+    words: set[str] = set()
+    for child in verb.children:
+        if child.dep_ in {"advmod", "dobj", "obj", "prep", "npadvmod", "acomp", "oprd", "dative"}:
+            words |= {child.lower_, child.lemma_.lower()}
+            for grand in child.children:
+                if grand.dep_ in {"amod", "compound", "pobj", "advmod", "det"}:
+                    words |= {grand.lower_, grand.lemma_.lower()}
+    return words
 
 
 def _subject_person(verb: Token, ctx: Context, tools: set[str]) -> Token | None:
     for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"} and _is_person(child, ctx, tools):
+        if child.dep_ == "nsubj" and _is_person(child, ctx, tools):
             return child
         if child.dep_ == "agent":
             for pobj in child.children:
@@ -130,8 +138,7 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             if verb.pos_ not in {"VERB", "AUX"}:
                 continue
             lemma = verb.lemma_.lower()
-            window = {t.lower_ for t in verb.subtree} | {t.lemma_.lower() for t in verb.subtree}
-            if lemma not in verbs and not (window & markers):
+            if lemma not in verbs and not (_clause_words(verb) & markers):
                 continue
             if any(c.dep_ == "neg" for c in verb.children) and lemma not in verbs:
                 continue

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from ..engine import Context
     from ..spec import Rule
 
-ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z][A-Z0-9]*s?$")
+#: 2-5 capitals (digits allowed): longer all-capital words are shouting or error codes.
+ACRONYM = re.compile(r"^(?=(?:[A-Z0-9&]*[A-Z]){2})[A-Z][A-Z0-9&]{1,5}s?$")
 
 
 def _prose_sections(analysis: Analysis, rule: Rule) -> list[tuple[int, int]]:
@@ -51,8 +52,11 @@ def undefined_acronym(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[
         line_start = text.rfind("\n", 0, tok.idx) + 1
         line_end = text.find("\n", tok.idx)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if sum(c.isupper() for c in line) > 0.6 * sum(c.isalpha() for c in line):
-            continue  # a shouted line or a heading in capitals, not an acronym use
+        shouted = re.findall(r"\b[A-Z]{3,}\b", line)
+        if len(shouted) >= 3 or sum(c.isupper() for c in line) > 0.6 * sum(
+            c.isalpha() for c in line
+        ):
+            continue  # a shouted line ("USER-FACING TOOLFORGE OUTAGE ENDS"), not acronyms
         k = re.escape(key)
         defined = re.search(
             rf"\({k}s?\)|\b{k}s?\s*\([A-Za-z][^)]{{3,}}\)"

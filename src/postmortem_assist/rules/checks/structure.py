@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ...document import Section, section_kinds
-from ...times import find_times, resolve, zone_info, zone_statement
+from ...times import find_date, find_times, resolve, resolve_date, zone_info, zone_statement
 from . import Hit, check
 
 if TYPE_CHECKING:
@@ -121,6 +121,10 @@ def timeline_order(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit
         for item in items:
             times = find_times(item.text[:40])
             if not times:
+                written = find_date(item.text[:40])
+                parsed = resolve_date(written) if written else None
+                if parsed is not None:  # a date line ("**May 22**") starts a new day
+                    day, last = parsed, None
                 continue
             mention = times[0]
             stamp = resolve(mention, None if mention.date else day, utc)
