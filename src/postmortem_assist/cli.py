@@ -88,6 +88,34 @@ def rules_cmd(
     raise typer.Exit(show_rules(rule))
 
 
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[
+        Path | None, typer.Option(help="Corpus folder or JSONL (default: ../shared/corpus).")
+    ] = None,
+    split: Annotated[str, typer.Option(help="Corpus split: dev, test or all.")] = "test",
+    only: Annotated[
+        list[str] | None, typer.Option(help="Only these stages: review, summarize, classify.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N corpus documents.")] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes for reviewing the corpus.")] = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Write report.md, report.json and plots here.")
+    ] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(help="Show what changed between two report.json files (OLD NEW)."),
+    ] = None,
+) -> None:
+    """Measure review, summarize and classify on gold sets and the corpus, with baselines.
+
+    Exit codes: 0 complete, 1 complete but records were skipped, 2 usage or input error.
+    """
+    from .evaluate.run import Options, run_cli
+
+    raise typer.Exit(run_cli(Options(corpus, split, only or [], limit, jobs, out), compare))
+
+
 def main() -> None:
     """Console entry point: turn every failure into one line and an exit code."""
     from .nlp import ModelError
