@@ -1,0 +1,102 @@
+"""Root-cause classifier on the corpus split, beside the keyword and zero-shot baselines.
+
+Thin wrapper around the classifier team's own code: records and embeddings come from
+``classify.train.load_split``, scores from ``classify.report.scores`` and the zero-shot
+margin from ``classify.report.tune_zero_shot`` (tuned on dev, as in training). Only the
+multi-label confusion matrix is added here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from .metrics import confusion
+
+SYSTEMS = ("model", "keyword", "zero_shot")
+
+
+class ClassifyUnavailable(Exception):
+    """The trained model or the corpus is missing (the stage is skipped with this note)."""
+
+
+def _subset(data: Any, idx: np.ndarray) -> Any:
+    pick = idx.tolist()
+    return replace(
+        data,
+        ids=[data.ids[i] for i in pick],
+        kinds=[data.kinds[i] for i in pick],
+        items=[data.items[i] for i in pick],
+        y=data.y[idx],
+        groups=[data.groups[i] for i in pick],
+        emb=data.emb[idx],
+    )
+
+
+def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[str, Any]:
+    """Per-label and macro/micro F1 and confusion of model and baselines on ``split``."""
+    from ..classify.baselines import KeywordBaseline, ZeroShotBaseline
+    from ..classify.model import load_model, model_dir
+    from ..classify.report import scores, tune_zero_shot
+    from ..classify.taxonomy import load_taxonomy
+    from ..classify.train import CORE, load_split
+
+    try:
+        model = load_model()
+    except (OSError, ValueError, KeyError) as exc:
+        raise ClassifyUnavailable(
+            f"no trained model in {model_dir()} ({type(exc).__name__}); "
+            "train it with `python -m postmortem_assist.classify.train`"
+        ) from None
+    labels = list(model.labels)
+    core = [c for c in CORE if c in labels]
+    cats = [c for c in load_taxonomy() if c.id in labels]
+    dev = load_split("dev", labels, headlines=False)
+    if not dev.ids:
+        raise ClassifyUnavailable("corpus has no labelled dev records")
+    notes = []
+    if split == "dev":
+        data = dev
+        notes.append("scored on dev, the training split: optimistic numbers")
+    else:
+        data = load_split("test", labels, headlines=False)
+        if split == "all":
+            notes.append("classify is scored on test only (dev is its training data)")
+    if limit is not None:
+        data = _subset(data, np.arange(min(limit, len(data.ids))))
+    zs = ZeroShotBaseline(cats)
+    margin = tune_zero_shot(zs, dev, [labels.index(c) for c in core])
+    prob, _ = model.predict(data.items)
+    preds = {
+        "model": (prob >= model.head.thresholds[None, :]).astype(int),
+        "keyword": KeywordBaseline(cats).predict([p.text for p in data.items]),
+        "zero_shot": zs.predict(data.emb),
+    }
+    kinds = np.array(data.kinds)
+    out: dict[str, Any] = {
+        "split": "dev" if split == "dev" else "test",
+        "labels": labels,
+        "core_labels": core,
+        "zero_shot_margin_tuned_on_dev": margin,
+        "notes": notes,
+        "groups": {},
+    }
+    for kind in ("summary", "postmortem"):
+        m = kinds == kind
+        if not m.any():
+            continue
+        gold_sets = [_names(row, labels) for row in data.y[m]]
+        block: dict[str, Any] = {}
+        for s in SYSTEMS:
+            block[s] = scores(preds[s][m], data.y[m], labels, core)
+            block[s]["confusion"] = confusion(
+                gold_sets, [_names(row, labels) for row in preds[s][m]], labels
+            )
+        out["groups"][f"{kind}_{out['split']}"] = block
+    return out
+
+
+def _names(row: np.ndarray, labels: list[str]) -> list[str]:
+    return [labels[j] for j in np.flatnonzero(row)]
