@@ -63,10 +63,22 @@ def _same_time(expected: Any, got: Any) -> bool:
     return abs(e - g) <= TOLERANCE
 
 
+def _output_text(data: Any) -> str:
+    """The generated text a reader sees: the draft and Issue Summary when present."""
+    if isinstance(data, str):
+        return data
+    if isinstance(data, dict):
+        parts = [data.get(k) for k in ("issue_summary", "abstractive_summary", "draft")]
+        text = "\n".join(p for p in parts if isinstance(p, str))
+        if text.strip():
+            return text
+    return json.dumps(data, default=str, ensure_ascii=False)
+
+
 def score_note_set(note: NoteSet, result: Any) -> dict[str, Any]:
     """Checks of one summary against its expected facts: each check true/false."""
     data = _plain(result)
-    text = data if isinstance(data, str) else json.dumps(data, default=str, ensure_ascii=False)
+    text = _output_text(data)
     exp = note.expected
     checks: dict[str, bool] = {}
     for f in TIME_FIELDS:
@@ -74,6 +86,8 @@ def score_note_set(note: NoteSet, result: Any) -> dict[str, Any]:
             checks[f"time:{f}"] = _same_time(exp[f], _find(data, f))
     if exp.get("duration_minutes") is not None:
         got = _find(data, "duration_minutes")
+        if got is None and isinstance(data, dict) and isinstance(data.get("durations"), dict):
+            got = data["durations"].get("total")
         want = float(exp["duration_minutes"])
         checks["duration_minutes"] = isinstance(got, int | float) and abs(got - want) <= 1
     for num in exp.get("impact_numbers") or []:

@@ -306,15 +306,13 @@ def run_summarize(
 
 
 def _call_summarize(summarize: Callable[..., Any], path: Path) -> Any:
+    """``summarize`` takes paths (files, globs); older drafts of it took text."""
+    params = list(inspect.signature(summarize).parameters)
+    if params and params[0] in ("sources", "paths", "path"):
+        return summarize([str(path)])
     from ..reading import read_source
 
-    source = read_source(str(path))
-    params = list(inspect.signature(summarize).parameters)
-    if params and params[0] in ("source", "sources"):
-        return summarize(source if params[0] == "source" else [source])
-    if params and params[0] in ("path", "paths"):
-        return summarize(path if params[0] == "path" else [path])
-    return summarize(source.text)
+    return summarize(read_source(str(path)).text)
 
 
 def _find_count(obj: Any) -> int | None:
