@@ -27,6 +27,9 @@ lint: setup
 unit: setup
 	$(BIN)/python -m pytest -q
 
+eval: setup  ## evaluation suite: gold sets always, ../shared/corpus when present -> eval/out/
+	$(BIN)/assist eval --split all --jobs 2 --out eval/out || test $$? -eq 1  # 1 = records skipped (listed)
+
 bench: setup  ## speed benchmarks (not part of `make test`)
 	$(BIN)/python -m pytest -q tests/benchmarks --benchmark-enable --benchmark-only
 
