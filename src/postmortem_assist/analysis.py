@@ -32,6 +32,7 @@ class Analysis:
     doc: Doc
     masked: list[tuple[int, int]]
     _deep: dict[int, Doc] = field(default_factory=dict)
+    _tagged: dict[int, Doc] = field(default_factory=dict)
 
     @classmethod
     def of(cls, document: Document, light_doc: Doc | None = None) -> Analysis:
@@ -67,3 +68,10 @@ class Analysis:
         for sent, parsed in zip(todo, nlp.parse_many([s.text for s in todo]), strict=True):
             self._deep[sent.start_char] = parsed
         return [self._deep[s.start_char] for s in sents]
+
+    def tag(self, sents: list[Span]) -> list[Doc]:
+        """Part-of-speech tagged copies of the given sentences (cached, one batch)."""
+        todo = [s for s in sents if s.start_char not in self._tagged]
+        for sent, tagged in zip(todo, nlp.tag_many([s.text for s in todo]), strict=True):
+            self._tagged[sent.start_char] = tagged
+        return [self._tagged[s.start_char] for s in sents]

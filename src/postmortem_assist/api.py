@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from . import nlp
 from .analysis import Analysis
 from .config import Settings
 from .document import parse
@@ -29,20 +30,35 @@ def engine_for(settings: Settings | None = None) -> Engine:
     return _ENGINES[key]
 
 
-def analyse(source: Source) -> Analysis:
-    """Parse a source into sections and the shared Doc; refuse non-English text."""
+def check_language(source: Source) -> None:
+    """Refuse text that is confidently not English (one-line InputError)."""
     reason = non_english_reason(source.text)
     if reason:
         raise InputError(f"{source.name}: {reason}")
+
+
+def analyse(source: Source) -> Analysis:
+    """Parse a source into sections and the shared Doc; refuse non-English text."""
+    check_language(source)
     return Analysis.of(parse(source.text, source.name))
+
+
+def analyse_many(sources: Sequence[Source], batch_size: int = 32) -> list[Analysis]:
+    """Analyse many English sources, tokenizing them in one ``nlp.pipe`` batch."""
+    for source in sources:
+        check_language(source)
+    docs = nlp.light().pipe((s.text for s in sources), batch_size=batch_size)
+    return [
+        Analysis.of(parse(s.text, s.name), doc) for s, doc in zip(sources, docs, strict=True)
+    ]
 
 
 def review_sources(sources: Iterable[Source], settings: Settings | None = None) -> list[Finding]:
     """Review already-read sources; findings of all of them, in input order."""
     engine = engine_for(settings)
     findings: list[Finding] = []
-    for source in sources:
-        findings.extend(engine.review(analyse(source)))
+    for analysis in analyse_many(list(sources)):
+        findings.extend(engine.review(analysis))
     return findings
 
 

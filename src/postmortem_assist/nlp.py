@@ -61,6 +61,20 @@ def parse_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
     return list(full().pipe(texts, batch_size=batch_size))
 
 
+@cache
+def tagger() -> Language:
+    """``full()``'s tokenizer and tagger only (~4x faster): for rules that need
+    part-of-speech tags but no parse, lemmas or entities."""
+    import spacy
+
+    return spacy.load(MODEL, exclude=["parser", "ner", "lemmatizer", "attribute_ruler"])
+
+
+def tag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
+    """Part-of-speech tag many short texts in one batch."""
+    return list(tagger().pipe(texts, batch_size=batch_size)) if texts else []
+
+
 _CODE = re.compile(r"```.*?```|`[^`\n]*`|https?://\S+|<!--.*?-->", re.S)
 
 

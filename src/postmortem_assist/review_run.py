@@ -8,10 +8,10 @@ from typing import Any
 from rich.console import Console
 
 from .analysis import Analysis
-from .api import analyse, engine_for
+from .api import analyse_many, check_language, engine_for
 from .config import load_settings
 from .findings import Severity
-from .reading import InputError, expand, read_source
+from .reading import InputError, Source, expand, read_source
 from .render import FileReport
 from .rules import load_rules
 
@@ -39,21 +39,36 @@ def run_review(
     settings.disable = [*settings.disable, *ignore]
     engine = engine_for(settings)
     reports: list[FileReport] = []
-    for name in expand(paths):
+    good: list[tuple[FileReport, Source]] = []
+    for name in _names(paths, reports):
         try:
-            analysis = analyse(read_source(name, max_bytes))
+            source = read_source(name, max_bytes)
+            check_language(source)
         except InputError as exc:
             reports.append(FileReport(path=name, error=str(exc)))
             continue
-        report = FileReport(path=name, findings=engine.review(analysis))
+        good.append((FileReport(path=name), source))
+        reports.append(good[-1][0])
+    for (report, _), analysis in zip(good, analyse_many([s for _, s in good]), strict=True):
+        report.findings = engine.review(analysis)
         if categories:
             report.categories = _categories(analysis)
-        reports.append(report)
     _emit(reports, fmt, output)
     threshold = (fail_on or settings.fail_on).rank
     if any(r.error for r in reports):
         return 2
     return 1 if any(f.severity.rank >= threshold for r in reports for f in r.findings) else 0
+
+
+def _names(paths: list[str], reports: list[FileReport]) -> list[str]:
+    """Expand each argument; an argument that names nothing becomes an error report."""
+    names: list[str] = []
+    for arg in paths:
+        try:
+            names.extend(expand([arg]))
+        except InputError as exc:
+            reports.append(FileReport(path=arg, error=str(exc)))
+    return names
 
 
 def _categories(analysis: Analysis) -> list[dict[str, Any]]:

@@ -78,7 +78,10 @@ class Engine:
         for sent in analysis.sentences():
             words = {t.lower_ for t in sent}
             for rule in deep:
-                if not rule.match.trigger or words & set(rule.match.trigger):
+                m = rule.match
+                if (not m.trigger or words & set(m.trigger)) and (
+                    not m.trigger_with or words & set(m.trigger_with)
+                ):
                     wanted[sent.start_char] = sent
                     break
         sents = list(wanted.values())

@@ -84,11 +84,15 @@ def action_due(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 
 def _is_action_verb(tok: Token) -> bool:
-    """A finite or base verb, or a participle that governs something ("Alerting on X")."""
+    """A finite or base verb, or a participle followed by what it governs
+    ("Alerting on X", "Adding a check"); tags only, no parse needed."""
     if tok.tag_ in {"VB", "VBP", "VBZ", "VBD", "MD"}:
         return True
-    return tok.tag_ in {"VBG", "VBN"} and any(
-        c.dep_ in {"dobj", "prep", "advmod", "xcomp", "ccomp", "attr", "prt"} for c in tok.children
+    nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
+    return (
+        tok.tag_ in {"VBG", "VBN"}
+        and nxt is not None
+        and nxt.tag_ in {"IN", "DT", "NN", "NNS", "NNP", "RP", "JJ", "PRP", "PRP$", "CD", "TO"}
     )
 
 
@@ -105,7 +109,7 @@ def action_verb(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
         span = analysis.doc.char_span(item.start, item.end, alignment_mode="expand")
         if span is not None and any(t.is_alpha for t in span):
             items.append((item, span))
-    parsed = analysis.parse([s for _, s in items])
+    parsed = analysis.tag([s for _, s in items])
     suspects = [
         item
         for (item, _), doc in zip(items, parsed, strict=True)
@@ -113,9 +117,9 @@ def action_verb(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     ]
     if not suspects:
         return
-    from ...nlp import parse_many
+    from ...nlp import tag_many
 
-    retry = parse_many(["We will " + i.text[:1].lower() + i.text[1:] for i in suspects])
+    retry = tag_many(["We will " + i.text[:1].lower() + i.text[1:] for i in suspects])
     for item, doc in zip(suspects, retry, strict=True):
         if len(doc) < 3 or doc[2].tag_ != "VB":
             yield Hit(item.start, item.end)

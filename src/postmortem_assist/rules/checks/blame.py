@@ -73,6 +73,8 @@ def _clause_words(verb: Token) -> set[str]:
             for grand in child.children:
                 if grand.dep_ in {"amod", "compound", "pobj", "advmod", "det"}:
                     words |= {grand.lower_, grand.lemma_.lower()}
+                if child.lower_ == "without" and grand.dep_ == "pobj":
+                    words.add(f"without-{grand.lemma_.lower()}")  # "without review"
     return words
 
 
@@ -120,16 +122,17 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
     """Sentences where a named person or @handle is the agent of a failure."""
     opts = rule.match.options
     verbs = set(opts.get("failure_verbs", []))
+    neutral = set(opts.get("neutral_verbs", []))
     markers = set(opts.get("mistake_markers", []))
     tools = {t.lower() for t in opts.get("tools", [])}
-    cues = verbs | markers | set(opts.get("trigger_words", []))
+    cues = markers | set(opts.get("trigger_words", []))
     candidates = []
     for sent in analysis.sentences():
         section = analysis.section_at(sent.start_char)
         if section is None or section.kind not in rule.scope:
             continue
-        lowers = {t.lower_ for t in sent} | {t.lemma_ for t in sent if t.lemma_}
-        has_name = any(t.text.startswith("@") or t.is_title for t in sent)
+        lowers = {t.lower_ for t in sent}
+        has_name = any(t.text.startswith("@") or (t.is_title and t.is_alpha) for t in sent)
         if has_name and lowers & cues:
             candidates.append(sent)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
@@ -138,6 +141,8 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             if verb.pos_ not in {"VERB", "AUX"}:
                 continue
             lemma = verb.lemma_.lower()
+            if lemma in neutral:
+                continue
             if lemma not in verbs and not (_clause_words(verb) & markers):
                 continue
             if any(c.dep_ == "neg" for c in verb.children) and lemma not in verbs:

@@ -93,12 +93,18 @@ def _timeline_items(analysis: Analysis) -> list[tuple[Section, list]]:
 def timeline_timestamps(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Timeline entries (bullets and table rows) that carry no time."""
     for section, items in _timeline_items(analysis):
+        body = analysis.document.section_text(section)
+        if any(find_times(h) for h in re.findall(r"(?m)^ {0,3}#{1,6}[ \t]+(.+)$", body)):
+            continue  # entries sit under timed sub-headings ("### 14:43")
         entries = [i for i in items if i.bullet or i.text.count(" ") > 2]
         timed = [i for i in entries if find_times(i.text)]
         if entries and not timed:
             yield _heading_hit(section, {"entry": "the whole timeline"})
             continue
         for item in entries:
+            line_start = analysis.text.rfind("\n", 0, item.start) + 1
+            if analysis.text[line_start : line_start + 2].isspace():
+                continue  # an indented sub-bullet continues the entry above it
             if (
                 item.bullet
                 and not find_times(item.text)
