@@ -255,8 +255,8 @@ def plots(r: dict[str, Any], folder: Path) -> list[Path]:
         ax.set_yticks(list(y), rules)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
-        ax.set_title("Review rules on gold snippets (span overlap)")
-        ax.legend(loc="lower right")
+        ax.set_title("Review rules on gold snippets (span overlap)", pad=28)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.04), ncol=2, frameon=False)
         made.append(_save(fig, folder / "review_rules_pr.png"))
     if rev.get("corpus", {}).get("per_rule"):
         pr = rev["corpus"]["per_rule"]

@@ -338,6 +338,7 @@ def run_classify(
             res = evaluate_classifier(opts.split, opts.limit)
         except ClassifyUnavailable as exc:
             notes.append(f"classify skipped: {exc}")
+            st.note = "skipped (see notes)"
             return {}
         adv(1)
         st.docs = sum(b["model"]["n_records"] for b in res["groups"].values())
