@@ -76,6 +76,53 @@ def review(
     raise typer.Exit(code)
 
 
+class DraftFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+class InputShape(StrEnum):
+    slack = "slack"
+    chat = "chat"
+    ic_log = "ic-log"
+    iso_log = "iso-log"
+    month_chat = "month-chat"
+    markdown = "markdown"
+    plain = "plain"
+
+
+@app.command()
+def summarize(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Notes, chat logs or Slack exports; - for stdin.")
+    ] = None,
+    fmt: Annotated[
+        DraftFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DraftFormat.markdown,
+    input_format: Annotated[
+        InputShape | None, typer.Option(help="Shape of the notes (detected when omitted).")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="Zone of times that state none (e.g. Europe/Berlin).")
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="Local seq2seq model folder for an abstractive rewrite.")
+    ] = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the draft here instead of stdout.")
+    ] = None,
+) -> None:
+    """Draft a postmortem from raw incident notes: timeline, facts, open questions."""
+    from .summarize_run import run_summarize
+
+    code = run_summarize(
+        paths or ["-"], fmt.value, timezone, input_format.value if input_format else None,
+        model, max_bytes, output,
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
 @app.command("rules")
 def rules_cmd(
     rule: Annotated[
