@@ -1,0 +1,133 @@
+"""``assist summarize``: raw incident notes to a faithful first postmortem draft.
+
+>>> from postmortem_assist.summarize import summarize
+>>> result = summarize(["notes.txt"], timezone="UTC")
+>>> print(result.draft)
+
+Every fact in the result carries the ``file:line`` it was read from; the Issue Summary is
+built from those facts only (an optional local seq2seq model may add a rewrite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..reading import MAX_BYTES, InputError, Source, read_sources
+from .model import ActionItem, CategoryGuess, Event, Fact, KeyTime, Summary
+
+__all__ = [
+    "ActionItem",
+    "Event",
+    "Fact",
+    "KeyTime",
+    "Summary",
+    "summarize",
+    "summarize_sources",
+]
+
+MIN_WORDS = 3
+
+
+def _check_language(sources: list[Source]) -> None:
+    from ..nlp import non_english_reason
+
+    for source in sources:
+        reason = non_english_reason(source.text)
+        if reason:
+            raise InputError(f"{source.name}: {reason}")
+
+
+def _categories(summary: Summary) -> None:
+    """Add the classifier's likely root-cause categories, when it is installed."""
+    text = " ".join(c.text for c in summary.cause)
+    if not text:
+        return
+    try:
+        from ..classify import classify
+
+        result = classify(text, focus=text)
+    except (ImportError, FileNotFoundError, OSError) as err:
+        summary.notes.append(f"root-cause category omitted: classifier unavailable ({err})")
+        return
+    for cat in list(getattr(result, "categories", []))[:2]:
+        summary.categories.append(
+            CategoryGuess(label=cat.label, name=cat.name, probability=float(cat.probability))
+        )
+
+
+def summarize_sources(
+    sources: list[Source],
+    *,
+    timezone: str | None = None,
+    input_format: str | None = None,
+    model: str | Path | None = None,
+    categories: bool = True,
+    check: bool = True,
+) -> Summary:
+    """Summarize already-read sources (see :func:`summarize`)."""
+    from ..notes import parse_notes
+    from .compose import issue_summary
+    from .draft import open_questions, render
+    from .extract import extract, people
+
+    if not sources:
+        raise InputError("no input given")
+    total_words = sum(len(s.text.split()) for s in sources)
+    if total_words < MIN_WORDS:
+        raise InputError(
+            f"{sources[0].name}: notes are too short to summarize ({total_words} words)"
+        )
+    if input_format != "slack":
+        _check_language([s for s in sources if not s.text.lstrip().startswith(("[", "{"))])
+    notes = parse_notes(sources, timezone=timezone, input_format=input_format)
+    if not any(m.text.strip() for m in notes.messages):
+        raise InputError(f"{sources[0].name}: no text to summarize")
+    summary = extract(notes, [s.name for s in sources])
+    if categories:
+        _categories(summary)
+    summary.issue_summary, summary.issue_summary_sources = issue_summary(summary)
+    if model is not None:
+        from .abstractive import rewrite
+
+        summary.abstractive_summary = rewrite(summary, model)
+    summary.open_questions = open_questions(summary)
+    from .facts import PERSON_AS_CAUSE
+
+    blamed = {
+        m.group("name")
+        for msg in notes.messages
+        for m in [PERSON_AS_CAUSE.search(msg.text)]
+        if m and m.group("name").lower() in people(notes) | _entity_people(msg.text)
+    }
+    from .draft import depersonalise
+
+    summary.issue_summary = depersonalise(summary.issue_summary, blamed)
+    summary.draft = render(summary, blamed)
+    if check:
+        from .check import drop_blame
+
+        summary.draft = drop_blame(summary.draft, summary)
+    return summary
+
+
+def _entity_people(text: str) -> set[str]:
+    """Lower-cased PERSON names spaCy finds in one sentence."""
+    from ..nlp import full
+
+    return {e.text.split()[0].lower() for e in full()(text).ents if e.label_ == "PERSON"}
+
+
+def summarize(
+    sources: Sequence[str | Path] | str | Path,
+    *,
+    timezone: str | None = None,
+    input_format: str | None = None,
+    model: str | Path | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Summary:
+    """Summarize notes from files, directories, globs or ``-`` (stdin)."""
+    names = [str(sources)] if isinstance(sources, str | Path) else [str(p) for p in sources]
+    return summarize_sources(
+        read_sources(names, max_bytes), timezone=timezone, input_format=input_format, model=model
+    )

@@ -1,0 +1,31 @@
+"""Self-check of the draft with ``assist review``: no blameful line survives."""
+
+from __future__ import annotations
+
+from .model import Summary
+
+
+def blame_lines(draft: str) -> set[int]:
+    """1-based line numbers of the draft that the blame rules flag."""
+    from ..api import review_text
+    from ..config import Settings
+
+    findings = review_text(draft, "<draft>", Settings(disable=["structure", "clarity", "actions"]))
+    return {f.line for f in findings if f.family == "blame"}
+
+
+def drop_blame(draft: str, summary: Summary) -> str:
+    """Remove draft lines with blame findings (quotes stay in the JSON with their source)."""
+    try:
+        flagged = blame_lines(draft)
+    except Exception as err:  # the review engine is optional for summarize
+        summary.notes.append(f"blame self-check skipped: {type(err).__name__}: {err}")
+        return draft
+    if not flagged:
+        return draft
+    lines = draft.split("\n")
+    kept = [ln for i, ln in enumerate(lines, 1) if i not in flagged or ln.startswith("#")]
+    summary.notes.append(
+        f"left out {len(flagged)} line(s) of the draft that read as blaming a person"
+    )
+    return "\n".join(kept)

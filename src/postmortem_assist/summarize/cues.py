@@ -1,0 +1,129 @@
+"""Surface cues shared by the timeline and fact extractors (features and fallback).
+
+The learned sentence-role head (``roles``) decides what a sentence is about; these cues
+catch the signals it cannot see: tense ("rolling back" vs "rolled back"), a bot alert,
+chat noise, ruled-out hypotheses.
+"""
+
+from __future__ import annotations
+
+import re
+
+NOISE = re.compile(
+    r"^(?:(?:hi|hey|hello|morning|ack|ok|okay|k|yes|yep|yeah|no|nope|sure|thanks|thank you|"
+    r"thx|ty|tyvm|cheers|nice|great|cool|lol|\+1|same|looking|looking too|on it|on it too|"
+    r"me too|here|i'?m here|i'?m here too|joining|joined|just joined|brb|hmm|hmm maybe|"
+    r"will do|sounds good|lgtm|done|nvm|agreed|np|ok thanks|thanks all|thanks everyone|"
+    r"yes please|what's up|any update\??|anyone\??|all|too|ish|\(ish\)|please|again)"
+    r"[\s,.!?:;()*-]*)+$",
+    re.I,
+)
+ALERT = re.compile(
+    r"\b(?:alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
+    r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered))",
+    re.I,
+)
+REPORT = re.compile(
+    r"\b(?:noticed|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
+    r"opened tickets|complain\w*|emailed|"
+    r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*)",
+    re.I,
+)
+ONSET = re.compile(
+    r"\b(?:start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
+    r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
+    r"started climbing|starting\s+(?=\d))",
+    re.I,
+)
+RANGE = re.compile(
+    r"\b(?:between\s+(?P<a>[^,;]{3,25}?)\s+and\s+(?P<b>[^,;]{3,25})|"
+    r"from\s+(?P<c>\d{1,2}:\d{2}[^,;]{0,12}?)\s+(?:to|until|till)\s+(?P<d>\d{1,2}:\d{2}))",
+    re.I,
+)
+MITIGATED = re.compile(
+    r"\b(?:applied|live on|recreated|restored|restarted|disabled|rolled back|reverted|"
+    r"scaled (?:back|down|up)|hid|hidden|failed over|drained|stable|mitigat\w*|"
+    r"(?:signing|committing|serving|working|running|flowing)\b[^.]*\bagain|stopped|stop within|"
+    r"blocked by|unblocked|fixed|patched)\b",
+    re.I,
+)
+FIX_ACTION = re.compile(
+    r"\b(?:lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
+    r"recreated|rolled out|pinned|hid|restored|replaced|re-?enabled|removed the)\b",
+    re.I,
+)
+IN_PROGRESS = re.compile(
+    r"^(?:\S+\s+){0,2}(?:rolling|reverting|setting|doing|restarting|trying|going to|"
+    r"we can|can we|will|should we|so revert|agree to)\b",
+    re.I,
+)
+RESOLVED = re.compile(
+    r"\b(?:resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
+    r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
+    r"correct again|stand(?:ing)? down)\b",
+    re.I,
+)
+ESCALATION = re.compile(
+    r"\b(?:escalat\w*|paged (?:the )?\w+ team|pulled in|looping in|loop in|joined by|"
+    r"incident commander|declared (?:a )?sev|SEV\s?\d|P[0-4]\b)",
+    re.I,
+)
+COMMUNICATION = re.compile(
+    r"\b(?:status ?page|comms|customer (?:email|notice|notification)|announce\w*|"
+    r"posted (?:an )?update|tweet\w*|correction was sent|take comms)\b",
+    re.I,
+)
+HYPOTHESIS = re.compile(
+    r"\b(?:could (?:it )?be|maybe|might be|perhaps|first (?:theory|guess|thought|suspect)|"
+    r"second (?:theory|guess)|(?:we |I )?(?:first )?thought|thinks? it'?s|"
+    r"is (?:it|this) (?:a |an |the )?|"
+    r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if)\b",
+    re.I,
+)
+RULED_OUT = re.compile(
+    r"\b(?:not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
+    r"not that either|dropped that idea|so not|isn'?t (?:it|the)|wasn'?t (?:it|the)|"
+    r"red herring|no,? the|checked:)\b",
+    re.I,
+)
+CAUSE = re.compile(
+    r"\b(?:root cause|real cause|the cause|our cause|caused by|because|due to|that'?s it|"
+    r"got it|turns out|culprit|triggered by|so the|which means|meant)\b",
+    re.I,
+)
+ACTION_HEADER = re.compile(
+    r"^(?:(?:\d+\)|[-*])\s*)?(?:follow[- ]?ups?|todos?|to ?dos?|action items?|next steps|"
+    r"what we'?ll do|what we will do|ais?|corrective actions?|remediation|"
+    r"preventative measures|preventive measures|lessons learned)\b[^:]{0,40}:?\s*",
+    re.I,
+)
+ACTION_INLINE = re.compile(
+    r"^(?:AI|TODO|action item|follow[- ]?up)\s*:\s*(?P<text>.+)$|"
+    r"\bwe (?:should|need to|must|will)\s+(?P<we>.{10,})$",
+    re.I,
+)
+TICKET = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b|#\d{2,6}\b")
+HANDLE = re.compile(r"(?<![\w.])@[\w.-]{2,30}")
+
+
+NOISE_PHRASE = re.compile(
+    r"\b(?:anything I can help with|second pair of eyes|can I help|need a hand|just joined|"
+    r"^(?:nice|great|thanks|ty|cheers),? (?:thanks )?\w+$|^\+1\b)",
+    re.I,
+)
+
+
+def is_noise(text: str) -> bool:
+    """Chat noise: greetings, acknowledgements, "+1", "looking", "thanks"."""
+    t = text.strip()
+    if NOISE_PHRASE.search(t) and len(t.split()) <= 8:
+        return True
+    return (
+        not t
+        or bool(NOISE.match(t))
+        or (
+            len(t.split()) <= 2
+            and not re.search(r"\d", t)
+            and not re.search(r"\b(?:resolv|revert|roll|fix)", t, re.I)
+        )
+    )

@@ -1,0 +1,142 @@
+"""From parsed notes to a :class:`Summary` of facts (no prose yet)."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+import numpy as np
+
+from ..notes import Message, Notes
+from . import cues, facts, roles
+from .model import Durations, Fact, KeyTime, Summary
+from .timeline import build_timeline, candidates, comparable, in_actions
+
+BOTS = re.compile(r"bot|alert|pager|monitor|^U0[0-9A-Z]+$", re.I)
+
+
+def people(notes: Notes) -> set[str]:
+    """Lower-cased first names of chat authors (bots left out)."""
+    out = set()
+    for m in notes.messages:
+        if m.author and m.author != "#heading" and not BOTS.search(m.author):
+            out.add(m.author.split()[0].lower())
+    return out
+
+
+def minutes(a: KeyTime | None, b: KeyTime | None) -> int | None:
+    """Whole minutes from a to b (seconds truncated); None when either is missing."""
+    if a is None or b is None or a.time is None or b.time is None:
+        return None
+    delta = comparable(b.time) - comparable(a.time)
+    return int(delta.total_seconds() // 60)
+
+
+def _scores(msgs: list[Message]) -> np.ndarray:
+    """Role probabilities for the candidate messages (one encoder batch)."""
+    return roles.role_probs([m.text for m in msgs])
+
+
+def pick_cause(
+    msgs: list[Message], probs: np.ndarray, skip: set[int], blamed: set[int], limit: int = 2
+) -> list[Fact]:
+    """The sentences that state the cause: section, cue words and the role head together."""
+    ci = roles.ROLES.index("cause")
+    scored = []
+    for i, msg in enumerate(msgs):
+        if i in skip or i in blamed or len(msg.text.split()) < 5 or msg.text.rstrip().endswith("?"):
+            continue
+        score = 2.0 * float(probs[i, ci])
+        if msg.section and facts.CAUSE_SECTION.search(msg.section):
+            score += 2.0
+        if cues.CAUSE.search(msg.text):
+            score += 1.5
+        if cues.HYPOTHESIS.search(msg.text):
+            score -= 1.0
+        scored.append((score, i))
+    if not scored:
+        return []
+    scored.sort(reverse=True)
+    best = scored[0][0]
+    chosen = sorted(i for s, i in scored[:limit] if s >= max(1.0, 0.75 * best))
+    return facts.merge_lines([_cleaned(msgs[i]) for i in chosen])
+
+
+def _cleaned(msg: Message) -> Message:
+    return Message(facts.clean_quote(msg.text), msg.line, msg.source, msg.time, section=msg.section)
+
+
+def extract(notes: Notes, sources: list[str]) -> Summary:
+    """All facts of the notes, each with its source line."""
+    events, keyed, misleading = build_timeline(notes)
+    msgs = candidates(notes)
+    who = people(notes)
+    probs = _scores(msgs)
+    blamed = {i for i, m in enumerate(msgs) if facts.blames_person(m.text, who)}
+    mis_ids = {id(m) for m in misleading}
+    skip = {i for i, m in enumerate(msgs) if id(m) in mis_ids}
+    cause = pick_cause(msgs, probs, skip, blamed)
+    cause_keys = {c.source for c in cause}
+    fix_msgs = [
+        m
+        for m in msgs
+        if (m.section and facts.FIX_SECTION.search(m.section) and m.time is None)
+        or any(e.source == m.ref and e.type == "mitigation" for e in events)
+    ]
+    blamed_ids = {id(msgs[i]) for i in blamed}
+    resolution = facts.merge_lines(
+        [m for m in fix_msgs if not m.text.rstrip().endswith("?") and id(m) not in blamed_ids]
+    )[:4]
+    exclude = {m.ref + m.text for m in msgs if m.ref in cause_keys}
+    impact = facts.extract_impact(msgs, exclude)
+    services = facts.extract_services([m for m in msgs if id(m) not in mis_ids])
+    flags = [in_actions(m) for m in notes.messages]
+    actions = facts.extract_actions(notes.messages, flags)
+    action_refs = {a.source for a in actions}
+    header_refs = {m.ref for m in notes.messages if cues.ACTION_HEADER.match(m.text)}
+    events = [e for e in events if e.source not in action_refs | header_refs]
+    summary = Summary(
+        sources=sources,
+        shape=notes.shape,
+        timezone=notes.zone if notes.zone_known else None,
+        start=keyed["start"],
+        detected=keyed["detected"],
+        mitigated=keyed["mitigated"],
+        resolved=keyed["resolved"],
+        durations=Durations(
+            time_to_detect=minutes(keyed["start"], keyed["detected"]),
+            time_to_mitigate=minutes(keyed["start"], keyed["mitigated"]),
+            total=minutes(keyed["start"], keyed["resolved"]),
+        ),
+        timeline=events,
+        impact=impact,
+        affected_services=services,
+        cause=cause,
+        resolution=resolution,
+        misleading_paths=[facts.fact(m) for m in misleading],
+        action_items=actions,
+        warnings=list(notes.warnings),
+    )
+    summary.notes.append(
+        "sentence roles: "
+        + ("trained MiniLM head" if roles.available() else "keyword cues (no trained head found)")
+    )
+    _check_order(summary)
+    return summary
+
+
+def _check_order(summary: Summary) -> None:
+    """Warn about contradictory key times (resolved before start, detection after mitigation)."""
+    order = [
+        ("start", summary.start),
+        ("detected", summary.detected),
+        ("mitigated", summary.mitigated),
+        ("resolved", summary.resolved),
+    ]
+    known = [(n, k) for n, k in order if k is not None and k.time is not None]
+    for (n1, k1), (n2, k2) in pairwise(known):
+        if comparable(k2.time) < comparable(k1.time):  # type: ignore[arg-type]
+            summary.warnings.append(
+                f"contradictory times: {n2} ({k2.display}, {k2.source}) is before "
+                f"{n1} ({k1.display}, {k1.source})"
+            )

@@ -1,0 +1,458 @@
+"""Facts from the notes: impact numbers, affected services, cause, resolution, actions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..notes import Message
+from ..times import find_times
+from . import cues
+from .model import ActionItem, Fact
+
+IMPACT_SECTION = re.compile(r"impact|what we saw|symptom|customer|user", re.I)
+CAUSE_SECTION = re.compile(r"cause|why|what (?:actually )?happened|what went wrong|trigger", re.I)
+FIX_SECTION = re.compile(r"fix|resolution|recovery|mitigation|what we did", re.I)
+IMPACT_WORDS = re.compile(
+    r"%|\b(?:customers?|users?|requests?|orders?|bookings?|logins?|sessions?|checkouts?|"
+    r"tickets?|payments?|invoices?|people|accounts?|transactions?|calls?|products?|listings?|"
+    r"dashboards?|errors?|5xx|failed|failures?|affected|delayed|lost|dropped|refund\w*|"
+    r"revenue|\$|EUR|USD|£|€|outage)\b",
+    re.I,
+)
+_QTY = (
+    r"(?:(?:about|around|roughly|approximately|nearly|almost|over|more than|less than|~)\s*)?"
+    r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|x\b|k\b|m\b|million\b|billion\b|thousand\b))?"
+    r"(?:\s*(?:EUR|USD|GBP)\b)?"
+)
+_STOP = {
+    "were",
+    "was",
+    "had",
+    "has",
+    "have",
+    "got",
+    "get",
+    "are",
+    "is",
+    "be",
+    "between",
+    "from",
+    "during",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "and",
+    "or",
+    "with",
+    "by",
+    "because",
+    "that",
+    "which",
+    "opened",
+    "saw",
+    "retried",
+    "went",
+    "showed",
+    "placed",
+    "did",
+    "the",
+    "a",
+    "an",
+    "while",
+    "before",
+    "after",
+    "since",
+    "until",
+    "than",
+    "per",
+    "of",
+    "now",
+    "then",
+    "so",
+    "but",
+    "all",
+    "would",
+    "could",
+    "will",
+    "can",
+    "not",
+    "no",
+    "it",
+    "they",
+    "we",
+    "this",
+    "these",
+    "as",
+}
+QUANTITY = re.compile(
+    rf"(?<![\w.:/-])(?P<q>{_QTY})(?P<rest>(?:\s+of\s+(?:the\s+|those\s+|these\s+|all\s+|our\s+)?"
+    rf"[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){{0,3}})|(?:\s+[A-Za-z][\w.-]*){{0,3}})"
+)
+DURATION = re.compile(r"\b\d+\s*h\s*\d+\s*m(?:in)?\b|\b\d+\s*(?:hours?|minutes?|mins?)\b", re.I)
+VERSION = re.compile(r"^v?\d+\.\d+(?:\.\d+)+$|^v\d")
+SERVICE_ID = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+(?![\w@-])")
+SERVICE_NOUNS = {
+    "service",
+    "api",
+    "app",
+    "application",
+    "load",
+    "job",
+    "dashboard",
+    "dashboards",
+    "email",
+    "importer",
+    "marketplace",
+    "edge",
+    "gateway",
+    "database",
+    "cluster",
+    "pipeline",
+    "frontend",
+    "backend",
+    "consumer",
+    "consumers",
+    "website",
+    "site",
+    "queue",
+    "feed",
+    "endpoint",
+    "server",
+    "proxy",
+    "cache",
+    "ingress",
+    "portal",
+    "sync",
+    "checkout",
+    "storage",
+    "search",
+    "cdn",
+}
+PLATFORM_VERSION = re.compile(r"\b(?:iOS|Android|macOS|Windows|web|Chrome)\s+\d+(?:\.\d+)+\b")
+PERSON_AS_CAUSE = re.compile(
+    r"(?:^|[.!?]\s+|^\w+\.\s+)(?P<name>[A-Z][a-z]+)(?:\s+from\s+[\w-]+)?\s+(?:deployed|changed|"
+    r"pushed|forgot|broke|ran|merged|applied|deleted|typed|removed|misconfigured|made|did|"
+    r"dropped|disabled|missed|caused|set|edited|updated)\b"
+)
+
+
+def fact(msg: Message, text: str | None = None) -> Fact:
+    """A fact quoting a message (or part of it) with its source line."""
+    return Fact(
+        text=(text if text is not None else msg.text).strip(), source=msg.ref, line=msg.line
+    )
+
+
+def merge_lines(msgs: list[Message]) -> list[Fact]:
+    """Facts from messages, joining sentences that came from the same line."""
+    out: list[Fact] = []
+    for msg in msgs:
+        if out and out[-1].source == msg.ref:
+            out[-1].text += " " + msg.text
+        else:
+            out.append(fact(msg))
+    return out
+
+
+def _time_spans(text: str) -> list[tuple[int, int]]:
+    return [(t.start, t.end) for t in find_times(text)]
+
+
+def quantities(text: str) -> list[str]:
+    """Numbers with what they count, as written ("1,204 customers", "18% of API traffic")."""
+    spans = _time_spans(text)
+    out = []
+    for m in QUANTITY.finditer(text):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        q = m.group("q").strip()
+        if VERSION.match(q) or re.fullmatch(r"\d{4}", q):
+            continue
+        words: list[str] = []
+        rest = m.group("rest")
+        if re.match(r"\s+of\s", rest):
+            words = rest.split()
+        else:
+            for w in rest.split():
+                if w.lower().strip(".,;:") in _STOP or not re.match(r"^[\w-]", w):
+                    break
+                words.append(w)
+                if re.search(r"[.,;:)]$", w):
+                    break
+        phrase = (q + " " + " ".join(words)).strip().rstrip(".,;:)")
+        prefix = text[max(0, m.start() - 5) : m.start()]
+        if re.search(r"(?:rev|v|#|PR|max|=)\s*$", prefix, re.I):
+            continue
+        out.append(phrase)
+    for m in DURATION.finditer(text):
+        if "h" in m.group(0) and "m" in m.group(0):
+            out.append(m.group(0))
+    return out
+
+
+PEOPLE_UNITS = re.compile(
+    r"\b(?:customers?|users?|requests?|orders?|bookings?|logins?|sessions?|checkouts?|tickets?|"
+    r"payments?|invoices?|people|accounts?|transactions?|calls?|products?|listings?|traffic|"
+    r"dashboards?|merchants?|buyers?|devices?|messages?|jobs?|builds?|emails?)\b",
+    re.I,
+)
+INFRA_UNITS = re.compile(
+    r"\b(?:pods?|nodes?|servers?|hosts?|brokers?|replicas?|workers?|connections?|rules?|"
+    r"records?|MB|GB|Mi|Gi|ms|s|min|minutes?|hours?|locations?|regions?|of \d)\b",
+    re.I,
+)
+
+
+def impact_score(phrase: str, context: str, in_section: bool) -> float:
+    """How much a quantity reads as customer impact (ranking for the summary)."""
+    score = 2.0 if PEOPLE_UNITS.search(phrase) else 0.0
+    score += 1.0 if "%" in phrase else 0.0
+    score += 1.5 if in_section else 0.0
+    score += 0.5 if re.search(r"\b(?:failed|affected|delayed|lost|errors?)\b", context, re.I) else 0
+    score -= 2.0 if INFRA_UNITS.search(phrase.split(" ", 1)[-1]) else 0.0
+    q = re.escape(phrase.split()[0])
+    score -= 3.0 if re.search(rf"(?:>|<|>=|<=|above|below|threshold)\s*{q}", context) else 0.0
+    return score
+
+
+def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
+    """Impact numbers from impact sections and messages that talk about impact, best first."""
+    out: list[Fact] = []
+    scores: list[float] = []
+    seen: set[str] = set()
+    for msg in msgs:
+        if msg.ref + msg.text in exclude:
+            continue
+        in_section = bool(msg.section and IMPACT_SECTION.search(msg.section))
+        if not in_section and not IMPACT_WORDS.search(msg.text):
+            continue
+        for phrase in quantities(msg.text):
+            has_unit = (
+                bool(PEOPLE_UNITS.search(phrase)) or "%" in phrase or re.search(r"\d+x\b", phrase)
+            )
+            if not (has_unit or in_section or re.search(r"\d+h\d+m", phrase)):
+                continue
+            if phrase.lower() in seen:
+                continue
+            seen.add(phrase.lower())
+            out.append(fact(msg, phrase))
+            scores.append(impact_score(phrase, msg.text, in_section))
+    order = sorted(range(len(out)), key=lambda i: (-scores[i], i))
+    return [out[i] for i in order]
+
+
+_NOUN_ALT = "|".join(sorted(SERVICE_NOUNS, key=len, reverse=True))
+SERVICE_PHRASE = re.compile(
+    rf"\b(?:the|our|a|an|their|its|\d+)\s+(?P<p>(?:(?!(?:the|a|an|and|or|of|to|in|on|is|was)\b)"
+    rf"[A-Za-z][\w-]*\s+){{0,2}}(?:{_NOUN_ALT})s?)\b|"
+    rf"(?:^|[.;:]\s+)(?P<q>(?:[A-Za-z][\w-]*\s+){{0,1}}(?:{_NOUN_ALT})):?\s",
+    re.I,
+)
+PROPER_SERVICE = re.compile(
+    rf"\b(?P<p>(?:[A-Z][\w-]*\s+){{0,2}}[A-Z][\w-]*\s+(?:{_NOUN_ALT}))\b", re.I
+)
+_NOT_SERVICE_PREFIX = {
+    "re",
+    "un",
+    "multi",
+    "on",
+    "non",
+    "pre",
+    "co",
+    "self",
+    "follow",
+    "sign",
+    "log",
+    "read",
+    "write",
+    "one",
+    "two",
+    "per",
+    "cross",
+    "well",
+    "long",
+    "short",
+    "so",
+    "off",
+    "in",
+    "out",
+    "up",
+    "user",
+    "end",
+    "real",
+    "post",
+    "de",
+    "anti",
+    "semi",
+    "sub",
+    "over",
+    "under",
+    "all",
+    "high",
+    "low",
+    "third",
+    "first",
+    "last",
+    "hand",
+    "time",
+    "day",
+    "rate",
+    "root",
+    "rule",
+}
+
+
+def service_names(text: str) -> list[str]:
+    """Service-like names in one text, exactly as written."""
+    names = [s for s in SERVICE_ID.findall(text) if _service_like(s)]
+    names += PLATFORM_VERSION.findall(text)
+    for m in SERVICE_PHRASE.finditer(text):
+        name = (m.group("p") or m.group("q") or "").strip()
+        if (name and name.lower() not in SERVICE_NOUNS | {"an", "a"}) or name:
+            names.append(name)
+    for m in PROPER_SERVICE.finditer(text):
+        if m.group("p")[0].isupper():
+            names.append(m.group("p"))
+    return names
+
+
+def extract_services(msgs: list[Message], limit: int = 8) -> list[Fact]:
+    """Affected systems as written: service ids, "<x> service/api/app" phrases, platforms."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Fact] = {}
+    for msg in msgs:
+        weight = 2 if msg.section and IMPACT_SECTION.search(msg.section) else 1
+        for name in service_names(msg.text):
+            key = re.sub(r"[\s_-]+", "-", name.lower())
+            counts[key] += weight
+            first.setdefault(key, fact(msg, name))
+    ranked = [k for k, _ in counts.most_common()]
+    kept: list[str] = []
+    for key in ranked:
+        if any(key in other for other in kept):
+            continue
+        kept = (
+            [k for k in kept if k not in key] + [key]
+            if any(k in key for k in kept)
+            else [*kept, key]
+        )
+    return [first[k] for k in kept[:limit]]
+
+
+def _service_like(name: str) -> bool:
+    if re.search(r"\.(?:md|txt|yml|yaml|json|log|py|sh|ms|conf)$", name) or VERSION.match(name):
+        return False
+    if name.count(".") >= 2 and not re.search(r"\.(?:io|com|net|org|dev|app|cloud)$", name):
+        return False
+    if re.search(r"\d", name) and not re.search(r"[a-z]{3}", name):
+        return False
+    if name.split("-")[0].split(".")[0] in _NOT_SERVICE_PREFIX:
+        return False
+    return "_" not in name and len(name) > 3
+
+
+def blames_person(text: str, people: set[str]) -> bool:
+    """True when a sentence makes a named person the agent of the failure."""
+    m = PERSON_AS_CAUSE.search(text)
+    if not m:
+        return False
+    name = m.group("name")
+    return name.lower() in people or name not in {"The", "This", "It", "We", "They", "That"}
+
+
+def clean_quote(text: str) -> str:
+    """Drop chat fillers around a statement ("ok so", "that's our cause", "got it.")."""
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    filler = re.compile(
+        r"^(?:ok(?:ay)?,?\s*|so\s+|ugh\.?\s*)*(?:that'?s (?:it|our cause|the cause|the root cause)"
+        r"|got it|found it|bingo|yes|ok|ugh)\W*$",
+        re.I,
+    )
+    kept = [p for p in parts if not filler.match(p)]
+    joined = " ".join(kept) if kept else text.strip()
+    return re.sub(r"^(?:ok(?:ay)?,?\s+so\s+|so\s+|ok(?:ay)?,?\s+)", "", joined, flags=re.I)
+
+
+def split_actions(text: str) -> list[str]:
+    """One follow-up message into items: "1. a 2. b", "a; b; c", or the whole text."""
+    body = cues.ACTION_HEADER.sub("", text, count=1).strip()
+    numbered = re.split(r"(?:^|\s)\d{1,2}[.)]\s+", body)
+    items = [p.strip(" ;") for p in numbered if p.strip(" ;")]
+    if len(items) > 1:
+        return items
+    if body.count(";") >= 1 and TICKET.search(body) and len(body.split(";")) >= 2:
+        return [p.strip() for p in body.split(";") if p.strip()]
+    return [re.sub(r"^(?:\d{1,2}[.)]|[-*•])\s+", "", body).strip()] if body else []
+
+
+TICKET = cues.TICKET
+
+
+def owner_of(text: str, author: str | None) -> str | None:
+    """The owner named in an action item: "owner: x", @handle, "(DB-880, Petra)", a team."""
+    m = re.search(r"\bowner:?\s*([@\w.-]+(?:\s+team)?)", text, re.I)
+    if m and m.group(1).lower() not in {"tbd", "none", "unknown"}:
+        return m.group(1)
+    m = cues.HANDLE.search(text)
+    if m:
+        return m.group(0)
+    m = re.search(r"\((?:[^()]*,\s*)?([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\)\s*$", text)
+    if m:
+        return m.group(1)
+    m = re.search(r"\(([\w -]+ team(?:\s*\+\s*[\w -]+ team)?)[,)]", text)
+    if m:
+        return m.group(1)
+    if author and re.search(r"\bI'?ll\b|\bI will\b", text):
+        return author
+    return None
+
+
+def extract_actions(msgs: list[Message], in_actions: list[bool]) -> list[ActionItem]:
+    """Follow-ups: lines under an action heading/header message, "AI:", "TODO:", "we should"."""
+    out: list[ActionItem] = []
+    header_author: str | None = None
+    header_open = False
+    bulleted = {m.section: True for m, f in zip(msgs, in_actions, strict=True) if f and m.bullet}
+    for msg, listed in zip(msgs, in_actions, strict=True):
+        text = msg.text
+        if msg.author == "#heading":
+            header_open = False
+            continue
+        is_header = bool(cues.ACTION_HEADER.match(text))
+        items: list[str] = []
+        if is_header:
+            header_open, header_author = True, msg.author
+            items = split_actions(text)
+            items = [i for i in items if len(i.split()) >= 3]
+        elif listed and (msg.bullet or msg.time_text is not None or not bulleted.get(msg.section)):
+            items = split_actions(text) if len(text.split()) >= 3 else []
+        elif (
+            header_open
+            and msg.author == header_author
+            and re.match(r"^(?:\d{1,2}[.)]|[-*•])\s", text)
+        ) or (header_open and msg.time_text is not None and re.match(r"^\d{1,2}[.)]\s", text)):
+            items = split_actions(text)
+        else:
+            m = cues.ACTION_INLINE.search(text)
+            if m and not text.rstrip().endswith("?"):
+                items = [(m.group("text") or m.group("we") or "").strip()]
+            if msg.time_text is not None and not re.match(r"^(?:\d{1,2}[.)]|[-*•])\s", text):
+                header_open = header_open and msg.author != header_author
+        for item in items:
+            item = re.sub(r"^(?:\d{1,2}[.)]|[-*•])\s+", "", item).strip()
+            if len(item.split()) < 3 or cues.is_noise(item):
+                continue
+            ticket = TICKET.search(item)
+            out.append(
+                ActionItem(
+                    text=item,
+                    source=msg.ref,
+                    line=msg.line,
+                    owner=owner_of(item, msg.author if msg.author != "#heading" else None),
+                    ticket=ticket.group(0) if ticket else None,
+                )
+            )
+    return out

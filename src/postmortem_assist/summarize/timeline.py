@@ -1,0 +1,246 @@
+"""Timeline events and the key times: start, detection, mitigation, resolution."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ..notes import Message, Notes
+from ..times import format_utc
+from . import cues
+from .model import Event, KeyTime
+
+ACTION_SECTIONS = re.compile(
+    r"follow|todo|to do|action|what we'?ll do|next steps|corrective|prevent|lessons", re.I
+)
+
+
+@dataclass
+class Timed:
+    """A message and the time it stands for (its own, or one written inside it)."""
+
+    msg: Message
+    time: datetime
+
+
+def comparable(stamp: datetime) -> datetime:
+    """Aware datetimes in UTC and naive ones as they are, made comparable for sorting."""
+    return stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
+def display(stamp: datetime | None, undated: bool = False) -> str:
+    """A time for people: ``2024-03-05 14:02 UTC`` (date left out when the notes give none)."""
+    return format_utc(stamp, with_date=not undated)
+
+
+def in_actions(msg: Message) -> bool:
+    """True for messages inside a follow-up / action list."""
+    return bool(msg.section and ACTION_SECTIONS.search(msg.section))
+
+
+def time_of(msg: Message, near: int = 0) -> datetime | None:
+    """The message's own time, else the written time nearest to offset ``near``."""
+    if msg.time is not None:
+        return msg.time
+    if not msg.inline:
+        return None
+    return min(msg.inline, key=lambda it: abs(it[0] - near))[2]
+
+
+def candidates(notes: Notes) -> list[Message]:
+    """Messages that can be events: not noise, not headings, not action-list lines."""
+    return [
+        m
+        for m in notes.messages
+        if m.author != "#heading"
+        and not cues.is_noise(m.text)
+        and not in_actions(m)
+        and not cues.ACTION_HEADER.match(m.text)
+    ]
+
+
+def _before(a: datetime, b: datetime | None, slack_minutes: int = 0) -> bool:
+    return b is None or comparable(a) <= comparable(b) + _minutes(slack_minutes)
+
+
+def _minutes(n: int) -> timedelta:
+    return timedelta(minutes=n)
+
+
+def _key(msg: Message, stamp: datetime, undated: bool) -> KeyTime:
+    return KeyTime(
+        text=msg.text, source=msg.ref, line=msg.line, time=stamp, display=display(stamp, undated)
+    )
+
+
+def _retrospective(msg: Message) -> bool:
+    """A message that reports an earlier moment ("rev 88 applied at 13:58")."""
+    return msg.time is not None and any(
+        comparable(t) < comparable(msg.time) - _minutes(2) for _, _, t in msg.inline
+    )
+
+
+def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
+    """The first alert/page; else the first human report (support tickets, "noticed")."""
+    for pattern in (cues.ALERT, cues.REPORT):
+        for msg in msgs:
+            m = pattern.search(msg.text)
+            if not m or cues.HYPOTHESIS.search(msg.text[: m.start()]):
+                continue
+            stamp = time_of(msg, m.start())
+            if stamp is not None:
+                return _key(msg, stamp, undated)
+    return None
+
+
+def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> KeyTime | None:
+    """First symptom or impact: an impact window's start, else an onset cue."""
+    limit = detected.time if detected else None
+    ranged: list[KeyTime] = []
+    onset: list[KeyTime] = []
+    for msg in msgs:
+        for m in cues.RANGE.finditer(msg.text):
+            inside = [t for pos, _, t in msg.inline if m.start() <= pos < m.end()]
+            impactish = re.search(
+                r"\d\s*%|fail|error|impact|zero|5\d\d|4\d\d|down|block", msg.text, re.I
+            )
+            if inside and impactish and _before(inside[0], limit):
+                ranged.append(_key(msg, inside[0], undated))
+        for m in cues.ONSET.finditer(msg.text):
+            after = [t for pos, _, t in msg.inline if 0 <= pos - m.end() <= 40]
+            if after:
+                stamp = after[0]
+            elif msg.time is not None and not cues.HYPOTHESIS.search(msg.text):
+                stamp = msg.time
+            else:
+                continue
+            if _before(stamp, limit):
+                onset.append(_key(msg, stamp, undated))
+    pool = ranged or onset
+    if not pool:
+        return None
+    return min(pool, key=lambda k: comparable(k.time))  # type: ignore[arg-type]
+
+
+def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
+    """The first completed fix after detection ("rev 87 live", "revert applied")."""
+    for msg in msgs:
+        m = cues.MITIGATED.search(msg.text)
+        if not m or cues.IN_PROGRESS.search(msg.text) or _retrospective(msg):
+            continue
+        if cues.HYPOTHESIS.search(msg.text) or msg.text.rstrip().endswith("?"):
+            continue
+        stamp = time_of(msg, m.start())
+        if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
+            return _key(msg, stamp, undated)
+    return None
+
+
+def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
+    """The first "resolved" / "back to baseline" after mitigation (or detection)."""
+    previous: dict[tuple[str, int], datetime] = {}
+    for msg in msgs:
+        m = cues.RESOLVED.search(msg.text)
+        stamp = time_of(msg, m.start()) if m else time_of(msg, len(msg.text))
+        key = (msg.source, msg.paragraph)
+        if m and stamp is None and msg.time_text is None:
+            stamp = previous.get(key)  # "That was the end of the incident." after a time
+        if stamp is not None:
+            previous[key] = stamp
+        if not m or stamp is None or msg.text.rstrip().endswith("?"):
+            continue
+        if after is None or comparable(stamp) >= comparable(after):
+            return _key(msg, stamp, undated)
+    return None
+
+
+def classify_event(msg: Message) -> tuple[str, bool]:
+    """(type, misleading) of one message from its cues."""
+    text = msg.text
+    if cues.RESOLVED.search(text) and not text.rstrip().endswith("?"):
+        return "resolution", False
+    if cues.ALERT.search(text):
+        return "detection", False
+    if cues.MITIGATED.search(text) and not _retrospective(msg) and not cues.HYPOTHESIS.search(text):
+        return "mitigation", False
+    if cues.FIX_ACTION.search(text) and not _retrospective(msg) and not text.rstrip().endswith("?"):
+        return "mitigation", False
+    if cues.IN_PROGRESS.search(text) and re.search(
+        r"\b(?:roll|revert|restart|disable|scale|fail ?over|sign|setting|drain)", text, re.I
+    ):
+        return "mitigation", False
+    if cues.COMMUNICATION.search(text):
+        return "communication", False
+    if cues.ESCALATION.search(text):
+        return "escalation", False
+    if cues.REPORT.search(text) and not cues.HYPOTHESIS.search(text):
+        return "detection", False
+    return "investigation", False
+
+
+def misleading_messages(msgs: list[Message]) -> list[Message]:
+    """Hypotheses that the notes rule out (in the same message or within the next four)."""
+    out = []
+    for i, msg in enumerate(msgs):
+        if len(msg.text.split()) < 4 or not cues.HYPOTHESIS.search(msg.text):
+            continue
+        if cues.CAUSE.search(msg.text) and not re.search(
+            r"\b(?:thought|guess|theory)\b", msg.text, re.I
+        ):
+            continue
+        window = [msg, *msgs[i + 1 : i + 5]]
+        if any(cues.RULED_OUT.search(m.text) for m in window):
+            out.append(msg)
+    return out
+
+
+def build_timeline(
+    notes: Notes,
+) -> tuple[list[Event], dict[str, KeyTime | None], list[Message]]:
+    """Events in time order, the key times, and the misleading-path messages."""
+    undated = notes.day is None or notes.day.year == 1970
+    msgs = candidates(notes)
+    detected = find_detection(msgs, undated)
+    start = find_start(msgs, detected, undated)
+    mitigated = find_mitigation(msgs, detected.time if detected else None, undated)
+    after = mitigated.time if mitigated else (detected.time if detected else None)
+    resolved = find_resolution(msgs, after, undated)
+    misleading = misleading_messages(msgs)
+    events: list[Event] = []
+    keyed = {"start": start, "detected": detected, "mitigated": mitigated, "resolved": resolved}
+    key_types = {
+        "start": "impact",
+        "detected": "detection",
+        "mitigated": "mitigation",
+        "resolved": "resolution",
+    }
+    key_at = {(k.source, k.line, k.text): name for name, k in keyed.items() if k is not None}
+    for msg in msgs:
+        stamp = msg.time if msg.time is not None else (msg.inline[0][2] if msg.inline else None)
+        name = key_at.get((msg.ref, msg.line, msg.text))
+        if name is not None and keyed[name] is not None:
+            stamp = keyed[name].time  # type: ignore[union-attr]
+        if stamp is None or (
+            name is None
+            and msg.time is None
+            and msg.section
+            and re.search(r"impact|why|cause|fix|resolution", msg.section)
+        ):
+            continue
+        kind, _ = classify_event(msg)
+        if name is not None:
+            kind = key_types[name]
+        events.append(
+            Event(
+                text=msg.text,
+                source=msg.ref,
+                line=msg.line,
+                time=stamp,
+                display=display(stamp, undated),
+                type=kind,
+                misleading=msg in misleading,
+            )
+        )
+    events.sort(key=lambda e: comparable(e.time) if e.time else datetime.min)
+    return events, keyed, misleading

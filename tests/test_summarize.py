@@ -1,0 +1,184 @@
+"""summarize on the hand-written gold note sets: exact facts, nothing invented, blameless."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from postmortem_assist import review_text
+from postmortem_assist.reading import InputError, Source
+from postmortem_assist.summarize import Summary, summarize, summarize_sources
+
+GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold" / "notes"
+SETS = sorted(p.name.removesuffix(".expected.yml") for p in GOLD.glob("*.expected.yml"))
+
+
+def _notes_file(name: str) -> Path:
+    return next(p for p in GOLD.glob(f"{name}.*") if not p.name.endswith(".expected.yml"))
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, tuple[Summary, dict]]:
+    out = {}
+    for name in SETS:
+        expected = yaml.safe_load((GOLD / f"{name}.expected.yml").read_text(encoding="utf-8"))
+        out[name] = (summarize([str(_notes_file(name))]), expected)
+    return out
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.isoformat()
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _expected_iso(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _iso(value)
+    return str(value)
+
+
+def test_all_nine_gold_sets_are_present() -> None:
+    assert len(SETS) == 9
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_key_times_and_duration(results: dict, name: str) -> None:
+    summary, exp = results[name]
+    for key in ("start", "detected", "mitigated", "resolved"):
+        got = getattr(summary, key)
+        assert _iso(got.time if got else None) == _expected_iso(exp[key]), key
+    assert summary.durations.total == exp["duration_minutes"]
+    assert summary.timezone is None if exp["timezone_given"] is None else summary.timezone
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_impact_and_services(results: dict, name: str) -> None:
+    summary, exp = results[name]
+    found = [f.text.lower() for f in summary.impact]
+    for number in exp["impact_numbers"]:
+        assert any(number.lower() in f for f in found), (number, found)
+    services = " | ".join(f.text.lower() for f in summary.affected_services)
+    for service in exp["affected_services"]:
+        assert service.lower() in services, (service, services)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_cause_resolution_actions_misleading(results: dict, name: str) -> None:
+    summary, exp = results[name]
+    assert exp["cause_quote"] in " ".join(c.text for c in summary.cause)
+    assert exp["resolution_quote"] in " ".join(r.text for r in summary.resolution)
+    actions = [a.text for a in summary.action_items]
+    assert len(actions) == len(exp["action_items"])
+    for item in exp["action_items"]:
+        assert any(item in a for a in actions), item
+    paths = [m.text for m in summary.misleading_paths]
+    for path in exp["misleading_paths"]:
+        assert any(path in p for p in paths), path
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_nothing_invented_and_blameless(results: dict, name: str) -> None:
+    summary, exp = results[name]
+    for banned in exp["must_not_appear"]:
+        assert banned not in summary.draft
+        assert banned not in summary.issue_summary
+    # every number in the Issue Summary comes from the notes (or is a derived duration)
+    notes_text = _notes_file(name).read_text(encoding="utf-8")
+    for fact in summary.impact:
+        assert fact.text in notes_text or fact.text in notes_text.replace("\\", "")
+    findings = review_text(summary.draft, "draft.md")
+    assert not [f.rule for f in findings if f.family == "blame"]
+
+
+def _allowed_structure(summary: Summary) -> set[str]:
+    allowed = set()
+    if summary.durations.total is None:
+        allowed.add("structure/summary-no-duration")
+    if not summary.timeline or all(e.time is None for e in summary.timeline):
+        allowed.add("structure/timeline-no-timestamp")
+    if summary.timezone is None:
+        allowed.add("structure/timeline-no-timezone")
+    if summary.detected is None:
+        allowed.add("structure/timeline-no-detection")
+    if summary.resolved is None:
+        allowed.add("structure/timeline-no-resolution")
+    if not summary.impact:
+        allowed.add("structure/summary-no-impact")
+    if not summary.cause:
+        allowed.add("structure/summary-no-cause")
+    return allowed
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_draft_passes_structure_rules(results: dict, name: str) -> None:
+    summary, _ = results[name]
+    findings = review_text(summary.draft, "draft.md")
+    structure = {f.rule for f in findings if f.family == "structure"}
+    assert structure <= _allowed_structure(summary), structure
+    for title in (
+        "## Issue Summary",
+        "## Timeline",
+        "## Root Cause and Resolution",
+        "## Corrective and Preventative Measures",
+        "## Open questions",
+    ):
+        assert title in summary.draft
+
+
+def test_missing_facts_become_open_questions(results: dict) -> None:
+    summary, _ = results["supplier-price-import-notes"]
+    joined = " ".join(summary.open_questions)
+    assert "When did the impact start?" in joined
+    assert "How and when was the incident detected?" in joined
+    android, _ = results["android-edge-block-notes"]
+    assert any("time zone" in q for q in android.open_questions)
+    assert "UTC" not in android.draft
+
+
+def test_issue_summary_states_duration_impact_cause(results: dict) -> None:
+    summary, _ = results["checkout-401-chat"]
+    text = summary.issue_summary
+    assert "47 minutes" in text and "14:02" in text and "14:49 UTC" in text
+    assert "1,204 customers" in text
+    assert "sandbox credentials" in text
+    assert 2 <= text.count(". ") + 1 <= 5
+
+
+def test_json_facts_carry_source_lines(results: dict) -> None:
+    summary, _ = results["checkout-401-chat"]
+    data = summary.model_dump(mode="json")
+    assert data["start"]["line"] == 13
+    assert data["cause"][0]["source"].endswith("checkout-401-chat.txt:17")
+    assert all(e["line"] > 0 for e in data["timeline"])
+
+
+def test_chat_noise_is_dropped(results: dict) -> None:
+    summary, _ = results["checkout-401-chat"]
+    texts = [e.text for e in summary.timeline]
+    assert "looking" not in texts and "+1, on it too" not in texts and "thanks!" not in texts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n", "ok"],
+)
+def test_empty_or_tiny_notes_are_refused(text: str) -> None:
+    with pytest.raises(InputError):
+        summarize_sources([Source("notes.txt", text)])
+
+
+def test_non_english_notes_are_refused() -> None:
+    text = (
+        "Der Checkout-Dienst lieferte zwischen 14:02 und 14:49 Fehler. Die Ursache war eine "
+        "falsche Konfiguration, die auf alle Server ausgerollt wurde. Wir haben sie zurückgesetzt."
+    )
+    with pytest.raises(InputError, match="language"):
+        summarize_sources([Source("notes.txt", text)])
