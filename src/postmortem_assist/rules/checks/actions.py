@@ -121,5 +121,5 @@ def action_verb(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
 
     retry = tag_many(["We will " + i.text[:1].lower() + i.text[1:] for i in suspects])
     for item, doc in zip(suspects, retry, strict=True):
-        if len(doc) < 3 or doc[2].tag_ != "VB":
+        if not any(t.tag_ == "VB" for t in doc[2:5]):  # "We will (systematically) cull"
             yield Hit(item.start, item.end)

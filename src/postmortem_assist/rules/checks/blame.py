@@ -154,3 +154,63 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             hi = max(person.idx + len(person.text), verb.idx + len(verb.text))
             yield Hit(base + lo, base + hi, {"person": person.text}, _rewrite(verb, person))
             break
+
+
+def _in_scope(analysis: Analysis, rule: Rule, offset: int) -> bool:
+    section = analysis.section_at(offset)
+    return section is not None and section.kind in rule.scope
+
+
+@check("hindsight")
+def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Hindsight phrases, and "should have + participle" said of people.
+
+    Phrases in ``always`` (neglected to, if only, could have easily...) are flagged as
+    they stand. "X should have <done>" is parsed: flagged when X is a person, a pronoun, a
+    role, missing (an imperative bullet) or a passive subject ("should have been caught");
+    not when X is a system in the active voice ("Puppet should have run by then"), which
+    states an expectation, nor for "there should have been" (a missing safeguard).
+    """
+    opts = rule.match.options
+    always = [p.split() for p in opts.get("always", [])]
+    people = set(opts.get("person_subjects", []))
+    expectation = set(opts.get("expectation_verbs", []))
+    candidates = []
+    for sent in analysis.sentences():
+        if not _in_scope(analysis, rule, sent.start_char):
+            continue
+        lowers = [t.lower_ for t in sent]
+        for i in range(len(lowers)):
+            for phrase in always:
+                if lowers[i : i + len(phrase)] == phrase:
+                    last = sent[i + len(phrase) - 1]
+                    yield Hit(sent[i].idx, last.idx + len(last.text))
+        if {"should", "ought"} & set(lowers) and {"have", "'ve"} & set(lowers):
+            candidates.append(sent)
+    for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
+        for aux in doc:
+            if aux.lower_ not in {"should", "ought"} or aux.dep_ != "aux":
+                continue
+            verb = aux.head
+            has_have = any(c.lower_ in {"have", "'ve"} for c in verb.children)
+            if not has_have or verb.tag_ not in {"VBN", "VBD"}:
+                continue
+            subj = next(
+                (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None
+            )
+            if subj is not None:
+                if subj.dep_ == "expl" or subj.tag_ in {"WP", "WDT", "EX"}:
+                    continue
+                passive = subj.dep_ == "nsubjpass"
+                person = (
+                    subj.lower_ in people
+                    or subj.ent_type_ == "PERSON"
+                    or subj.lower_.startswith("@")
+                )
+                if passive and verb.lemma_.lower() in expectation:
+                    continue
+                if not passive and not person:
+                    continue
+            lo, hi = sorted([aux, verb], key=lambda t: t.i)
+            base = sent.start_char
+            yield Hit(base + lo.idx, base + hi.idx + len(hi.text))
