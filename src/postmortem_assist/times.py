@@ -56,7 +56,8 @@ TIMESTAMP = re.compile(
 )
 #: "All times UTC", "Timeline (PDT)", "times are in US/Pacific" — a zone for the whole text.
 ZONE_STATEMENT = re.compile(
-    rf"\b(?:times?|timeline|timestamps?)\b[^\n]{{0,40}}?\b(?P<zone>{_ZONE_ALT}|[A-Z][a-z]+/[A-Z][A-Za-z_]+)\b"
+    r"(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?"
+    rf"\b(?P<zone>{_ZONE_ALT}|[A-Z][a-z]+/[A-Z][A-Za-z_]+)\b"
 )
 
 

@@ -12,6 +12,8 @@ from ...times import find_times, zone_statement
 from . import Hit, check
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from ...analysis import Analysis
     from ..engine import Context
     from ..spec import Rule
@@ -49,6 +51,8 @@ def undefined_acronym(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[
         seen.add(key)
         if not _in(ranges, tok.idx) or analysis.is_masked(tok.idx, tok.idx + len(word)):
             continue
+        if _quoted(tok):
+            continue  # quoted output ("FAILED: 2 shards missing") is not the author's wording
         line_start = text.rfind("\n", 0, tok.idx) + 1
         line_end = text.find("\n", tok.idx)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
@@ -95,3 +99,10 @@ def time_without_zone(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[
         if _in(ranges, mention.start) and not analysis.is_masked(mention.start, mention.end):
             yield Hit(mention.start, mention.end, {"time": mention.text})
             return
+
+
+def _quoted(tok: Token) -> bool:
+    """True when the token sits between double quotes on its line."""
+    line_start = tok.doc.text.rfind("\n", 0, tok.idx) + 1
+    before = tok.doc.text[line_start : tok.idx]
+    return before.count('"') % 2 == 1 or (before.count("“") > before.count("”"))
