@@ -135,6 +135,30 @@ def rules_cmd(
     raise typer.Exit(show_rules(rule))
 
 
+@app.command()
+def classify(
+    paths: Annotated[list[str], typer.Argument(help="Postmortems or notes, or - for stdin.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = (
+        OutputFormat.text
+    ),
+    top: Annotated[int, typer.Option(min=1, max=11, help="Categories to show.")] = 3,
+) -> None:
+    """Name the likely root-cause categories of incidents, with probabilities."""
+    from .classify_run import run_classify
+
+    if fmt == OutputFormat.sarif:
+        raise fail("classify supports --format text or json")
+    raise typer.Exit(run_classify(paths, fmt.value, top))
+
+
+@app.command()
+def categories() -> None:
+    """List the root-cause categories (the taxonomy the classifier uses)."""
+    from .classify_run import show_categories
+
+    raise typer.Exit(show_categories())
+
+
 @app.command("eval")
 def eval_cmd(
     corpus: Annotated[
