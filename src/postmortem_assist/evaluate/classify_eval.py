@@ -2,13 +2,16 @@
 
 Thin wrapper around the classifier team's own code: records and embeddings come from
 ``classify.train.load_split``, scores from ``classify.report.scores`` and the zero-shot
-margin from ``classify.report.tune_zero_shot`` (tuned on dev, as in training). Only the
-multi-label confusion matrix is added here.
+margin is the one training tuned on dev (``metrics.json`` beside the model), else it is
+tuned again with ``classify.report.tune_zero_shot``. Only the multi-label confusion
+matrix is added here.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -53,11 +56,15 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
     labels = list(model.labels)
     core = [c for c in CORE if c in labels]
     cats = [c for c in load_taxonomy() if c.id in labels]
-    dev = load_split("dev", labels, headlines=False)
-    if not dev.ids:
-        raise ClassifyUnavailable("corpus has no labelled dev records")
     notes = []
-    if split == "dev":
+    zs = ZeroShotBaseline(cats)
+    margin = _trained_margin(model_dir())
+    dev = None
+    if split == "dev" or margin is None:
+        dev = load_split("dev", labels, headlines=False)
+        if not dev.ids:
+            raise ClassifyUnavailable("corpus has no labelled dev records")
+    if dev is not None and split == "dev":
         data = dev
         notes.append("scored on dev, the training split: optimistic numbers")
     else:
@@ -66,8 +73,11 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
             notes.append("classify is scored on test only (dev is its training data)")
     if limit is not None:
         data = _subset(data, np.arange(min(limit, len(data.ids))))
-    zs = ZeroShotBaseline(cats)
-    margin = tune_zero_shot(zs, dev, [labels.index(c) for c in core])
+    if margin is None:
+        assert dev is not None
+        margin = tune_zero_shot(zs, dev, [labels.index(c) for c in core])
+    else:
+        zs.margin = margin
     prob, _ = model.predict(data.items)
     preds = {
         "model": (prob >= model.head.thresholds[None, :]).astype(int),
@@ -96,6 +106,15 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
             )
         out["groups"][f"{kind}_{out['split']}"] = block
     return out
+
+
+def _trained_margin(folder: Path) -> float | None:
+    """The zero-shot margin the training run tuned on dev (its metrics.json), if any."""
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        return float(metrics["zero_shot_margin_tuned_on_dev"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _names(row: np.ndarray, labels: list[str]) -> list[str]:

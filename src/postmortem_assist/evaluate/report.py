@@ -176,14 +176,22 @@ def _review_md(rev: dict[str, Any]) -> list[str]:
 def _summarize_md(s: dict[str, Any]) -> list[str]:
     out = ["## Summarize", ""]
     if "rouge" in s:
+        r = s["rouge"]
+        table = _rouge_table(r)
+        n = r.get("n") if isinstance(r, dict) else None
         out += [
-            "ROUGE and presence checks (from `evaluate.summaries`):",
-            "",
-            "```json",
-            json.dumps(s["rouge"], indent=1, default=str)[:6000],
-            "```",
+            f"ROUGE F against the authors' own summaries ({n} documents; from "
+            "`evaluate.summaries`):",
             "",
         ]
+        if table:
+            out += ["| system | ROUGE-1 | ROUGE-2 | ROUGE-L |", "|---|---|---|---|"]
+            for name, v in table.items():
+                vals = " | ".join(_f(v.get(k), 3) for k in ("rouge1", "rouge2", "rougeL"))
+                out.append(f"| {name} | {vals} |")
+            out.append("")
+        rest = {k: v for k, v in r.items() if k != "rouge_f"} if isinstance(r, dict) else r
+        out += ["```json", json.dumps(rest, indent=1, default=str)[:4000], "```", ""]
     f = s.get("facts")
     if f:
         out += [

@@ -262,7 +262,10 @@ def run_summarize(
         if fn is None:
             notes.append("summarize ROUGE skipped: evaluate.summaries has no evaluate function")
     if fn is not None and src is not None and src.kind == "shared":
-        offered = {"split": opts.split, "limit": opts.limit, "jobs": opts.jobs, "root": src.root}
+        split = "test" if opts.split == "all" else opts.split
+        if opts.split == "all":
+            notes.append("summarize ROUGE is scored on test only (report on test, tune on dev)")
+        offered = {"split": split, "limit": opts.limit, "jobs": opts.jobs, "root": src.root}
         params = inspect.signature(fn).parameters
         kwargs = {k: v for k, v in offered.items() if k in params}
         with _step(speed, bar, "summarize: corpus ROUGE", 1) as (st, adv):
