@@ -341,3 +341,10 @@ def test_review_corpus_in_two_processes_matches_one() -> None:
     assert [(r.id, r.rules) for r in one] == [(r.id, r.rules) for r in two]
     rates = review_eval.flag_rates(one)
     assert rates["documents"] + sum(bool(r.error) for r in one) == 6
+
+
+def test_compare_warns_when_runs_measure_different_things() -> None:
+    old, new = _run(0.6, 0.5), _run(0.6, 0.5)
+    new["meta"]["split"] = "all"
+    assert compare.mismatches(old, new) == ["split: None -> 'all'"]
+    assert compare.mismatches(old, old) == []

@@ -110,18 +110,32 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         else:
             changes.append(Change(key, x, y, None))
     rank = {False: 0, None: 2, True: 1}
-    return sorted(changes, key=lambda c: (rank[c.better], -abs(c.delta), c.key))
+    return sorted(
+        changes,
+        key=lambda c: (rank[c.better], c.key.startswith("speed."), -abs(c.delta), c.key),
+    )
 
 
-def render(changes: list[Change], old: Path, new: Path) -> str:
+#: Settings that must match for two runs to be comparable.
+SETTINGS = ("corpus", "split", "limit", "stages")
+
+
+def mismatches(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Run settings that differ (the numbers then measure different things)."""
+    a, b = old.get("meta", {}), new.get("meta", {})
+    return [f"{k}: {a.get(k)!r} -> {b.get(k)!r}" for k in SETTINGS if a.get(k) != b.get(k)]
+
+
+def render(changes: list[Change], old: Path, new: Path, warnings: list[str] | None = None) -> str:
     """Plain-text report of the changes (also valid Markdown)."""
+    head = [f"Warning: the runs differ in {w}" for w in warnings or []]
     if not changes:
-        return f"No metric changed between {old} and {new}."
+        return "\n".join([*head, f"No metric changed between {old} and {new}."])
 
     def fmt(v: float | None) -> str:
         return "—" if v is None else f"{v:.4g}"
 
-    lines = [f"Comparing {old} -> {new}", ""]
+    lines = [*head, f"Comparing {old} -> {new}", ""]
     for title, want in (("Regressions", False), ("Improvements", True), ("Appeared/gone", None)):
         group = [c for c in changes if c.better is want]
         if not group:
@@ -137,4 +151,5 @@ def render(changes: list[Change], old: Path, new: Path) -> str:
 
 def compare_files(old: Path, new: Path) -> str:
     """Load two reports and render their differences."""
-    return render(diff(load_run(old), load_run(new)), old, new)
+    a, b = load_run(old), load_run(new)
+    return render(diff(a, b), old, new, mismatches(a, b))
