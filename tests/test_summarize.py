@@ -182,3 +182,57 @@ def test_non_english_notes_are_refused() -> None:
     )
     with pytest.raises(InputError, match="language"):
         summarize_sources([Source("notes.txt", text)])
+
+
+def _tiny_seq2seq(folder: Path) -> Path:
+    """A tiny BART with random weights and a word-level tokenizer, built offline."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import BartConfig, BartForConditionalGeneration, PreTrainedTokenizerFast
+
+    words = [
+        "the",
+        "incident",
+        "lasted",
+        "minutes",
+        "from",
+        "to",
+        "utc",
+        "root",
+        "cause",
+        "resolution",
+        "config",
+        "rev",
+    ]
+    vocab = {tok: i for i, tok in enumerate(["<pad>", "<s>", "</s>", "<unk>", *words])}
+    core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=core, pad_token="<pad>", bos_token="<s>", eos_token="</s>",
+        unk_token="<unk>",
+    )  # fmt: skip
+    config = BartConfig(
+        vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
+        decoder_ffn_dim=32, max_position_embeddings=128, pad_token_id=0, bos_token_id=1,
+        eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=2,
+    )  # fmt: skip
+    model = BartForConditionalGeneration(config)
+    model.save_pretrained(folder, safe_serialization=True)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def test_abstractive_rewrite_with_a_local_tiny_model(tmp_path: Path) -> None:
+    folder = _tiny_seq2seq(tmp_path / "tiny-bart")
+    assert (folder / "model.safetensors").is_file()
+    notes = _notes_file("checkout-401-chat")
+    summary = summarize([str(notes)], model=folder)
+    assert isinstance(summary.abstractive_summary, str)
+    assert summary.issue_summary  # the extractive summary is kept next to the rewrite
+    assert "Model rewrite" in summary.draft or not summary.abstractive_summary
+    assert any("abstractive rewrite" in n for n in summary.notes)
+
+
+def test_model_folder_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a local model folder"):
+        summarize([str(_notes_file("checkout-401-chat"))], model=tmp_path)

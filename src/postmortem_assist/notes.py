@@ -119,7 +119,7 @@ def detect_shape(text: str) -> str:
         return "plain"
     counts = {k: sum(1 for ln in lines if p.match(ln)) for k, p in LINE_SHAPES.items()}
     best = max(counts, key=lambda k: counts[k])
-    if counts[best] >= 3 and counts[best] >= 0.4 * len(lines):
+    if counts[best] >= 1 and counts[best] >= 0.4 * len(lines):
         return best
     if any(re.match(r"^\s{0,3}#{1,6}\s", ln) for ln in lines) or sum(
         1 for ln in lines if BULLET.match(ln)
@@ -390,8 +390,10 @@ def parse_notes(
         day = _first_date(source.text)
         if day is None:
             day = UNDATED
-            if LEADING_TIME.search(source.text) or any(
-                LINE_SHAPES[k].search(source.text) for k in LINE_SHAPES
+            lines = source.text.split("\n")
+            if any(
+                LEADING_TIME.match(ln) or any(p.match(ln) for p in LINE_SHAPES.values())
+                for ln in lines
             ):
                 warnings.append(
                     f"{source.name}: the notes give no date; times are shown without one"

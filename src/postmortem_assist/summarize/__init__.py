@@ -83,10 +83,10 @@ def summarize_sources(
     notes = parse_notes(sources, timezone=timezone, input_format=input_format)
     if not any(m.text.strip() for m in notes.messages):
         raise InputError(f"{sources[0].name}: no text to summarize")
-    summary = extract(notes, [s.name for s in sources])
+    summary, cands = extract(notes, [s.name for s in sources])
     if categories:
         _categories(summary)
-    summary.issue_summary, summary.issue_summary_sources = issue_summary(summary)
+    summary.issue_summary, summary.issue_summary_sources = issue_summary(summary, cands)
     if model is not None:
         from .abstractive import rewrite
 

@@ -32,7 +32,8 @@ REPORT = re.compile(
 ONSET = re.compile(
     r"\b(?:start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
-    r"started climbing|starting\s+(?=\d))",
+    r"started climbing|starting\s+(?=\d)|"
+    r"^first\s+(?:\w+\s+){0,2}(?:tickets?|reports?|errors?|complaints?|failures?|review))",
     re.I,
 )
 RANGE = re.compile(
@@ -41,7 +42,8 @@ RANGE = re.compile(
     re.I,
 )
 MITIGATED = re.compile(
-    r"\b(?:applied|live on|recreated|restored|restarted|disabled|rolled back|reverted|"
+    r"\b(?:applied|live on|recreated|restored|restarted|disabled|rolled back|reverted|throttled|"
+    r"paused|rollback done|"
     r"scaled (?:back|down|up)|hid|hidden|failed over|drained|stable|mitigat\w*|"
     r"(?:signing|committing|serving|working|running|flowing)\b[^.]*\bagain|stopped|stop within|"
     r"blocked by|unblocked|fixed|patched)\b",
@@ -49,7 +51,8 @@ MITIGATED = re.compile(
 )
 FIX_ACTION = re.compile(
     r"\b(?:lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
-    r"recreated|rolled out|pinned|hid|restored|replaced|re-?enabled|removed the)\b",
+    r"recreated|rolled out|pinned|hid|restored|replaced|re-?enabled|removed the|rollback|"
+    r"roll back)\b",
     re.I,
 )
 IN_PROGRESS = re.compile(

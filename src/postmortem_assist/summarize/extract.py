@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
@@ -12,6 +13,7 @@ from . import cues, facts, roles
 from .model import Durations, Fact, KeyTime, Summary
 from .timeline import build_timeline, candidates, comparable, in_actions
 
+CONFIRM = re.compile(r"^(?:ok(?:ay)?,?\s*)?(?:that'?s it|got it|bingo|found it)\b", re.I)
 BOTS = re.compile(r"bot|alert|pager|monitor|^U0[0-9A-Z]+$", re.I)
 
 
@@ -32,9 +34,28 @@ def minutes(a: KeyTime | None, b: KeyTime | None) -> int | None:
     return int(delta.total_seconds() // 60)
 
 
-def _scores(msgs: list[Message]) -> np.ndarray:
-    """Role probabilities for the candidate messages (one encoder batch)."""
-    return roles.role_probs([m.text for m in msgs])
+@dataclass
+class Candidates:
+    """The candidate messages with their embeddings (None without encoder) and role probs."""
+
+    msgs: list[Message]
+    embeddings: np.ndarray | None
+    probs: np.ndarray
+    excluded: set[int] = field(default_factory=set)  # misleading, blamed, action lines
+
+
+def _scores(msgs: list[Message]) -> tuple[np.ndarray | None, np.ndarray]:
+    """Embeddings and role probabilities for the candidate messages (one encoder batch)."""
+    texts = [m.text for m in msgs]
+    emb = None
+    if roles.available() and texts:
+        try:
+            from ..embeddings import encode
+
+            emb = encode(texts)
+        except (ImportError, FileNotFoundError, OSError):
+            emb = None
+    return emb, roles.role_probs(texts, emb)
 
 
 def pick_cause(
@@ -53,25 +74,37 @@ def pick_cause(
             score += 1.5
         if cues.HYPOTHESIS.search(msg.text):
             score -= 1.0
+        nxt = msgs[i + 1].text if i + 1 < len(msgs) else ""
+        if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12:
+            # a bare "that's it" confirms the message before it
+            score += 2.0
+        if CONFIRM.match(msg.text) and len(facts.clean_quote(msg.text).split()) < 12:
+            score -= 1.0
         scored.append((score, i))
     if not scored:
         return []
     scored.sort(reverse=True)
     best = scored[0][0]
-    chosen = sorted(i for s, i in scored[:limit] if s >= max(1.0, 0.75 * best))
-    return facts.merge_lines([_cleaned(msgs[i]) for i in chosen])
+    chosen = [i for s, i in scored[:limit] if s >= max(1.0, 0.75 * best)]
+    out: list[Fact] = []
+    for i in chosen:  # best first; sentences of one line are joined in their order
+        if any(f.source == msgs[i].ref for f in out):
+            continue
+        same = sorted(j for j in chosen if msgs[j].ref == msgs[i].ref)
+        out += facts.merge_lines([_cleaned(msgs[j]) for j in same])
+    return out
 
 
 def _cleaned(msg: Message) -> Message:
     return Message(facts.clean_quote(msg.text), msg.line, msg.source, msg.time, section=msg.section)
 
 
-def extract(notes: Notes, sources: list[str]) -> Summary:
+def extract(notes: Notes, sources: list[str]) -> tuple[Summary, Candidates]:
     """All facts of the notes, each with its source line."""
     events, keyed, misleading = build_timeline(notes)
     msgs = candidates(notes)
     who = people(notes)
-    probs = _scores(msgs)
+    emb, probs = _scores(msgs)
     blamed = {i for i, m in enumerate(msgs) if facts.blames_person(m.text, who)}
     mis_ids = {id(m) for m in misleading}
     skip = {i for i, m in enumerate(msgs) if id(m) in mis_ids}
@@ -122,7 +155,8 @@ def extract(notes: Notes, sources: list[str]) -> Summary:
         + ("trained MiniLM head" if roles.available() else "keyword cues (no trained head found)")
     )
     _check_order(summary)
-    return summary
+    excluded = skip | blamed | {i for i, m in enumerate(msgs) if m.ref in action_refs}
+    return summary, Candidates(msgs, emb, probs, excluded)
 
 
 def _check_order(summary: Summary) -> None:

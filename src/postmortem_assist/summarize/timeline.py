@@ -167,7 +167,9 @@ def classify_event(msg: Message) -> tuple[str, bool]:
     if cues.FIX_ACTION.search(text) and not _retrospective(msg) and not text.rstrip().endswith("?"):
         return "mitigation", False
     if cues.IN_PROGRESS.search(text) and re.search(
-        r"\b(?:roll|revert|restart|disable|scale|fail ?over|sign|setting|drain)", text, re.I
+        r"\b(?:roll|revert|restart|disable|scale|fail ?over|sign|setting|drain|paus|throttl)",
+        text,
+        re.I,
     ):
         return "mitigation", False
     if cues.COMMUNICATION.search(text):

@@ -1,0 +1,63 @@
+"""Timestamp helpers: dates, clocks, zones, display."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from postmortem_assist.times import (
+    clock_time,
+    combine,
+    find_dates,
+    find_times,
+    format_utc,
+    resolve,
+    zone_info,
+    zone_name,
+    zone_statement,
+)
+
+
+def test_find_dates_in_common_shapes() -> None:
+    assert find_dates("Tuesday March 5 2024")[0].value == date(2024, 3, 5)
+    assert find_dates("date is Tuesday 16 January 2024.")[0].value == date(2024, 1, 16)
+    assert find_dates("Fri 2024-04-12")[0].value == date(2024, 4, 12)
+    assert not find_dates("rev 88 applied")
+
+
+def test_slash_dates_are_reported_as_ambiguous() -> None:
+    assert find_dates("on 3/4/2024")[0].ambiguous
+    assert not find_dates("on 3/24/2024")[0].ambiguous
+
+
+def test_clock_time_handles_am_pm_and_seconds() -> None:
+    assert clock_time("2:02 PM") == (14, 2, 0)
+    assert clock_time("12:10 am") == (0, 10, 0)
+    assert clock_time("03:26:41") == (3, 26, 41)
+    assert clock_time("13:00 PM") is None
+
+
+def test_combine_converts_to_utc_or_stays_naive() -> None:
+    pst = zone_info("PST")
+    assert combine(date(2024, 3, 5), (13, 47, 0), pst) == datetime(2024, 3, 5, 21, 47, tzinfo=UTC)
+    naive = combine(date(2024, 4, 12), (14, 7, 0), None)
+    assert naive.tzinfo is None and naive.hour == 14
+
+
+def test_daylight_saving_is_honoured() -> None:
+    pacific = zone_info("PDT")
+    summer = combine(date(2024, 7, 1), (9, 0, 0), pacific)
+    assert summer.hour == 16  # UTC-7 in July
+
+
+def test_format_utc_shows_the_zone_or_says_it_is_unknown() -> None:
+    assert format_utc(datetime(2024, 3, 5, 14, 2, tzinfo=UTC)) == "2024-03-05 14:02 UTC"
+    assert "zone not stated" in format_utc(datetime(2024, 3, 5, 14, 2))
+    assert format_utc(None) == "unknown"
+
+
+def test_existing_helpers_keep_working() -> None:
+    mention = find_times("at 14:02 UTC the alert fired")[0]
+    assert mention.has_zone
+    assert resolve(mention, date(2024, 3, 5), None) == datetime(2024, 3, 5, 14, 2, tzinfo=UTC)
+    assert zone_statement("All times below are CET (Berlin)") == "CET"
+    assert zone_name(zone_info("PST")) == "America/Los_Angeles"
