@@ -1,0 +1,118 @@
+"""Root-cause classifier: what kind of failure an incident was, with probabilities.
+
+Public API (used by the CLI)::
+
+    from postmortem_assist.classify import classify, classify_batch, load_taxonomy
+
+The model and the sentence encoder load lazily on first use, from ``models/rootcause``
+and the packaged all-MiniLM-L6-v2 weights, fully offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .features import find_root_cause, prepare
+from .taxonomy import category_names, load_taxonomy
+from .types import Category, CategoryScore, Classification
+
+__all__ = [
+    "Category",
+    "CategoryScore",
+    "Classification",
+    "classify",
+    "classify_batch",
+    "load_taxonomy",
+]
+
+MIN_WORDS = 4
+TOP_K = 3
+NOTE_EMPTY = "empty text: nothing to classify"
+NOTE_SHORT = "text too short to classify reliably: no label is predicted"
+
+
+def classify(text: str, *, focus: str | None = None) -> Classification:
+    """Classify one incident text; ``focus`` is its root-cause section when known."""
+    return classify_batch([text], focuses=[focus])[0]
+
+
+def classify_batch(
+    texts: Sequence[str], focuses: Sequence[str | None] | None = None
+) -> list[Classification]:
+    """Classify many texts in one encoder pass (same result as one by one).
+
+    Without a ``focus``, a markdown "Root cause" / "Contributing factors" section is used
+    when the text has one; otherwise the whole text, in chunks.
+    """
+    from .model import language_note, load_model
+
+    texts = [t or "" for t in texts]
+    focuses = list(focuses) if focuses is not None else [None] * len(texts)
+    if len(focuses) != len(texts):
+        raise ValueError("focuses must match texts")
+    prepared = [
+        prepare(t, f if f and f.strip() else find_root_cause(t))
+        for t, f in zip(texts, focuses, strict=True)
+    ]
+    results: list[Classification | None] = [None] * len(texts)
+    todo = []
+    for i, p in enumerate(prepared):
+        if not p.text:
+            results[i] = Classification(note=NOTE_EMPTY)
+        else:
+            todo.append(i)
+    if todo:
+        model = load_model()
+        probs, sents = model.predict([prepared[i] for i in todo])
+        names = category_names()
+        for row, i in enumerate(todo):
+            note = None
+            if len(prepared[i].text.split()) < MIN_WORDS:
+                note = NOTE_SHORT
+            else:
+                note = language_note(prepared[i].text)
+            results[i] = _result(
+                model.labels,
+                model.head.thresholds,
+                probs[row],
+                sents[row],
+                names,
+                allow_predict=note is None,
+                note=note,
+            )
+    return [r if r is not None else Classification(note=NOTE_EMPTY) for r in results]
+
+
+def _result(
+    labels: list[str],
+    thresholds: np.ndarray,
+    prob: np.ndarray,
+    sents: list[tuple[str, np.ndarray]],
+    names: dict[str, str],
+    *,
+    allow_predict: bool,
+    note: str | None,
+) -> Classification:
+    over = [bool(prob[j] >= thresholds[j]) and allow_predict for j in range(len(labels))]
+    order = sorted(range(len(labels)), key=lambda j: (not over[j], -prob[j], labels[j]))
+    shown = [j for j in order if over[j]]
+    shown += [j for j in order if not over[j]][: max(0, TOP_K - len(shown))]
+    cats = []
+    for j in shown:
+        evidence = None
+        if sents:
+            best = max(range(len(sents)), key=lambda k: (float(sents[k][1][j]), -k))
+            evidence = sents[best][0]
+        cats.append(
+            CategoryScore(
+                label=labels[j],
+                name=names.get(labels[j], labels[j]),
+                probability=round(float(prob[j]), 4),
+                evidence=evidence,
+            )
+        )
+    return Classification(
+        categories=cats, predicted=[labels[j] for j in order if over[j]], note=note
+    )
