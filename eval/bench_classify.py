@@ -1,0 +1,52 @@
+"""Benchmark: classify N summaries in one batch with models already loaded.
+
+    .venv/bin/python eval/bench_classify.py [--n 500] [--repeat 3]
+
+Uses the texts of ``summaries.jsonl`` (all splits, file order; cycled if N is larger).
+Prints wall time per run and texts per second. Target: 500 summaries < 10 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+import time
+
+from postmortem_assist import corpus
+from postmortem_assist.classify import classify, classify_batch
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    texts = [r.text for r in corpus.iter_records("summaries")]
+    if not texts:
+        print("corpus not found (set ASSIST_CORPUS)", file=sys.stderr)
+        return 2
+    texts = list(itertools.islice(itertools.cycle(texts), args.n))
+    import torch
+
+    t0 = time.perf_counter()
+    classify("Warm-up: the configuration change broke the load balancer.")
+    print(f"model + encoder load: {time.perf_counter() - t0:.2f} s")
+    print(f"cpus: {os.cpu_count()}, torch threads: {torch.get_num_threads()}")
+    times = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        out = classify_batch(texts)
+        times.append(time.perf_counter() - t0)
+        assert len(out) == len(texts)
+    best, worst = min(times), max(times)
+    print(
+        f"{len(texts)} summaries: best {best:.2f} s, worst {worst:.2f} s "
+        f"({len(texts) / best:.0f} texts/s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

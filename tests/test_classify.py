@@ -1,0 +1,162 @@
+"""Root-cause classifier: taxonomy data, offline model loading, edge cases, clear examples."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from postmortem_assist import embeddings
+from postmortem_assist.classify import (
+    Classification,
+    classify,
+    classify_batch,
+    load_taxonomy,
+)
+from postmortem_assist.classify import model as model_mod
+from postmortem_assist.classify.baselines import KeywordBaseline
+from postmortem_assist.classify.features import find_root_cause, prepare
+
+BLAME_WORDS = ("error", "fault", "mistake", "blame", "careless")
+
+
+def test_taxonomy_is_data_with_definitions_and_two_examples() -> None:
+    cats = load_taxonomy()
+    ids = [c.id for c in cats]
+    assert len(ids) == len(set(ids)) == 11
+    assert {"config-change", "code-bug", "human-operation", "network"} <= set(ids)
+    for c in cats:
+        assert c.definition.strip() and "\n" not in c.definition
+        assert len(c.examples) == 2 and all(len(e.split()) >= 6 for e in c.examples)
+        assert c.keywords
+
+
+def test_display_names_are_blameless() -> None:
+    names = {c.id: c.name for c in load_taxonomy()}
+    assert names["human-operation"] == "manual operation"
+    for name in names.values():
+        assert not any(w in name.lower() for w in BLAME_WORDS)
+
+
+def test_model_loads_offline_with_network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("network blocked in test")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(embeddings, "_CACHE", {})
+    model_mod._cached.cache_clear()
+    res = classify("A power failure in the data center shut down the storage servers.")
+    assert res.categories and res.categories[0].label == "hardware-power"
+
+
+def test_empty_text_gives_note_not_exception() -> None:
+    for text in ("", "   \n\t "):
+        res = classify(text)
+        assert isinstance(res, Classification)
+        assert res.categories == [] and res.predicted == []
+        assert res.note and "empty" in res.note
+
+
+def test_short_text_is_flagged() -> None:
+    res = classify("outage")
+    assert res.predicted == [] and res.note and "short" in res.note
+    assert len(res.categories) == 3
+
+
+def test_non_english_text_is_flagged() -> None:
+    text = (
+        "Der Dienst war zwei Stunden lang nicht erreichbar, weil eine fehlerhafte "
+        "Konfiguration auf alle Server verteilt wurde und niemand es sofort bemerkte."
+    )
+    res = classify(text)
+    assert res.note and "non-English" in res.note
+    assert res.predicted == []
+
+
+def test_very_long_text_is_classified() -> None:
+    para = (
+        "The primary database ran out of connections during the traffic spike, and "
+        "requests queued until the service timed out. "
+    )
+    res = classify(para * 3000)  # ~60k words
+    assert res.note is None
+    assert "capacity-load" in res.predicted
+
+
+CLEAR = [
+    (
+        "A utility power outage hit the datacenter and the backup generators failed to start, "
+        "so every rack lost power.",
+        "hardware-power",
+    ),
+    (
+        "A configuration change pushed to all load balancers had an invalid setting, and the "
+        "new config was rolled out globally before it was validated.",
+        "config-change",
+    ),
+    (
+        "A sudden surge of traffic overloaded the API servers; CPU and memory were exhausted "
+        "and requests were throttled.",
+        "capacity-load",
+    ),
+    (
+        "A software bug in the new release caused the service to crash when it parsed "
+        "a malformed request.",
+        "code-bug",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), CLEAR)
+def test_clear_examples(text: str, label: str) -> None:
+    res = classify(text)
+    assert res.categories[0].label == label
+    assert label in res.predicted
+    top = res.categories[0]
+    assert 0.0 <= top.probability <= 1.0
+    assert top.evidence and top.evidence in text
+
+
+def test_sorted_predicted_first_and_deterministic() -> None:
+    text = CLEAR[0][0] + " Then a network partition split the two zones."
+    a, b = classify(text), classify(text)
+    assert a == b
+    n = len(a.predicted)
+    assert [c.label for c in a.categories[:n]] == a.predicted
+    probs = [c.probability for c in a.categories[:n]]
+    assert probs == sorted(probs, reverse=True)
+
+
+def test_batch_matches_single() -> None:
+    texts = [t for t, _ in CLEAR] + [""]
+    batch = classify_batch(texts)
+    for t, r in zip(texts, batch, strict=True):
+        single = classify(t)
+        assert r.predicted == single.predicted
+        for x, y in zip(r.categories, single.categories, strict=True):
+            assert x.label == y.label
+            assert abs(x.probability - y.probability) < 1e-3
+
+
+def test_focus_is_what_gets_classified() -> None:
+    doc = "# Incident\n\nThe site was slow for an hour.\n"
+    focus = CLEAR[0][0]
+    assert classify(doc, focus=focus).categories[0].label == "hardware-power"
+
+
+def test_markdown_root_cause_section_is_found() -> None:
+    doc = (
+        "# Outage\n\n## Summary\n\nUsers saw errors.\n\n## Root cause\n\n"
+        "A bad certificate rotation script ran on all hosts at once.\n\n## Timeline\n\n- 10:00 x\n"
+    )
+    rc = find_root_cause(doc)
+    assert rc is not None and "certificate rotation" in rc and "Timeline" not in rc
+    assert "Users saw errors" not in prepare(doc, rc).text
+
+
+def test_keyword_baseline() -> None:
+    kw = KeywordBaseline(load_taxonomy())
+    pred = kw.predict(["The BGP session dropped.", "Nothing to see."])
+    assert pred[0, kw.labels.index("network")] == 1
+    assert pred[1].sum() == 0
