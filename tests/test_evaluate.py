@@ -116,6 +116,8 @@ def test_score_gold_maps_rules_to_kinds_and_counts_decoys() -> None:
     assert out["per_rule"]["blame/person-failed-to"]["precision"] == 1.0
     assert out["per_rule"]["blame/hindsight"]["precision"] == 0.0
     assert out["per_kind"]["blame/named-person"]["recall"] == 1.0
+    # the two-kind rule's hit counts for the kind it matched, not as a miss of the other
+    assert out["per_kind"]["blame/named-person"]["precision"] == 1.0
     assert out["per_kind"]["blame/human-error"]["recall"] == 0.0
     fam = out["per_family"]["blame"]
     assert (fam["tp_pred"], fam["n_pred"], fam["tp_gold"], fam["n_gold"]) == (1, 2, 1, 2)

@@ -109,6 +109,16 @@ def _kinds_of(rule: str) -> tuple[str, ...]:
     return RULE_KINDS.get(rule, ())
 
 
+def _attributed(rule: str, span: Span, item: GoldItem) -> str | None:
+    """The gold kind a hit counts for: the first of its rule's kinds whose gold span it
+    overlaps; an unmatched hit is a false positive of the rule's first kind."""
+    kinds = _kinds_of(rule)
+    for k in kinds:
+        if any(f.key == k and overlaps(span, (f.start, f.end)) for f in item.flags):
+            return k
+    return kinds[0] if kinds else None
+
+
 def score_gold(items: Sequence[GoldItem], hits: dict[str, list[Hit]]) -> dict[str, Any]:
     """Per-rule, per-kind and per-family span-overlap P/R/F1 plus decoy hits."""
     rules = sorted({r for hs in hits.values() for r, _, _ in hs} | set(RULE_KINDS))
@@ -126,7 +136,7 @@ def score_gold(items: Sequence[GoldItem], hits: dict[str, list[Hit]]) -> dict[st
             gold = [(f.start, f.end) for f in it.flags if f.key in _kinds_of(r)]
             per_rule[r].add(span_prf(pred, gold))
         for k in kinds:
-            pred = [(s, e) for rr, s, e in hs if k in _kinds_of(rr)]
+            pred = [(s, e) for rr, s, e in hs if _attributed(rr, (s, e), it) == k]
             gold = [(f.start, f.end) for f in it.flags if f.key == k]
             per_kind[k].add(span_prf(pred, gold))
         for fam in FAMILIES:
