@@ -73,9 +73,11 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
             notes.append("classify is scored on test only (dev is its training data)")
     if limit is not None:
         data = _subset(data, np.arange(min(limit, len(data.ids))))
+    margin_source = "the model's metrics.json (tuned on dev in training)"
     if margin is None:
         assert dev is not None
         margin = tune_zero_shot(zs, dev, [labels.index(c) for c in core])
+        margin_source = "tuned on dev in this run"
     else:
         zs.margin = margin
     prob, _ = model.predict(data.items)
@@ -90,6 +92,7 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
         "labels": labels,
         "core_labels": core,
         "zero_shot_margin_tuned_on_dev": margin,
+        "zero_shot_margin_source": margin_source,
         "notes": notes,
         "groups": {},
     }

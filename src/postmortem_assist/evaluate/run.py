@@ -345,7 +345,7 @@ def run_classify(
             return {}
         adv(1)
         st.docs = sum(b["model"]["n_records"] for b in res["groups"].values())
-        st.note = "includes encoding dev summaries to tune the zero-shot margin"
+        st.note = f"zero-shot margin from {res['zero_shot_margin_source']}"
     notes.extend(res.pop("notes", []))
     return res
 
