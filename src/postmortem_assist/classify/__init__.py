@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import find_root_cause, prepare
 from .taxonomy import category_names, load_taxonomy
 from .types import Category, CategoryScore, Classification
 
@@ -46,6 +45,7 @@ def classify_batch(
     Without a ``focus``, a markdown "Root cause" / "Contributing factors" section is used
     when the text has one; otherwise the whole text, in chunks.
     """
+    from .features import find_root_cause, prepare
     from .model import language_note, load_model
 
     texts = [t or "" for t in texts]

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 CHUNK_WORDS = 200
 MAX_CHUNKS = 12
@@ -135,6 +137,8 @@ class Tfidf:
         self.idf = idf.astype(np.float32)
         self.analyzer = analyzer
         self.ngram = ngram
+        from sklearn.feature_extraction.text import CountVectorizer
+
         self._cv = CountVectorizer(
             vocabulary={t: i for i, t in enumerate(vocab)},
             analyzer=analyzer,
@@ -145,6 +149,8 @@ class Tfidf:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Sublinear tf * idf, rows L2-normalised."""
+        from scipy import sparse
+
         x = self._cv.transform(list(texts)).astype(np.float32)
         x.data = 1.0 + np.log(x.data)
         x = x.multiply(self.idf[None, :]).tocsr()
