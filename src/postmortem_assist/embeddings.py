@@ -58,7 +58,10 @@ def load_encoder(model_path: str | Path | None = None) -> tuple[Any, Any]:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on the user's terminal
+        hf_logging.set_verbosity_error()
         _set_threads()
         tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         model = AutoModel.from_pretrained(str(path), use_safetensors=True, local_files_only=True)
