@@ -17,6 +17,10 @@ setup: $(STAMP)  ## create .venv and install the package with its pinned models
 demo: setup  ## review the bundled draft, then summarize the bundled notes
 	@echo "== assist review examples/drafts/checkout-outage.md"
 	-$(BIN)/assist review examples/drafts/checkout-outage.md
+	@echo "== assist summarize examples/notes/search-latency-chat.txt"
+	$(BIN)/assist summarize examples/notes/search-latency-chat.txt
+	@echo "== assist classify examples/drafts/checkout-outage.md"
+	$(BIN)/assist classify examples/drafts/checkout-outage.md
 
 test: setup lint unit  ## lint, type-check and run the test suite
 
@@ -32,6 +36,9 @@ eval: setup  ## evaluation suite: gold sets always, ../shared/corpus when presen
 
 bench: setup  ## speed benchmarks (not part of `make test`)
 	$(BIN)/python -m pytest -q tests/benchmarks --benchmark-enable --benchmark-only
+
+model: setup  ## retrain models/rootcause from ../shared/corpus (dev split only)
+	$(BIN)/python -m postmortem_assist.classify.train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
