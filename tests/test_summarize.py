@@ -236,3 +236,73 @@ def test_abstractive_rewrite_with_a_local_tiny_model(tmp_path: Path) -> None:
 def test_model_folder_must_exist(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a local model folder"):
         summarize([str(_notes_file("checkout-401-chat"))], model=tmp_path)
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    import sys
+
+    from postmortem_assist.cli import main
+
+    old = sys.argv
+    sys.argv = ["assist", "summarize", *args]
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main()
+    finally:
+        sys.argv = old
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def test_cli_writes_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    notes = str(_notes_file("billing-consumer-lag"))
+    code, out, _ = _cli([notes], capsys)
+    assert code == 0 and out.startswith("# Postmortem draft") and "## Timeline" in out
+    code, out, _ = _cli([notes, "--format", "json"], capsys)
+    import json
+
+    data = json.loads(out)
+    assert code == 0 and data["durations"]["total"] == 105
+    assert data["resolved"]["source"].endswith("billing-consumer-lag.log:17")
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "message"),
+    [
+        (b"", [], "input is empty"),
+        (b"\x00\x01\x02binary\x00", [], "binary"),
+        (b'[{"ts": "1", "text": "a"} {"ts": "2"}]', ["--input-format", "slack"], "line 1, column"),
+        (b"x" * 2000, ["--max-bytes", "1000"], "over the"),
+        (b"notes with words\n", ["--timezone", "Nowhere/Land"], "unknown time zone"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, extra: list[str],
+    message: str,
+) -> None:  # fmt: skip
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    code, out, err = _cli([str(path), *extra], capsys)
+    assert code == 2
+    assert message in err and out == ""
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_notes_without_timestamps_still_give_a_draft(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _cli([str(_notes_file("supplier-price-import-notes"))], capsys)
+    assert code == 0
+    assert "The notes give no times" in out
+    assert "When did the impact start?" in out
+
+
+def test_contradictory_times_are_reported() -> None:
+    text = (
+        "#inc (2024-05-01, all times UTC)\n"
+        "[10:20] bot: TRIGGERED: api 5xx above 5%\n"
+        "[10:25] ana: rollback applied, errors stopping\n"
+        "[10:05] ana: resolved, back to baseline\n"
+        "[10:30] ana: 1,000 requests failed\n"
+    )
+    summary = summarize_sources([Source("n.txt", text)])
+    assert any("earlier than the message before" in w for w in summary.warnings)
+    assert any(q.startswith("Check:") for q in summary.open_questions)

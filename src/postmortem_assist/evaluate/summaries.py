@@ -138,7 +138,11 @@ def ours(notes: str, name: str) -> tuple[str, dict[str, bool]]:
         )
     except InputError:
         return "", {}
-    return summary.issue_summary, {}
+    return summary.issue_summary, {
+        "duration": summary.durations.total is not None,
+        "impact": bool(summary.impact),
+        "cause": bool(summary.cause),
+    }
 
 
 def presence(texts: list[str]) -> dict[str, float]:
@@ -179,8 +183,12 @@ def evaluate(split: str = "test", limit: int | None = None) -> dict[str, Any]:
     }
     outputs: dict[str, list[str]] = {name: [] for name in ["assist", *systems]}
     started = time.perf_counter()
+    found = {"duration": 0, "impact": 0, "cause": 0}
     for doc in docs:
-        outputs["assist"].append(ours(doc["notes"], doc["id"])[0])
+        text, flags = ours(doc["notes"], doc["id"])
+        outputs["assist"].append(text)
+        for key, value in flags.items():
+            found[key] += int(value)
     ours_seconds = time.perf_counter() - started
     for name, run in systems.items():
         outputs[name] = [run(doc) for doc in docs]
@@ -200,6 +208,7 @@ def evaluate(split: str = "test", limit: int | None = None) -> dict[str, Any]:
             "assist": presence(outputs["assist"]),
             "reference": presence([d["reference"] for d in docs]),
         },
+        "facts_extracted": {k: round(v / len(docs), 3) for k, v in found.items()},
         "empty_summaries": sum(1 for t in outputs["assist"] if not t.strip()),
         "seconds_per_document": round(ours_seconds / len(docs), 3),
     }

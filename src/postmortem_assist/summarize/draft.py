@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Summary
+from .model import Event, Summary
 
 TYPE_LABEL = {
     "impact": "Impact starts",
@@ -15,6 +15,23 @@ TYPE_LABEL = {
     "resolution": "Resolution",
     "communication": "Communication",
 }
+
+
+MAX_TIMELINE = 40
+
+
+def shown_events(summary: Summary) -> list[Event]:
+    """Timeline entries for the draft: all key events, investigation up to ``MAX_TIMELINE``."""
+    events = summary.timeline
+    if len(events) <= MAX_TIMELINE:
+        return events
+    keep = [e.type != "investigation" or e.misleading for e in events]
+    room = MAX_TIMELINE - sum(keep)
+    for i in range(len(events)):
+        if not keep[i] and room > 0:
+            keep[i] = True
+            room -= 1
+    return [e for e, k in zip(events, keep, strict=True) if k]
 
 
 def depersonalise(text: str, names: set[str]) -> str:
@@ -100,12 +117,16 @@ def render(summary: Summary, blamed: set[str]) -> str:
     elif summary.timeline:
         lines += ["Times are local times as written; the notes do not state the time zone.", ""]
     if summary.timeline:
-        for ev in summary.timeline:
+        shown = shown_events(summary)
+        for ev in shown:
             label = TYPE_LABEL.get(ev.type, ev.type)
             if ev.misleading:
                 label = "Investigation (ruled out)"
             when = ev.display
             lines.append(f"- {when}: **{label}.** {clean(ev.text)} {_ref(summary, ev.source)}")
+        if len(shown) < len(summary.timeline):
+            lines += ["", f"{len(summary.timeline) - len(shown)} more investigation messages "
+                      "are in the JSON output (`--format json`)."]  # fmt: skip
     else:
         lines.append("The notes give no times, so the order of events below is as written.")
         for m in summary.misleading_paths:

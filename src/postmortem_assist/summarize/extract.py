@@ -44,18 +44,48 @@ class Candidates:
     excluded: set[int] = field(default_factory=set)  # misleading, blamed, action lines
 
 
-def _scores(msgs: list[Message]) -> tuple[np.ndarray | None, np.ndarray]:
-    """Embeddings and role probabilities for the candidate messages (one encoder batch)."""
-    texts = [m.text for m in msgs]
-    emb = None
-    if roles.available() and texts:
-        try:
-            from ..embeddings import encode
+#: Most messages embedded per run; longer notes embed the ones with the most cues first.
+MAX_ENCODE = 64
+_SIGNAL = re.compile(
+    r"\d|%|\b(?:because|cause|due to|root|fail\w*|error\w*|customers?|users?|impact\w*|"
+    r"revert\w*|roll\w*|fix\w*|resolv\w*|mitigat\w*|outage|down|broke\w*)\b",
+    re.I,
+)
 
-            emb = encode(texts)
-        except (ImportError, FileNotFoundError, OSError):
-            emb = None
-    return emb, roles.role_probs(texts, emb)
+
+def _encode_order(msgs: list[Message]) -> list[int]:
+    """Message indices to embed: all when few, else the ones richest in cues (and early)."""
+    if len(msgs) <= MAX_ENCODE:
+        return list(range(len(msgs)))
+    scored = []
+    for i, m in enumerate(msgs):
+        hits = len(_SIGNAL.findall(m.text))
+        section = 2 if m.section and (facts.IMPACT_SECTION.search(m.section) or
+                                      facts.CAUSE_SECTION.search(m.section)) else 0  # fmt: skip
+        scored.append((hits + section + (1.0 if i < 10 else 0.0), -i))
+    return sorted(-j for _, j in sorted(scored, reverse=True)[:MAX_ENCODE])
+
+
+def _scores(msgs: list[Message]) -> tuple[np.ndarray | None, np.ndarray]:
+    """Embeddings and role probabilities (one encoder batch; cues for messages not embedded)."""
+    texts = [m.text for m in msgs]
+    if not (roles.available() and texts):
+        return None, roles.role_probs(texts, None) if texts else roles.keyword_scores([])
+    try:
+        from ..embeddings import encode
+
+        order = _encode_order(msgs)
+        unique = list(dict.fromkeys(texts[i] for i in order))  # chat logs repeat lines
+        vectors = encode(unique)
+    except (ImportError, FileNotFoundError, OSError):
+        return None, roles.keyword_scores(texts)
+    row = {t: k for k, t in enumerate(unique)}
+    emb = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+    probs = roles.keyword_scores(texts)
+    idx = np.array(order)
+    emb[idx] = vectors[[row[texts[i]] for i in order]]
+    probs[idx] = roles.role_probs([texts[i] for i in order], emb[idx])
+    return emb, probs
 
 
 def pick_cause(
