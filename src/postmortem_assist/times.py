@@ -41,6 +41,8 @@ ZONES: dict[str, str] = {
     "SGT": "Asia/Singapore",
 }
 _ZONE_ALT = "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True))
+#: An IANA zone name as people write it ("US/Pacific", "Europe/Berlin"), case-sensitive.
+_IANA = r"(?-i:[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+)"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}"
@@ -51,13 +53,13 @@ _CLOCK = r"(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?
 _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
 TIMESTAMP = re.compile(
     rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
-    rf"(?:\s*(?P<offset>{_OFFSET})|\s*\(?(?P<zone>{_ZONE_ALT})\b\)?)?(?![\w:])",
+    rf"(?:\s*(?P<offset>{_OFFSET})|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?(?![\w:])",
     re.I,
 )
 #: "All times UTC", "Timeline (PDT)", "times are in US/Pacific" — a zone for the whole text.
 ZONE_STATEMENT = re.compile(
     r"(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?"
-    rf"\b(?P<zone>{_ZONE_ALT}|[A-Z][a-z]+/[A-Z][A-Za-z_]+)\b"
+    rf"\b(?P<zone>{_ZONE_ALT}|{_IANA})\b"
 )
 
 

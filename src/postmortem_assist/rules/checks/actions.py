@@ -23,6 +23,7 @@ OWNER = re.compile(
     r"|(?i:\bteam\b)"
     r"|[(\[]\s*(?![A-Z][A-Z0-9]+-\d)[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?\s*[)\]]\s*$"
     r"|[—–-]\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s*$"
+    r"|^[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+to\s+[a-z]"  # "Nova to send the list..."
 )
 #: Due dates and tracking references: ISO/US dates, month names, quarters, sprints, tickets.
 DUE = re.compile(
