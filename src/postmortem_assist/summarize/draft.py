@@ -143,7 +143,7 @@ def render(summary: Summary, blamed: set[str]) -> str:
         lines.append("**Root cause.** The notes do not state it.")
     if summary.categories:
         cats = ", ".join(f"{c.name} ({c.probability:.0%})" for c in summary.categories)
-        lines += ["", f"Likely root-cause category (classifier): {cats}."]
+        lines += ["", f"Root-cause category suggested by the classifier: {cats}."]
     lines.append("")
     if summary.resolution:
         lines.append("**Resolution.**")
