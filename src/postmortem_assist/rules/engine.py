@@ -77,6 +77,8 @@ class Engine:
         wanted: dict[int, Span] = {}
         for sent in analysis.sentences():
             words = {t.lower_ for t in sent}
+            if any(t.is_title and t.is_alpha and t.text != "I" for t in sent):
+                words.add("@name")  # trigger_with: [..., "@name"] = a capitalised word
             for rule in deep:
                 m = rule.match
                 if (not m.trigger or words & set(m.trigger)) and (

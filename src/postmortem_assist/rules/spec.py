@@ -34,7 +34,8 @@ class Match(BaseModel):
     #: Lower-case words that make a sentence worth a full parse (tokens/dependency rules
     #: that use POS, lemmas, dependencies or entities). Empty = parse every sentence.
     trigger: list[str] = Field(default_factory=list)
-    #: ...and, when given, one of these words too (both lists must hit).
+    #: ...and, when given, one of these words too (both lists must hit); ``@name``
+    #: stands for any capitalised word (a possible name).
     trigger_with: list[str] = Field(default_factory=list)
     #: Phrases that, anywhere in the same sentence, cancel a match.
     unless: list[str] = Field(default_factory=list)

@@ -52,15 +52,22 @@ def _participle(verb: Token) -> str:
     return lemma + "ed"
 
 
-def _is_person(tok: Token, ctx: Context, tools: set[str]) -> bool:
-    """A name or handle that refers to a person (not a tool, team or allowed name)."""
+def _is_person(tok: Token, ctx: Context, tools: set[str], loose: bool = False) -> bool:
+    """A name or handle that refers to a person (not a tool, team or allowed name).
+
+    ``loose`` also accepts a capitalised proper noun without an entity type: the small
+    NER misses many first names ("Mark forgot..."), but this also admits "Pipeline
+    failed", so it is used only with verbs that only people do (forget, overlook...).
+    """
     text = tok.text
     allowed = {n.lower() for n in ctx.settings.allowed_names} | tools
     if text.lower().lstrip("@") in allowed:
         return False
     if HANDLE.match(text) or (text == "@" and tok.i + 1 < len(tok.doc)):
         return True
-    return tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN"
+    if tok.ent_type_ == "PERSON":
+        return tok.pos_ == "PROPN"
+    return loose and tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in {"", "NORP"}
 
 
 def _clause_words(verb: Token) -> set[str]:
@@ -73,21 +80,28 @@ def _clause_words(verb: Token) -> set[str]:
             for grand in child.children:
                 if grand.dep_ in {"amod", "compound", "pobj", "advmod", "det"}:
                     words |= {grand.lower_, grand.lemma_.lower()}
-                if child.lower_ == "without" and grand.dep_ == "pobj":
-                    words.add(f"without-{grand.lemma_.lower()}")  # "without review"
+                    if grand.dep_ == "pobj":  # "against the live table"
+                        words |= {
+                            g.lower_ for g in grand.children if g.dep_ in {"amod", "compound"}
+                        }
+                if child.lower_ == "without" and grand.dep_ in {"pobj", "pcomp"}:
+                    words.add(f"without-{grand.lemma_.lower()}")  # "without review/waiting"
     return words
 
 
-def _subject_person(verb: Token, ctx: Context, tools: set[str]) -> Token | None:
+def _subject_person(
+    verb: Token, ctx: Context, tools: set[str], loose: bool = False
+) -> Token | None:
+    """The person (name or handle) acting as the verb's subject or "by" agent."""
     for child in verb.children:
-        if child.dep_ == "nsubj" and _is_person(child, ctx, tools):
+        if child.dep_ == "nsubj" and _is_person(child, ctx, tools, loose):
             return child
         if child.dep_ == "agent":
             for pobj in child.children:
-                if _is_person(pobj, ctx, tools):
+                if _is_person(pobj, ctx, tools, loose):
                     return pobj
     if verb.dep_ in {"xcomp", "conj"} and verb.head is not verb:
-        return _subject_person(verb.head, ctx, tools)
+        return _subject_person(verb.head, ctx, tools, loose)
     return None
 
 
@@ -123,9 +137,11 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
     opts = rule.match.options
     verbs = set(opts.get("failure_verbs", []))
     neutral = set(opts.get("neutral_verbs", []))
+    omissions = set(opts.get("omission_verbs", []))
+    human_only = set(opts.get("human_only_verbs", []))
     markers = set(opts.get("mistake_markers", []))
     tools = {t.lower() for t in opts.get("tools", [])}
-    cues = markers | set(opts.get("trigger_words", []))
+    cues = markers | set(opts.get("trigger_words", [])) | {"n't", "not", "never"}
     candidates = []
     for sent in analysis.sentences():
         section = analysis.section_at(sent.start_char)
@@ -143,11 +159,13 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             lemma = verb.lemma_.lower()
             if lemma in neutral:
                 continue
-            if lemma not in verbs and not (_clause_words(verb) & markers):
+            negated = any(c.dep_ == "neg" for c in verb.children)
+            omission = negated and lemma in omissions  # "Lena didn't check the TTL"
+            if lemma not in verbs and not omission and not (_clause_words(verb) & markers):
                 continue
-            if any(c.dep_ == "neg" for c in verb.children) and lemma not in verbs:
+            if negated and lemma not in verbs and not omission:
                 continue
-            person = _subject_person(verb, ctx, tools)
+            person = _subject_person(verb, ctx, tools, loose=lemma in human_only)
             if person is None:
                 continue
             lo = min(person.idx, verb.idx)
@@ -185,6 +203,8 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                 if lowers[i : i + len(phrase)] == phrase:
                     last = sent[i + len(phrase) - 1]
                     yield Hit(sent[i].idx, last.idx + len(last.text))
+        if len(lowers) > 2 and lowers[0] == "had" and lowers[1] in opts.get("had_subjects", []):
+            yield Hit(sent[0].idx, sent[2].idx + len(sent[2].text))  # "Had the DBA checked..."
         if {"should", "ought"} & set(lowers) and {"have", "'ve"} & set(lowers):
             candidates.append(sent)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
