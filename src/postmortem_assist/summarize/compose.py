@@ -21,7 +21,9 @@ def _sentence(text: str) -> str:
     text = text.strip().rstrip(",;:")
     if not text:
         return ""
-    text = text[0].upper() + text[1:]
+    first = text.split()[0]
+    if first.isalpha() and first.islower():  # leave iOS, checkout-api, v3.8.0 as written
+        text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
 
 
@@ -86,7 +88,9 @@ def resolution_sentence(resolution: list[Fact]) -> tuple[str, list[str]]:
     """How it was fixed, quoted from the notes."""
     if not resolution:
         return "", []
-    return f"Resolution: {_sentence(_unlabel(resolution[0].text))}", [resolution[0].source]
+    tentative = re.compile(r"\b(?:we can|can we|will|going to|doing that|let'?s|should)\b", re.I)
+    best = next((r for r in resolution if not tentative.search(r.text)), resolution[0])
+    return f"Resolution: {_sentence(_unlabel(best.text))}", [best.source]
 
 
 #: Weights of the sentence ranker, tuned on the dev split (ROUGE-L against authors' summaries).
