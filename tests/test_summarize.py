@@ -94,6 +94,13 @@ def test_nothing_invented_and_blameless(results: dict, name: str) -> None:
     notes_text = _notes_file(name).read_text(encoding="utf-8")
     for fact in summary.impact:
         assert fact.text in notes_text or fact.text in notes_text.replace("\\", "")
+    # quoted sentences (all but the derived duration sentence) only hold numbers of the notes
+    import re
+
+    quoted = re.sub(r"^The incident (?:lasted|started|was resolved)[^.]*\.\s*", "",
+                    summary.issue_summary)  # fmt: skip
+    for number in re.findall(r"\d[\d,.:]*\d|\d", quoted):
+        assert number in notes_text, number
     findings = review_text(summary.draft, "draft.md")
     assert not [f.rule for f in findings if f.family == "blame"]
 
