@@ -43,4 +43,5 @@ def test_summarize_3000_words(benchmark) -> None:  # type: ignore[no-untyped-def
     summarize_sources([source])  # load spaCy, the encoder, the role head and the rules
     result = benchmark.pedantic(summarize_sources, args=([source],), rounds=5, iterations=1)
     assert result.issue_summary
-    assert benchmark.stats.stats.mean < 2.0
+    if not benchmark.disabled:  # plain pytest runs it once, without timing
+        assert benchmark.stats.stats.mean < 2.0
