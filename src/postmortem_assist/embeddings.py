@@ -70,6 +70,15 @@ def load_encoder(model_path: str | Path | None = None) -> tuple[Any, Any]:
         return tokenizer, model
 
 
+def _mean_pool(hidden: Any, attention_mask: Any) -> np.ndarray:
+    """Mean of the token states under the attention mask, L2-normalised, as float32."""
+    import torch
+
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1).cpu().numpy().astype(np.float32)
+
+
 def encode(
     texts: Sequence[str],
     batch_size: int = 64,
@@ -101,10 +110,7 @@ def encode(
                 return_tensors="pt",
             )
             hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-            out[chunk] = pooled.cpu().numpy().astype(np.float32)
+            out[chunk] = _mean_pool(hidden, batch["attention_mask"])
     return out
 
 
@@ -145,9 +151,7 @@ def encode_with_spans(
             )
             offsets = batch.pop("offset_mapping").numpy()
             hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            docs[chunk] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+            docs[chunk] = _mean_pool(hidden, batch["attention_mask"])
             states = hidden.numpy()
             for row, i in enumerate(chunk):
                 if not len(spans[i]):
