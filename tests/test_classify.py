@@ -136,7 +136,9 @@ def test_batch_matches_single() -> None:
         assert r.predicted == single.predicted
         for x, y in zip(r.categories, single.categories, strict=True):
             assert x.label == y.label
-            assert abs(x.probability - y.probability) < 1e-3
+            # bf16 encoder: batch padding shifts probabilities by <= 0.003 (measured on
+            # 384 corpus texts); ASSIST_ENCODER_BF16=0 makes batch and single identical
+            assert abs(x.probability - y.probability) < 5e-3
 
 
 def test_focus_is_what_gets_classified() -> None:

@@ -64,3 +64,17 @@ def test_span_embeddings_from_the_same_pass() -> None:
     assert segs[0].shape == (3, embeddings.DIM)
     np.testing.assert_allclose(np.linalg.norm(segs[0][:2], axis=1), 1.0, atol=1e-5)
     assert not segs[0][2].any()  # span outside the text: no tokens, zero row
+
+
+def test_bf16_forward_stays_close_to_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["The config push broke routing in two regions.", "Disk full on the primary."]
+    fast = embeddings.encode(texts)
+    monkeypatch.setenv("ASSIST_ENCODER_BF16", "0")
+    embeddings.bf16_enabled.cache_clear()
+    try:
+        assert not embeddings.bf16_enabled()
+        exact = embeddings.encode(texts)
+    finally:
+        monkeypatch.undo()
+        embeddings.bf16_enabled.cache_clear()
+    assert (fast * exact).sum(1).min() > 0.999  # cosine: same embedding up to bf16 rounding

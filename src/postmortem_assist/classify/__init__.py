@@ -40,7 +40,8 @@ def classify(text: str, *, focus: str | None = None) -> Classification:
 def classify_batch(
     texts: Sequence[str], focuses: Sequence[str | None] | None = None
 ) -> list[Classification]:
-    """Classify many texts in one encoder pass (same result as one by one).
+    """Classify many texts in one encoder pass (same labels as one by one; under the bf16
+    encoder, probabilities may differ by a few thousandths).
 
     Without a ``focus``, a markdown "Root cause" / "Contributing factors" section is used
     when the text has one; otherwise the whole text, in chunks.
