@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+import numpy as np
 import pytest
 
 from postmortem_assist import embeddings
@@ -162,3 +163,22 @@ def test_keyword_baseline() -> None:
     pred = kw.predict(["The BGP session dropped.", "Nothing to see."])
     assert pred[0, kw.labels.index("network")] == 1
     assert pred[1].sum() == 0
+
+
+def test_plain_lr_baseline_learns_from_embeddings() -> None:
+    from postmortem_assist.classify.baselines import PlainEmbeddingLR
+
+    train_texts = [
+        "The power supply failed in the data center.",
+        "A generator did not start during the utility power outage.",
+        "Cooling failed and servers overheated in one hall.",
+        "The new release had a null pointer bug in the parser.",
+        "A code change introduced a regression in request handling.",
+        "A software defect in the scheduler crashed the service.",
+    ]
+    y = np.array([[1, 0, 0]] * 3 + [[0, 1, 0]] * 3)  # third label never occurs
+    plain = PlainEmbeddingLR().fit(embeddings.encode(train_texts), y)
+    pred = plain.predict(
+        embeddings.encode(["A power outage hit the datacenter.", "The deploy shipped a bug."])
+    )
+    assert pred.tolist() == [[1, 0, 0], [0, 1, 0]]

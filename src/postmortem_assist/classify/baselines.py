@@ -1,4 +1,5 @@
-"""Two baselines for the root-cause classifier: keyword rules and zero-shot similarity."""
+"""Baselines for the root-cause classifier: keyword rules, zero-shot similarity and a
+plain MiniLM + logistic regression trained on dev (the issue's third reference point)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,42 @@ class ZeroShotBaseline:
         """Binary predictions: the best label and those within ``margin`` of it."""
         s = self.scores(emb)
         return (s >= s.max(1, keepdims=True) - self.margin).astype(int)
+
+
+class PlainEmbeddingLR:
+    """One logistic regression per label on the MiniLM embedding alone, threshold 0.5.
+
+    "Plain": no TF-IDF, no stacker, no tuned thresholds; class-balanced weights so that
+    rare labels are predicted at all. Fitted on dev embeddings at evaluation time.
+    """
+
+    def __init__(self, c: float = 1.0, seed: int = 13):
+        self.c = c
+        self.seed = seed
+        self.models: list[object | int] = []
+
+    def fit(self, emb: np.ndarray, y: np.ndarray) -> PlainEmbeddingLR:
+        """Fit one model per label column (a constant where a label never/always occurs)."""
+        from sklearn.linear_model import LogisticRegression
+
+        self.models = []
+        for j in range(y.shape[1]):
+            yj = y[:, j]
+            if yj.min() == yj.max():
+                self.models.append(int(yj.max()))
+                continue
+            lr = LogisticRegression(
+                C=self.c, class_weight="balanced", max_iter=2000, random_state=self.seed
+            )
+            self.models.append(lr.fit(emb, yj))
+        return self
+
+    def predict(self, emb: np.ndarray) -> np.ndarray:
+        """Binary predictions (n, n_labels)."""
+        cols = []
+        for m in self.models:
+            if isinstance(m, int):
+                cols.append(np.full(len(emb), m, dtype=int))
+            else:
+                cols.append((m.predict_proba(emb)[:, 1] >= 0.5).astype(int))  # type: ignore[attr-defined]
+        return np.stack(cols, axis=1)

@@ -1,4 +1,4 @@
-"""Root-cause classifier on the corpus split, beside the keyword and zero-shot baselines.
+"""Root-cause classifier on the corpus split, beside its keyword, zero-shot and plain-LR baselines.
 
 Thin wrapper around the classifier team's own code: records and embeddings come from
 ``classify.train.load_split``, scores from ``classify.report.scores`` and the zero-shot
@@ -18,7 +18,7 @@ import numpy as np
 
 from .metrics import confusion
 
-SYSTEMS = ("model", "keyword", "zero_shot")
+SYSTEMS = ("model", "keyword", "zero_shot", "plain_lr")
 
 
 class ClassifyUnavailable(Exception):
@@ -40,7 +40,7 @@ def _subset(data: Any, idx: np.ndarray) -> Any:
 
 def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[str, Any]:
     """Per-label and macro/micro F1 and confusion of model and baselines on ``split``."""
-    from ..classify.baselines import KeywordBaseline, ZeroShotBaseline
+    from ..classify.baselines import KeywordBaseline, PlainEmbeddingLR, ZeroShotBaseline
     from ..classify.model import load_model, model_dir
     from ..classify.report import scores, tune_zero_shot
     from ..classify.taxonomy import load_taxonomy
@@ -59,12 +59,10 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
     notes = []
     zs = ZeroShotBaseline(cats)
     margin = _trained_margin(model_dir())
-    dev = None
-    if split == "dev" or margin is None:
-        dev = load_split("dev", labels, headlines=False)
-        if not dev.ids:
-            raise ClassifyUnavailable("corpus has no labelled dev records")
-    if dev is not None and split == "dev":
+    dev = load_split("dev", labels, headlines=False)  # also trains the plain_lr baseline
+    if not dev.ids:
+        raise ClassifyUnavailable("corpus has no labelled dev records")
+    if split == "dev":
         data = dev
         notes.append("scored on dev, the training split: optimistic numbers")
     else:
@@ -75,7 +73,6 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
         data = _subset(data, np.arange(min(limit, len(data.ids))))
     margin_source = "the model's metrics.json (tuned on dev in training)"
     if margin is None:
-        assert dev is not None
         margin = tune_zero_shot(zs, dev, [labels.index(c) for c in core])
         margin_source = "tuned on dev in this run"
     else:
@@ -85,6 +82,7 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
         "model": (prob >= model.head.thresholds[None, :]).astype(int),
         "keyword": KeywordBaseline(cats).predict([p.text for p in data.items]),
         "zero_shot": zs.predict(data.emb),
+        "plain_lr": PlainEmbeddingLR().fit(dev.emb, dev.y).predict(data.emb),
     }
     kinds = np.array(data.kinds)
     out: dict[str, Any] = {

@@ -214,26 +214,25 @@ def _classify_md(c: dict[str, Any]) -> list[str]:
         f"Zero-shot margin tuned on dev: {c['zero_shot_margin_tuned_on_dev']}.",
         "",
     ]
+    first: dict[str, Any] = next(iter(c["groups"].values()), {})
+    systems = [s for s in ("model", "keyword", "zero_shot", "plain_lr") if s in first]
+    names = " | ".join(s.replace("_", "-") for s in systems)
     for group, block in c["groups"].items():
         out += [
             f"### {group} ({block['model']['n_records']} labelled records)",
             "",
-            "| metric | model | keyword | zero-shot |",
-            "|---|---|---|---|",
+            f"| metric | {names} |",
+            "|---|" + "---|" * len(systems),
         ]
         for key in ("macro_f1_core6", "macro_f1_ten", "macro_f1_all", "micro_f1"):
-            out.append(
-                f"| {key} | "
-                + " | ".join(_f(block[s][key], 3) for s in ("model", "keyword", "zero_shot"))
-                + " |"
-            )
+            out.append(f"| {key} | " + " | ".join(_f(block[s][key], 3) for s in systems) + " |")
         out += [
             "",
-            "| label | support | model F1 | keyword F1 | zero-shot F1 |",
-            "|---|---|---|---|---|",
+            "| label | support | " + " | ".join(f"{n} F1" for n in names.split(" | ")) + " |",
+            "|---|---|" + "---|" * len(systems),
         ]
         for lab in c["labels"]:
-            per = [block[s]["per_label"][lab] for s in ("model", "keyword", "zero_shot")]
+            per = [block[s]["per_label"][lab] for s in systems]
             f1s = " | ".join(_f(p["f1"]) for p in per)
             out.append(f"| {lab} | {per[0]['support']} | {f1s} |")
         out.append("")

@@ -329,7 +329,7 @@ def _find_count(obj: Any) -> int | None:
 def run_classify(
     opts: Options, src: CorpusInput | None, speed: Speed, bar: Bar, notes: list[str]
 ) -> dict[str, Any]:
-    """Root-cause model vs keyword and zero-shot baselines (needs the shared corpus)."""
+    """Root-cause model vs keyword, zero-shot and plain-LR baselines (needs the shared corpus)."""
     if src is None or src.kind != "shared":
         notes.append("classify skipped: needs the shared-corpus layout (labels and split)")
         return {}
