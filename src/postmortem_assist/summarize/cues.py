@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import re
 
+
+def _cue(body: str, *, end: bool = True) -> re.Pattern[str]:
+    """Case-insensitive ``\\b(?:body)``, plus a closing ``\\b`` unless ``end`` is false."""
+    return re.compile(rf"\b(?:{body})" + (r"\b" if end else ""), re.I)
+
+
 NOISE = re.compile(
     r"^(?:(?:hi|hey|hello|morning|ack|ok|okay|k|yes|yep|yeah|no|nope|sure|thanks|thank you|"
     r"thx|ty|tyvm|cheers|nice|great|cool|lol|\+1|same|looking|looking too|on it|on it too|"
@@ -18,81 +24,74 @@ NOISE = re.compile(
     r"[\s,.!?:;()*-]*)+$",
     re.I,
 )
-ALERT = re.compile(
-    r"\b(?:alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
-    r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered))",
-    re.I,
+ALERT = _cue(
+    r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
+    r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)",
+    end=False,
 )
-REPORT = re.compile(
-    r"\b(?:noticed|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
+REPORT = _cue(
+    r"noticed|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
-    r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*)",
-    re.I,
+    r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*",
+    end=False,
 )
-ONSET = re.compile(
-    r"\b(?:start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
+ONSET = _cue(
+    r"start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
     r"started climbing|starting\s+(?=\d)|"
-    r"^first\s+(?:\w+\s+){0,2}(?:tickets?|reports?|errors?|complaints?|failures?|review))",
-    re.I,
+    r"^first\s+(?:\w+\s+){0,2}(?:tickets?|reports?|errors?|complaints?|failures?|review)",
+    end=False,
 )
-RANGE = re.compile(
-    r"\b(?:between\s+(?P<a>[^,;]{3,25}?)\s+and\s+(?P<b>[^,;]{3,25})|"
-    r"from\s+(?P<c>\d{1,2}:\d{2}[^,;]{0,12}?)\s+(?:to|until|till)\s+(?P<d>\d{1,2}:\d{2}))",
-    re.I,
+RANGE = _cue(
+    r"between\s+(?P<a>[^,;]{3,25}?)\s+and\s+(?P<b>[^,;]{3,25})|"
+    r"from\s+(?P<c>\d{1,2}:\d{2}[^,;]{0,12}?)\s+(?:to|until|till)\s+(?P<d>\d{1,2}:\d{2})",
+    end=False,
 )
-MITIGATED = re.compile(
-    r"\b(?:applied|live on|recreated|restored|restarted|disabled|rolled back|reverted|throttled|"
+MITIGATED = _cue(
+    r"applied|live on|recreated|restored|restarted|disabled|rolled back|reverted|throttled|"
     r"paused|rollback done|"
     r"scaled (?:back|down|up)|hid|hidden|failed over|drained|stable|mitigat\w*|"
     r"(?:signing|committing|serving|working|running|flowing)\b[^.]*\bagain|stopped|stop within|"
-    r"blocked by|unblocked|fixed|patched)\b",
-    re.I,
+    r"blocked by|unblocked|fixed|patched",
 )
-FIX_ACTION = re.compile(
-    r"\b(?:lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
+FIX_ACTION = _cue(
+    r"lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
     r"recreated|rolled out|pinned|hid|restored|replaced|re-?enabled|removed the|rollback|"
-    r"roll back)\b",
-    re.I,
+    r"roll back",
 )
 IN_PROGRESS = re.compile(
     r"^(?:\S+\s+){0,2}(?:rolling|reverting|setting|doing|restarting|trying|going to|"
     r"we can|can we|will|should we|so revert|agree to)\b",
     re.I,
 )
-RESOLVED = re.compile(
-    r"\b(?:resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
+RESOLVED = _cue(
+    r"resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
-    r"correct again|stand(?:ing)? down)\b",
-    re.I,
+    r"correct again|stand(?:ing)? down",
 )
-ESCALATION = re.compile(
-    r"\b(?:escalat\w*|paged (?:the )?\w+ team|pulled in|looping in|loop in|joined by|"
-    r"incident commander|declared (?:a )?sev|SEV\s?\d|P[0-4]\b)",
-    re.I,
+ESCALATION = _cue(
+    r"escalat\w*|paged (?:the )?\w+ team|pulled in|looping in|loop in|joined by|"
+    r"incident commander|declared (?:a )?sev|SEV\s?\d|P[0-4]\b",
+    end=False,
 )
-COMMUNICATION = re.compile(
-    r"\b(?:status ?page|comms|customer (?:email|notice|notification)|announce\w*|"
-    r"posted (?:an )?update|tweet\w*|correction was sent|take comms)\b",
-    re.I,
+COMMUNICATION = _cue(
+    r"status ?page|comms|customer (?:email|notice|notification)|announce\w*|"
+    r"posted (?:an )?update|tweet\w*|correction was sent|take comms",
 )
-HYPOTHESIS = re.compile(
-    r"\b(?:could (?:it )?be|maybe|might be|perhaps|first (?:theory|guess|thought|suspect)|"
+HYPOTHESIS = _cue(
+    r"could (?:it )?be|maybe|might be|perhaps|first (?:theory|guess|thought|suspect)|"
     r"second (?:theory|guess)|(?:we |I )?(?:first )?thought|thinks? it'?s|"
     r"is (?:it|this) (?:a |an |the )?|"
-    r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if)\b",
-    re.I,
+    r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if",
 )
-RULED_OUT = re.compile(
-    r"\b(?:not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
+RULED_OUT = _cue(
+    r"not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
     r"not that either|dropped that idea|so not|isn'?t (?:it|the)|wasn'?t (?:it|the)|"
-    r"red herring|no,? the|checked:)\b",
-    re.I,
+    r"red herring|no,? the|checked:",
 )
-CAUSE = re.compile(
-    r"\b(?:root cause|real cause|the cause|our cause|caused by|because|due to|that'?s it|"
-    r"got it|turns out|culprit|triggered by|so the|which means|meant)\b",
-    re.I,
+CAUSE = _cue(
+    r"root cause|real cause|the cause|our cause|caused by|because|due to|that'?s it|"
+    r"got it|turns out|culprit|triggered by|so the|which means|meant",
 )
 ACTION_HEADER = re.compile(
     r"^(?:(?:\d+\)|[-*])\s*)?(?:follow[- ]?ups?|todos?|to ?dos?|action items?|next steps|"
@@ -109,10 +108,10 @@ TICKET = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b|#\d{2,6}\b")
 HANDLE = re.compile(r"(?<![\w.])@[\w.-]{2,30}")
 
 
-NOISE_PHRASE = re.compile(
-    r"\b(?:anything I can help with|second pair of eyes|can I help|need a hand|just joined|"
-    r"^(?:nice|great|thanks|ty|cheers),? (?:thanks )?\w+$|^\+1\b)",
-    re.I,
+NOISE_PHRASE = _cue(
+    r"anything I can help with|second pair of eyes|can I help|need a hand|just joined|"
+    r"^(?:nice|great|thanks|ty|cheers),? (?:thanks )?\w+$|^\+1\b",
+    end=False,
 )
 
 
