@@ -35,18 +35,6 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             {"id": "s4", "text": "No annotation at all.", "labels": [], "split": "dev"},
         ],
     )
-    _write(
-        tmp_path / "annotations.jsonl",
-        [
-            {
-                "file": "summaries",
-                "id": "s2",
-                "agreed": ["capacity-load", "unknown"],
-                "split": "dev",
-            },
-            {"file": "summaries", "id": "s3", "agreed": ["unknown"], "split": "test"},
-        ],
-    )
     (tmp_path / "postmortems").mkdir()
     md = "# Outage\n\n## Root cause\n\nThe cache ran out of memory.\n"
     (tmp_path / "postmortems" / "p1.md").write_text(md, encoding="utf-8")
