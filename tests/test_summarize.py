@@ -313,3 +313,20 @@ def test_contradictory_times_are_reported() -> None:
     summary = summarize_sources([Source("n.txt", text)])
     assert any("earlier than the message before" in w for w in summary.warnings)
     assert any(q.startswith("Check:") for q in summary.open_questions)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_action_lines_name_owner_and_ticket_once(results: dict, name: str) -> None:
+    summary, _ = results[name]
+    measures = summary.draft.split("## Corrective and Preventative Measures")[1]
+    measures = measures.split("## Open questions")[0]
+    lines = [ln for ln in measures.splitlines() if ln.startswith("- ")]
+    assert len(lines) == len(summary.action_items)
+    for line, item in zip(lines, summary.action_items, strict=True):
+        assert line.lower().count("owner") <= 1, line
+        if item.owner:
+            assert line.count(item.owner) == 1, line
+        else:
+            assert "owner: not named" in line
+        if item.ticket:
+            assert line.count(item.ticket) == 1, line

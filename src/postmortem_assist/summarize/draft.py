@@ -157,10 +157,11 @@ def render(summary: Summary, blamed: set[str]) -> str:
     lines += ["", "## Corrective and Preventative Measures", ""]
     if summary.action_items:
         for a in summary.action_items:
-            extra = [f"owner: {a.owner}" if a.owner else "owner: not named"]
+            extra = [] if a.owner and a.owner in a.text else [f"owner: {a.owner or 'not named'}"]
             if a.ticket and a.ticket not in a.text:
                 extra.append(a.ticket)
-            lines.append(f"- {_inline(a.text)} ({', '.join(extra)}) {_ref(summary, a.source)}")
+            tail = f" ({', '.join(extra)})" if extra else ""
+            lines.append(f"- {_inline(a.text)}{tail} {_ref(summary, a.source)}")
     else:
         lines.append("The notes list no follow-up actions.")
     lines += ["", "## Open questions", ""]
