@@ -61,6 +61,7 @@ FIX_ACTION = _cue(
 )
 IN_PROGRESS = re.compile(
     r"^(?:\S+\s+){0,2}(?:rolling|reverting|setting|doing|restarting|trying|going to|"
+    r"pausing|throttling|disabling|draining|scaling|failing over|"
     r"we can|can we|will|should we|so revert|agree to)\b",
     re.I,
 )
