@@ -330,3 +330,20 @@ def test_action_lines_name_owner_and_ticket_once(results: dict, name: str) -> No
             assert "owner: not named" in line
         if item.ticket:
             assert line.count(item.ticket) == 1, line
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("pausing the reindex job and throttling relocation (40mb -> 10mb)", "mitigation"),
+        ("draining node-7 and failing over to the replica", "mitigation"),
+        ("relocation throttled, reindex paused", "mitigation"),
+        ("scaling question: do we even have headroom on the cluster?", "investigation"),
+        ("first timeouts in the gateway logs at 09:04", "investigation"),
+    ],
+)
+def test_timeline_event_kind(text: str, kind: str) -> None:
+    from postmortem_assist.notes import Message
+    from postmortem_assist.summarize.timeline import classify_event
+
+    assert classify_event(Message(text=text, line=1))[0] == kind
