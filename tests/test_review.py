@@ -237,3 +237,22 @@ def test_gold_drafts_structure_recall() -> None:
     # measured 11 of 14 expected structure problems found, 1 extra (see README)
     assert found / expected >= 0.75
     assert extra <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "rewrite"),
+    [
+        (
+            "The root cause was the connection pool change that Bob pushed without review.",
+            "'The connection pool change was pushed'",
+        ),
+        (
+            "The root cause was the config that Alice deployed without review.",
+            "'The config was deployed'",
+        ),
+    ],
+)
+def test_person_as_cause_rewrite_leaves_the_person_out(text: str, rewrite: str) -> None:
+    (finding,) = [f for f in review_text(text) if f.rule == "blame/person-as-cause"]
+    assert rewrite in finding.suggestion
+    assert "Bob" not in finding.suggestion and "Alice" not in finding.suggestion

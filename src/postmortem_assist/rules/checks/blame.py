@@ -114,9 +114,11 @@ def _rewrite(verb: Token, person: Token) -> str:
             target = child
     obj = next((c for c in target.children if c.dep_ in {"dobj", "obj"}), None)
     words: list[Token] = list(obj.subtree) if obj is not None else []
-    if obj is not None and obj.tag_ in {"WDT", "WP"} and target.dep_ == "relcl":
-        head = target.head  # "the change that Bob pushed": the object is the head noun
-        words = [t for t in head.subtree if t.i < target.i and t.i != obj.i]
+    if target.dep_ == "relcl" and (obj is None or obj.tag_ in {"WDT", "WP"}):
+        # "the change (that) Bob pushed": the object is the head noun, without the person
+        who = {t.i for t in person.subtree}
+        skip = who | ({obj.i} if obj is not None else set())
+        words = [t for t in target.head.subtree if t.i < target.i and t.i not in skip]
     if not words:
         return (
             f"Describe the system condition instead of '{person.text}': which step, check "
