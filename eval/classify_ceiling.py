@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 
 import numpy as np
 from sklearn.model_selection import KFold
@@ -42,20 +41,6 @@ def in_domain_cv(data: train.Data, core: list[int], seed: int) -> float:
     return train.macro_f1(pred, data.y, core)
 
 
-def summaries_only(data: train.Data) -> train.Data:
-    """The summary rows of a split (postmortems of the same incidents would leak across folds)."""
-    idx = [i for i, k in enumerate(data.kinds) if k == "summary"]
-    return replace(
-        data,
-        ids=[data.ids[i] for i in idx],
-        kinds=[data.kinds[i] for i in idx],
-        items=[data.items[i] for i in idx],
-        y=data.y[idx],
-        groups=[data.groups[i] for i in idx],
-        emb=data.emb[idx],
-    )
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=3)
@@ -72,7 +57,9 @@ def main() -> int:
         "script": "eval/classify_ceiling.py",
     }
     for split in ("dev", "test"):
-        data = summaries_only(train.load_split(split, labels, headlines=False))
+        data = train.load_split(split, labels, headlines=False)
+        # summaries only: postmortems of the same incidents would leak across the folds
+        data = data.subset([i for i, k in enumerate(data.kinds) if k == "summary"])
         f1 = [round(in_domain_cv(data, core, s), 4) for s in range(args.seeds)]
         out[f"{split}_summaries"] = {"n": len(data.ids), "core_macro_f1": f1}
         print(f"{split} summaries (n={len(data.ids)}): in-domain core macro-F1 {f1}")

@@ -18,6 +18,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,18 @@ class Data:
     y: np.ndarray
     groups: list[str]
     emb: np.ndarray
+
+    def subset(self, idx: Sequence[int] | np.ndarray) -> Data:
+        """The rows ``idx`` of every field, in that order."""
+        pick = [int(i) for i in idx]
+        return Data(
+            [self.ids[i] for i in pick],
+            [self.kinds[i] for i in pick],
+            [self.items[i] for i in pick],
+            self.y[pick],
+            [self.groups[i] for i in pick],
+            self.emb[pick],
+        )
 
 
 def load_split(split: str, labels: list[str], headlines: bool) -> Data:

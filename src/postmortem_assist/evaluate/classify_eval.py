@@ -10,7 +10,6 @@ matrix is added here.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +22,6 @@ SYSTEMS = ("model", "keyword", "zero_shot", "plain_lr")
 
 class ClassifyUnavailable(Exception):
     """The trained model or the corpus is missing (the stage is skipped with this note)."""
-
-
-def _subset(data: Any, idx: np.ndarray) -> Any:
-    pick = idx.tolist()
-    return replace(
-        data,
-        ids=[data.ids[i] for i in pick],
-        kinds=[data.kinds[i] for i in pick],
-        items=[data.items[i] for i in pick],
-        y=data.y[idx],
-        groups=[data.groups[i] for i in pick],
-        emb=data.emb[idx],
-    )
 
 
 def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[str, Any]:
@@ -70,7 +56,7 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
         if split == "all":
             notes.append("classify is scored on test only (dev is its training data)")
     if limit is not None:
-        data = _subset(data, np.arange(min(limit, len(data.ids))))
+        data = data.subset(range(min(limit, len(data.ids))))
     margin_source = "the model's metrics.json (tuned on dev in training)"
     if margin is None:
         margin = tune_zero_shot(zs, dev, [labels.index(c) for c in core])
