@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .types import Category
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 
 class KeywordBaseline:
@@ -76,7 +80,7 @@ class PlainEmbeddingLR:
     def __init__(self, c: float = 1.0, seed: int = 13):
         self.c = c
         self.seed = seed
-        self.models: list[object | int] = []
+        self.models: list[LogisticRegression | int] = []
 
     def fit(self, emb: np.ndarray, y: np.ndarray) -> PlainEmbeddingLR:
         """Fit one model per label column (a constant where a label never/always occurs)."""
@@ -101,5 +105,5 @@ class PlainEmbeddingLR:
             if isinstance(m, int):
                 cols.append(np.full(len(emb), m, dtype=int))
             else:
-                cols.append((m.predict_proba(emb)[:, 1] >= 0.5).astype(int))  # type: ignore[attr-defined]
+                cols.append((m.predict_proba(emb)[:, 1] >= 0.5).astype(int))
         return np.stack(cols, axis=1)

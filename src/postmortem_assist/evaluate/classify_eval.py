@@ -17,8 +17,6 @@ import numpy as np
 
 from .metrics import confusion
 
-SYSTEMS = ("model", "keyword", "zero_shot", "plain_lr")
-
 
 class ClassifyUnavailable(Exception):
     """The trained model or the corpus is missing (the stage is skipped with this note)."""
@@ -28,7 +26,7 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
     """Per-label and macro/micro F1 and confusion of model and baselines on ``split``."""
     from ..classify.baselines import KeywordBaseline, PlainEmbeddingLR, ZeroShotBaseline
     from ..classify.model import load_model, model_dir
-    from ..classify.report import scores, tune_zero_shot
+    from ..classify.report import SYSTEMS, scores, tune_zero_shot
     from ..classify.taxonomy import load_taxonomy
     from ..classify.train import CORE, load_split
 

@@ -215,20 +215,20 @@ def _classify_md(c: dict[str, Any]) -> list[str]:
         "",
     ]
     first: dict[str, Any] = next(iter(c["groups"].values()), {})
-    systems = [s for s in ("model", "keyword", "zero_shot", "plain_lr") if s in first]
-    names = " | ".join(s.replace("_", "-") for s in systems)
+    systems = list(first)  # model first, then the baselines, as evaluated
+    names = [s.replace("_", "-") for s in systems]
     for group, block in c["groups"].items():
         out += [
             f"### {group} ({block['model']['n_records']} labelled records)",
             "",
-            f"| metric | {names} |",
+            "| metric | " + " | ".join(names) + " |",
             "|---|" + "---|" * len(systems),
         ]
         for key in ("macro_f1_core6", "macro_f1_ten", "macro_f1_all", "micro_f1"):
             out.append(f"| {key} | " + " | ".join(_f(block[s][key], 3) for s in systems) + " |")
         out += [
             "",
-            "| label | support | " + " | ".join(f"{n} F1" for n in names.split(" | ")) + " |",
+            "| label | support | " + " | ".join(f"{n} F1" for n in names) + " |",
             "|---|---|" + "---|" * len(systems),
         ]
         for lab in c["labels"]:
