@@ -98,3 +98,11 @@ def test_notes_without_dates_warn_and_still_order_times() -> None:
     notes = parse_notes([Source("n.md", "# notes\n\n- 14:05 UTC alert fired\n- 14:30 UTC fixed\n")])
     assert any("no date" in w for w in notes.warnings)
     assert [m.time.strftime("%H:%M") for m in notes.messages if m.time] == ["14:05", "14:30"]
+
+
+def test_malformed_json_file_is_an_error_without_input_format() -> None:
+    text = '[{"ts": "1726597410.0001", "user": "U1", "text": "deploy started"},\n{"ts": '
+    with pytest.raises(InputError, match=r"bad\.json: malformed Slack JSON at line 2"):
+        parse_notes([Source("bad.json", text)])
+    with pytest.raises(InputError, match="must be a JSON list of messages"):
+        parse_notes([Source("other.json", '"just a string"')])

@@ -128,6 +128,11 @@ def detect_shape(text: str) -> str:
     return "plain"
 
 
+def _shape_of(source: Source) -> str:
+    """A ``.json`` file is a Slack export (so malformed JSON is an error, not prose)."""
+    return "slack" if source.name.lower().endswith(".json") else detect_shape(source.text)
+
+
 def _slack_messages(source: Source) -> list[Message]:
     """Messages of a Slack channel export (a JSON list of objects with ts, user, text)."""
     try:
@@ -369,7 +374,7 @@ def parse_notes(
     first_day: date | None = None
     zone_used: str | None = None
     for source in sources:
-        shape = input_format or detect_shape(source.text)
+        shape = input_format or _shape_of(source)
         shapes.append(shape)
         if shape == "slack":
             slack = _slack_messages(source)
