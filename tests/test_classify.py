@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pytest
 
@@ -39,13 +37,8 @@ def test_display_names_are_blameless() -> None:
         assert not any(w in name.lower() for w in BLAME_WORDS)
 
 
-def test_model_loads_offline_with_network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_network(*args: object, **kwargs: object) -> None:
-        raise OSError("network blocked in test")
-
-    monkeypatch.setattr(socket, "socket", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    monkeypatch.setattr(embeddings, "_CACHE", {})
+@pytest.mark.usefixtures("offline")
+def test_model_loads_offline_with_network_blocked() -> None:
     model_mod._cached.cache_clear()
     res = classify("A power failure in the data center shut down the storage servers.")
     assert res.categories and res.categories[0].label == "hardware-power"

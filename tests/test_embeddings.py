@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pytest
 
@@ -40,13 +38,8 @@ def test_similar_sentences_are_closer() -> None:
     assert float(a @ b) > float(a @ c)
 
 
-def test_loads_offline_with_network_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_network(*args: object, **kwargs: object) -> None:
-        raise OSError("network blocked in test")
-
-    monkeypatch.setattr(socket, "socket", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    monkeypatch.setattr(embeddings, "_CACHE", {})
+@pytest.mark.usefixtures("offline")
+def test_loads_offline_with_network_blocked() -> None:
     e = embeddings.encode(["Offline load works."], model_path=embeddings.default_model_path())
     assert e.shape == (1, embeddings.DIM)
 
