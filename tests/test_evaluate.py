@@ -125,7 +125,7 @@ def test_score_gold_maps_rules_to_kinds_and_counts_decoys() -> None:
 
 
 def test_every_mapped_rule_exists() -> None:
-    from postmortem_assist.rules import load_rules
+    from postmortem_assist.review import load_rules
 
     ids = {r.id for r in load_rules()}
     assert set(review_eval.RULE_KINDS) <= ids

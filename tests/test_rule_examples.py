@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from postmortem_assist.analysis import Analysis
 from postmortem_assist.config import Settings
 from postmortem_assist.document import parse
-from postmortem_assist.rules import Engine, load_rules
+from postmortem_assist.review import Engine, load_rules
+from postmortem_assist.review.analysis import Analysis
 
 RULES = load_rules()
 CASES = [

@@ -1,4 +1,4 @@
-"""The Python API: what the CLI calls and what users import.
+"""The Python API: what users import (the CLI calls each command's package directly).
 
 >>> from postmortem_assist import review
 >>> findings = review(["postmortem.md"])
@@ -6,72 +6,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from .review import review, review_sources, review_text
 
-from . import nlp
-from .analysis import Analysis
-from .config import Settings
-from .document import parse
-from .findings import Finding
-from .nlp import non_english_reason
-from .reading import InputError, Source, read_sources
-from .rules import Engine, load_rules
-
-_ENGINES: dict[str, Engine] = {}
-
-
-def engine_for(settings: Settings | None = None) -> Engine:
-    """A compiled rule engine for these settings (compiled once per settings)."""
-    settings = settings or Settings()
-    key = settings.model_dump_json()
-    if key not in _ENGINES:
-        _ENGINES[key] = Engine(load_rules(), settings)
-    return _ENGINES[key]
-
-
-def check_language(source: Source) -> None:
-    """Refuse text that is confidently not English (one-line InputError)."""
-    reason = non_english_reason(source.text)
-    if reason:
-        raise InputError(f"{source.name}: {reason}")
-
-
-def analyse(source: Source) -> Analysis:
-    """Parse a source into sections and the shared Doc; refuse non-English text."""
-    check_language(source)
-    return Analysis.of(parse(source.text, source.name))
-
-
-def analyse_many(sources: Sequence[Source], batch_size: int = 32) -> list[Analysis]:
-    """Analyse many English sources, tokenizing them in one ``nlp.pipe`` batch."""
-    for source in sources:
-        check_language(source)
-    docs = nlp.light().pipe((s.text for s in sources), batch_size=batch_size)
-    return [
-        Analysis.of(parse(s.text, s.name), doc) for s, doc in zip(sources, docs, strict=True)
-    ]
-
-
-def review_sources(sources: Iterable[Source], settings: Settings | None = None) -> list[Finding]:
-    """Review already-read sources; findings of all of them, in input order."""
-    engine = engine_for(settings)
-    findings: list[Finding] = []
-    for analysis in analyse_many(list(sources)):
-        findings.extend(engine.review(analysis))
-    return findings
-
-
-def review_text(text: str, name: str = "<text>", settings: Settings | None = None) -> list[Finding]:
-    """Review one draft given as a string."""
-    if not text.strip():
-        raise InputError(f"{name}: input is empty")
-    return review_sources([Source(name, text)], settings)
-
-
-def review(
-    paths: Sequence[str | Path] | str | Path, settings: Settings | None = None
-) -> list[Finding]:
-    """Review drafts from files, directories or globs (``-`` = stdin)."""
-    names = [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
-    return review_sources(read_sources(names), settings)
+__all__ = ["review", "review_sources", "review_text"]

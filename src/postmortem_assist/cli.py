@@ -68,7 +68,7 @@ def review(
     ] = None,
 ) -> None:
     """Review postmortem drafts like a linter: structure, blame, clarity, actions."""
-    from .review_run import run_review
+    from .review.run import run_review
 
     code = run_review(
         paths, fmt.value, fail_on, config, select or [], ignore or [], categories, max_bytes, output
@@ -114,7 +114,7 @@ def summarize(
     ] = None,
 ) -> None:
     """Draft a postmortem from raw incident notes: timeline, facts, open questions."""
-    from .summarize_run import run_summarize
+    from .summarize.run import run_summarize
 
     code = run_summarize(
         paths or ["-"], fmt.value, timezone, input_format.value if input_format else None,
@@ -130,7 +130,7 @@ def rules_cmd(
     ] = None,
 ) -> None:
     """List every review rule, or show one rule's documentation and examples."""
-    from .rules_doc import show_rules
+    from .review.docs import show_rules
 
     raise typer.Exit(show_rules(rule))
 
@@ -144,7 +144,7 @@ def classify(
     top: Annotated[int, typer.Option(min=1, max=11, help="Categories to show.")] = 3,
 ) -> None:
     """Name the likely root-cause categories of incidents, with probabilities."""
-    from .classify_run import run_classify
+    from .classify.run import run_classify
 
     if fmt == OutputFormat.sarif:
         raise fail("classify supports --format text or json")
@@ -154,7 +154,7 @@ def classify(
 @app.command()
 def categories() -> None:
     """List the root-cause categories (the taxonomy the classifier uses)."""
-    from .classify_run import show_categories
+    from .classify.run import show_categories
 
     raise typer.Exit(show_categories())
 
@@ -190,7 +190,7 @@ def eval_cmd(
 def main() -> None:
     """Console entry point: turn every failure into one line and an exit code."""
     from .nlp import ModelError
-    from .rules.spec import RuleError
+    from .review.spec import RuleError
 
     try:
         code = app(standalone_mode=False)

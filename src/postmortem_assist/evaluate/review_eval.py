@@ -54,8 +54,8 @@ def frame(item_family: str, text: str) -> tuple[str, int]:
 
 def review_hits(text: str, name: str) -> list[Hit]:
     """Findings of every rule on one text (raises InputError for non-English text)."""
-    from ..api import analyse, engine_for
     from ..reading import Source
+    from ..review import analyse, engine_for
 
     return [(f.rule, f.start, f.end) for f in engine_for().review(analyse(Source(name, text)))]
 
@@ -213,8 +213,8 @@ def _detail_matches(detail: str | None, match: str, message: str) -> bool:
 
 def score_drafts(drafts: Sequence[Draft], skips: Skips) -> dict[str, Any]:
     """Structure rules against expected findings; findings in families marked clean."""
-    from ..api import analyse, engine_for
     from ..reading import InputError, Source
+    from ..review import analyse, engine_for
 
     per_rule: dict[str, PRF] = defaultdict(PRF)
     clean_fp: Counter[str] = Counter()
@@ -281,9 +281,9 @@ class DocResult:
 def _review_batch(batch: list[tuple[str, str]]) -> list[DocResult]:
     """Review documents in one light-pipeline batch (runs in worker processes too)."""
     from .. import nlp
-    from ..analysis import Analysis
-    from ..api import engine_for
     from ..document import parse
+    from ..review import engine_for
+    from ..review.analysis import Analysis
 
     engine = engine_for()
     out: list[DocResult] = []
@@ -310,7 +310,7 @@ def review_corpus(
     batch: int = 8,
 ) -> list[DocResult]:
     """Review every document, in ``jobs`` processes; ``advance(n)`` after each batch."""
-    from ..api import engine_for
+    from ..review import engine_for
 
     engine_for()  # compile once before forking; workers inherit it
     chunks = [list(docs[i : i + batch]) for i in range(0, len(docs), batch)]

@@ -188,7 +188,7 @@ def run_review(
     opts: Options, src: CorpusInput | None, skips: gold.Skips, speed: Speed, bar: Bar
 ) -> dict[str, Any]:
     """Gold spans vs proselint, gold drafts, corpus flag rates, coded action items."""
-    from ..api import engine_for
+    from ..review import engine_for
 
     out: dict[str, Any] = {}
     gdir = gold.gold_dir()

@@ -147,8 +147,8 @@ def ours(notes: str, name: str) -> tuple[str, dict[str, bool]]:
 
 def presence(texts: list[str]) -> dict[str, float]:
     """Share of summaries that state duration, impact and cause (review structure rules)."""
-    from ..api import review_text
     from ..config import Settings
+    from ..review import review_text
 
     settings = Settings(disable=["blame", "clarity", "actions"])
     counts = {"duration": 0, "impact": 0, "cause": 0}

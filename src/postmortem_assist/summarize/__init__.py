@@ -29,15 +29,6 @@ __all__ = [
 MIN_WORDS = 3
 
 
-def _check_language(sources: list[Source]) -> None:
-    from ..nlp import non_english_reason
-
-    for source in sources:
-        reason = non_english_reason(source.text)
-        if reason:
-            raise InputError(f"{source.name}: {reason}")
-
-
 def _categories(summary: Summary) -> None:
     """Add the classifier's likely root-cause categories, when it is installed."""
     text = " ".join(c.text for c in summary.cause)
@@ -79,7 +70,11 @@ def summarize_sources(
             f"{sources[0].name}: notes are too short to summarize ({total_words} words)"
         )
     if input_format != "slack":
-        _check_language([s for s in sources if not s.text.lstrip().startswith(("[", "{"))])
+        from ..nlp import check_language
+
+        for source in sources:
+            if not source.text.lstrip().startswith(("[", "{")):
+                check_language(source)
     notes = parse_notes(sources, timezone=timezone, input_format=input_format)
     if not any(m.text.strip() for m in notes.messages):
         raise InputError(f"{sources[0].name}: no text to summarize")

@@ -7,8 +7,8 @@ from .model import Summary
 
 def blame_lines(draft: str) -> set[int]:
     """1-based line numbers of the draft that the blame rules flag."""
-    from ..api import review_text
     from ..config import Settings
+    from ..review import review_text
 
     findings = review_text(draft, "<draft>", Settings(disable=["structure", "clarity", "actions"]))
     return {f.line for f in findings if f.family == "blame"}

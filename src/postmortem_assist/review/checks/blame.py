@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from . import Hit, check
+from ..base import Hit, check
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-    from ...analysis import Analysis
-    from ..engine import Context
+    from ..analysis import Analysis
+    from ..base import Context
     from ..spec import Rule
 
 HANDLE = re.compile(r"^@[\w.-]+$")

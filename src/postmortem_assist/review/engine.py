@@ -4,31 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import nlp
 from ..config import Settings
 from ..findings import Finding
-from .checks import Hit, load_checks
+from .base import Context, Hit
+from .checks import load_checks
 from .spec import Rule
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
-    from ..analysis import Analysis
+    from .analysis import Analysis
 
 _DIRECTIVE = re.compile(
     r"<!--\s*assist:\s*(disable|enable|disable-next-line)(?:\s*=\s*([\w/,\s-]+))?\s*-->"
 )
 _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|'[^'\n]{3,}'(?!\w)")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What checks may read besides the document: the user's settings."""
-
-    settings: Settings
 
 
 def _sentence_has(sent_lower: str, phrases: Iterable[str]) -> bool:

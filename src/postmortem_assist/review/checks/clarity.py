@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ...times import find_times, zone_statement
-from . import Hit, check
+from ..base import Hit, check
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-    from ...analysis import Analysis
-    from ..engine import Context
+    from ..analysis import Analysis
+    from ..base import Context
     from ..spec import Rule
 
 #: 2-5 capitals (digits allowed): longer all-capital words are shouting or error codes.

@@ -6,8 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .reading import InputError
-from .rules import load_rules
+from ..reading import InputError
+from .spec import load_rules
 
 
 def show_rules(rule_id: str | None) -> int:

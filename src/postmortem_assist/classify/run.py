@@ -8,15 +8,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .api import check_language
-from .document import parse
-from .nlp import ModelError
-from .reading import MAX_BYTES, InputError, Source, expand, read_source
+from ..document import parse
+from ..nlp import ModelError, check_language
+from ..reading import MAX_BYTES, InputError, Source, expand, read_source
 
 
 def run_classify(paths: list[str], fmt: str, top: int, max_bytes: int = MAX_BYTES) -> int:
     """Classify each input (its root-cause section when it has one); 2 if any input failed."""
-    from .classify import classify_batch
+    from . import classify_batch
 
     errors: list[str] = []
     sources: list[Source] = []
@@ -68,7 +67,7 @@ def run_classify(paths: list[str], fmt: str, top: int, max_bytes: int = MAX_BYTE
 
 def show_categories() -> int:
     """Print the root-cause taxonomy: id, display name, definition, examples."""
-    from .classify import load_taxonomy
+    from . import load_taxonomy
 
     table = Table("id", "name", "definition", box=None, pad_edge=False)
     for cat in load_taxonomy():

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...document import Item, normalise_heading
-from . import Hit, check
+from ..base import Hit, check
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-    from ...analysis import Analysis
-    from ..engine import Context
+    from ..analysis import Analysis
+    from ..base import Context
     from ..spec import Rule
 
 #: Owner markers: @handles, "owner: X", "assignee", "(team-x)", a trailing "- Name".

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from .reading import InputError, read_sources
+from ..reading import InputError, read_sources
 
 EXIT_OK = 0
 
@@ -24,8 +24,8 @@ def run_summarize(
     output: Path | None = None,
 ) -> int:
     """Summarize the notes and write the draft (markdown) or every fact (JSON)."""
-    from .reading import MAX_BYTES
-    from .summarize import summarize_sources
+    from ..reading import MAX_BYTES
+    from . import summarize_sources
 
     if fmt not in {"markdown", "json"}:
         raise InputError(f"unknown output format {fmt!r} (markdown or json)")

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import nlp
-from .document import Document, Section
+from .. import nlp
+from ..document import Document, Section
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from ...document import Section, section_kinds
 from ...times import find_date, find_times, resolve, resolve_date, zone_info, zone_statement
-from . import Hit, check
+from ..base import Hit, check
 
 if TYPE_CHECKING:
-    from ...analysis import Analysis
-    from ..engine import Context
+    from ..analysis import Analysis
+    from ..base import Context
     from ..spec import Rule
 
 

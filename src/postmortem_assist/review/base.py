@@ -1,4 +1,8 @@
-"""Rules that need more than a pattern: registered Python checks, configured by YAML."""
+"""What checks and the engine share, in a leaf module that imports neither of them.
+
+``Hit`` is a raw match, ``Context`` what a check may read besides the document, and the check
+registry with its ``@check`` decorator (a named Python check referenced by ``match.check``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ...analysis import Analysis
-    from ..engine import Context
-    from ..spec import Rule
+    from ..config import Settings
+    from .analysis import Analysis
+    from .spec import Rule
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,13 @@ class Hit:
     suggestion: str | None = None
 
 
+@dataclass(frozen=True)
+class Context:
+    """What checks may read besides the document: the user's settings."""
+
+    settings: Settings
+
+
 CheckFn = Callable[["Analysis", "Rule", "Context"], Iterator[Hit]]
 CHECKS: dict[str, CheckFn] = {}
 
@@ -36,10 +47,3 @@ def check(name: str) -> Callable[[CheckFn], CheckFn]:
         return fn
 
     return register
-
-
-def load_checks() -> dict[str, CheckFn]:
-    """Import every check module (they register themselves) and return the registry."""
-    from . import actions, blame, clarity, structure  # noqa: F401
-
-    return CHECKS

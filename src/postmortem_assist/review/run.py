@@ -7,13 +7,14 @@ from typing import Any
 
 from rich.console import Console
 
+from ..config import load_settings
+from ..findings import Severity
+from ..nlp import check_language
+from ..reading import InputError, Source, expand, read_source
+from ..render import FileReport
+from . import analyse_many, engine_for
 from .analysis import Analysis
-from .api import analyse_many, check_language, engine_for
-from .config import load_settings
-from .findings import Severity
-from .reading import InputError, Source, expand, read_source
-from .render import FileReport
-from .rules import load_rules
+from .spec import load_rules
 
 
 def run_review(
@@ -73,7 +74,7 @@ def _names(paths: list[str], reports: list[FileReport]) -> list[str]:
 
 def _categories(analysis: Analysis) -> list[dict[str, Any]]:
     """Root-cause categories for a reviewed draft (root-cause section as focus)."""
-    from .classify import classify
+    from ..classify import classify
 
     doc = analysis.document
     focus = "\n".join(doc.section_text(s) for s in doc.of_kind("root_cause")) or None
@@ -86,16 +87,16 @@ def _emit(reports: list[FileReport], fmt: str, output: Path | None) -> None:
         console = Console(
             file=output.open("w", encoding="utf-8") if output else None, highlight=False
         )
-        from .render.text import render_text
+        from ..render.text import render_text
 
         render_text(reports, console)
         return
     if fmt == "json":
-        from .render.json_out import render_json
+        from ..render.json_out import render_json
 
         text = render_json(reports)
     else:
-        from .render.sarif import render_sarif
+        from ..render.sarif import render_sarif
 
         text = render_sarif(reports, list(load_rules()))
     if output:
