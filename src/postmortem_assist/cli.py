@@ -187,6 +187,49 @@ def eval_cmd(
     raise typer.Exit(run_cli(Options(corpus, split, only or [], limit, jobs, out), compare))
 
 
+@app.command()
+def audit(
+    paths: Annotated[
+        list[str], typer.Argument(help="Postmortems: folders, files or globs (md, txt, html, docx).")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for report.html, scorecard.csv, ...")
+    ] = Path("audit-report"),
+    jobs: Annotated[int, typer.Option(help="Worker processes for reviewing.")] = 1,
+    threshold: Annotated[
+        float, typer.Option(help="Cause similarity (cosine) for recurring-incident groups.")
+    ] = 0.80,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+) -> None:
+    """Audit a folder of past postmortems: scorecards, trends, recurring incidents, HTML report.
+
+    Exit codes: 0 all audited, 1 audited but some files skipped, 2 nothing usable.
+    """
+    from .audit.run import run_audit
+
+    raise typer.Exit(run_audit(paths, output, jobs, threshold, max_bytes))
+
+
+@app.command()
+def similar(
+    path: Annotated[str, typer.Argument(help="A draft postmortem (or - for stdin).")],
+    pool: Annotated[
+        list[str], typer.Option("--in", help="Past postmortems: folders, files or globs.")
+    ],
+    top: Annotated[int, typer.Option(min=1, help="How many to show.")] = 5,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = (
+        OutputFormat.text
+    ),
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+) -> None:
+    """Find the past postmortems whose causes are most like a draft's, with the matching sentence."""
+    from .audit.run import run_similar
+
+    if fmt == OutputFormat.sarif:
+        raise fail("similar supports --format text or json")
+    raise typer.Exit(run_similar(path, pool, top, fmt.value, max_bytes))
+
+
 def main() -> None:
     """Console entry point: turn every failure into one line and an exit code."""
     from .nlp import ModelError

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .convert import SUFFIXES as CONVERTED_SUFFIXES
+from .convert import ConversionError, to_markdown
+
 #: Largest input accepted by default (bytes). Postmortems and notes are far smaller;
 #: anything above this is almost certainly a mistake (a log dump, a binary).
 MAX_BYTES = 5 * 1024 * 1024
@@ -92,11 +95,12 @@ def expand(args: Iterable[str]) -> Iterator[str]:
         path = Path(arg)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + CONVERTED_SUFFIXES
             )
             if not found:
                 raise InputError(
-                    f"{arg}: directory holds no text files ({', '.join(TEXT_SUFFIXES)})"
+                    f"{arg}: directory holds no text files "
+                    f"({', '.join(TEXT_SUFFIXES + CONVERTED_SUFFIXES)})"
                 )
             yield from (str(p) for p in found)
         elif any(ch in arg for ch in "*?[") and not path.exists():
@@ -112,7 +116,13 @@ def read_source(name: str, max_bytes: int = MAX_BYTES) -> Source:
     """Read one named input (a file path, or ``-`` for stdin)."""
     if name == "-":
         return read_stdin(max_bytes)
-    return Source(name, decode(read_bytes(Path(name), max_bytes), name))
+    data = read_bytes(Path(name), max_bytes)
+    if Path(name).suffix.lower() in CONVERTED_SUFFIXES:  # HTML / .docx exports: convert.py
+        try:
+            return Source(name, to_markdown(name, data))
+        except ConversionError as err:
+            raise InputError(f"{name}: {err}") from None
+    return Source(name, decode(data, name))
 
 
 def read_sources(args: Iterable[str], max_bytes: int = MAX_BYTES) -> list[Source]:
