@@ -36,7 +36,9 @@ def html_to_markdown(html: str | bytes) -> str:
     for tag in soup(["head", "script", "style", "noscript", "template", "svg"]):
         tag.decompose()
     root = soup.body or soup
-    text = MarkdownConverter(heading_style="ATX", bullets="-", strip=["img"]).convert_soup(root)
+    text = MarkdownConverter(
+        heading_style="ATX", bullets="-", strip=["img"], wrap=True, wrap_width=None
+    ).convert_soup(root)
     text = re.sub(r"[ \t]+\n", "\n", text.replace("\xa0", " "))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 

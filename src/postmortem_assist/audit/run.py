@@ -29,18 +29,20 @@ def _skip(message: str) -> None:
 
 
 def read_inputs(
-    paths: list[str], max_bytes: int, exclude: Path | None = None
+    paths: list[str], max_bytes: int, exclude: Path | None = None, task: str = "audit"
 ) -> tuple[list[Source], int]:
-    """Read every input that can be read; report each one that cannot. (sources, skipped)."""
+    """Read every input that can be read; name each one that cannot (sources, skipped).
+
+    When nothing at all is readable the error is one line: the only problem, or a count.
+    """
     sources: list[Source] = []
-    skipped = 0
+    problems: list[str] = []
     seen: set[str] = set()
     for arg in paths:
         try:
             names = list(expand([arg]))
         except InputError as exc:
-            _skip(str(exc))
-            skipped += 1
+            problems.append(str(exc))
             continue
         for name in names:
             if name in seen or (exclude and Path(name).resolve().is_relative_to(exclude)):
@@ -49,9 +51,14 @@ def read_inputs(
             try:
                 sources.append(read_source(name, max_bytes))
             except InputError as exc:
-                _skip(str(exc))
-                skipped += 1
-    return sources, skipped
+                problems.append(str(exc))
+    if not sources and len(problems) == 1:
+        raise InputError(f"nothing to {task}: {problems[0]}")
+    for problem in problems:
+        _skip(problem)
+    if not sources:
+        raise InputError(f"nothing to {task}: none of the {len(problems)} inputs is readable")
+    return sources, len(problems)
 
 
 @contextmanager
@@ -95,8 +102,6 @@ def run_audit(
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: exists and is not a directory")
     sources, skipped = read_inputs(paths, max_bytes, exclude=out_dir.resolve())
-    if not sources:
-        raise InputError("nothing to audit: no readable postmortem among the inputs")
     with progress_bar(len(sources)) as advance:
         archive = audit_sources(sources, jobs, threshold, advance)
     for s in archive.skipped:
@@ -119,9 +124,7 @@ def run_similar(
     from .similar import similar
 
     draft = read_source(path, max_bytes)
-    past, skipped = read_inputs(pool, max_bytes)
-    if not past:
-        raise InputError("nothing to compare with: no readable postmortem in --in")
+    past, skipped = read_inputs(pool, max_bytes, task="compare with")
     matches = similar(draft, past, top)
     if fmt == "json":
         print(json.dumps([m.model_dump() for m in matches], indent=1, ensure_ascii=False))
