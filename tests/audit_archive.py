@@ -109,12 +109,18 @@ Next steps
 DNS_CHANGE_PARAS = [
     ("Heading1", "DNS misconfiguration took down the website"),
     ("Heading2", "Summary"),
-    (None, "On 15 January 2024 the website was unreachable for 25 minutes, from 16:10 to 16:35 "
-           "UTC, for all visitors. A configuration change removed the apex DNS record."),
+    (
+        None,
+        "On 15 January 2024 the website was unreachable for 25 minutes, from 16:10 to 16:35 "
+        "UTC, for all visitors. A configuration change removed the apex DNS record.",
+    ),
     ("Heading2", "Root cause"),
-    (None, "A change to the DNS zone file, applied by the deploy pipeline, deleted the apex A "
-           "record because the new template did not include it. The change had no review step "
-           "for DNS records."),
+    (
+        None,
+        "A change to the DNS zone file, applied by the deploy pipeline, deleted the apex A "
+        "record because the new template did not include it. The change had no review step "
+        "for DNS records.",
+    ),
     ("Heading2", "Corrective actions"),
     (None, "Require review for DNS zone changes (owner: @netops, due 2024-02-01)"),
 ]

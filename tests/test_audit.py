@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from audit_archive import write_archive
 from bs4 import BeautifulSoup
 
+from audit_archive import write_archive
 from postmortem_assist.audit.causes import THRESHOLD
 from postmortem_assist.audit.report import CSV_COLUMNS
 from postmortem_assist.audit.run import run_audit, run_similar
@@ -218,7 +218,9 @@ def test_report_renders_and_sorts_in_a_browser(audited, tmp_path: Path) -> None:
     out = audited[1]
     page = (out / "report.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(page, "html.parser")
-    external = [t for t in soup.find_all(["script", "link", "img"]) if t.get("src") or t.get("href")]
+    external = [
+        t for t in soup.find_all(["script", "link", "img"]) if t.get("src") or t.get("href")
+    ]
     assert external == []  # nothing is fetched at view time
     probe = out / "probe.html"
     probe.write_text(page.replace("</body>", SORT_BY_SCORE), encoding="utf-8")
@@ -248,4 +250,3 @@ def test_report_screenshot_has_the_window_size(audited, tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (1200, 900)
     assert len(data) > 20_000  # text, tables and charts, not a blank page
-

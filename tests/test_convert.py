@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from audit_archive import CERT_SSO_HTML, DNS_CHANGE_PARAS, docx_bytes
 
+from audit_archive import CERT_SSO_HTML, DNS_CHANGE_PARAS, docx_bytes
 from postmortem_assist.convert import html_to_markdown
 from postmortem_assist.document import parse
 from postmortem_assist.reading import InputError, expand, read_source
@@ -15,7 +15,8 @@ GOOGLE_DOCS = """<html><head><meta content="text/html; charset=UTF-8" http-equiv
 <style type="text/css">.c3{font-weight:700}.c1{color:#000000}ol{margin:0}</style></head>
 <body class="c9 doc-content"><p class="c8 title"><span class="c3">Search latency incident</span></p>
 <h1 class="c4"><span class="c3">Issue Summary</span></h1>
-<p class="c2"><span class="c1">Search was slow for 90 minutes on 3 April 2025 for all users.</span></p>
+<p class="c2"><span class="c1">Search was slow for 90 minutes on 3 April 2025 for all users.
+</span></p>
 <h1 class="c4"><span class="c3">Root Cause and Resolution</span></h1>
 <p class="c2"><span>An index rebuild ran during peak hours.&nbsp;We paused it.</span></p>
 <h1 class="c4"><span class="c3">Corrective and Preventative Measures</span></h1>

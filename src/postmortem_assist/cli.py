@@ -190,7 +190,7 @@ def eval_cmd(
 @app.command()
 def audit(
     paths: Annotated[
-        list[str], typer.Argument(help="Postmortems: folders, files or globs (md, txt, html, docx).")
+        list[str], typer.Argument(help="Postmortems: folders, files, globs (md, txt, html, docx).")
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for report.html, scorecard.csv, ...")
@@ -222,7 +222,7 @@ def similar(
     ),
     max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
 ) -> None:
-    """Find the past postmortems whose causes are most like a draft's, with the matching sentence."""
+    """Find past postmortems whose causes are most like a draft's, with the matching sentence."""
     from .audit.run import run_similar
 
     if fmt == OutputFormat.sarif:

@@ -94,8 +94,9 @@ def expand(args: Iterable[str]) -> Iterator[str]:
             continue
         path = Path(arg)
         if path.is_dir():
+            ends = TEXT_SUFFIXES + CONVERTED_SUFFIXES
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + CONVERTED_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ends
             )
             if not found:
                 raise InputError(

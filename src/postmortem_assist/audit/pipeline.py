@@ -128,7 +128,10 @@ def causes_of(
 ) -> list[cz.Cause]:
     """Cause texts of every postmortem, embedded."""
     found = cz.drop_boilerplate(
-        [cz.cause_of(c.cause_text, c.cause_source, s.text) for c, s in zip(cards, sources, strict=True)]
+        [
+            cz.cause_of(c.cause_text, c.cause_source, s.text)
+            for c, s in zip(cards, sources, strict=True)
+        ]
     )
     step = 128
     for i in range(0, len(found), step):

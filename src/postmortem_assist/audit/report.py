@@ -35,8 +35,12 @@ def write_csv(archive: Archive, path: Path) -> None:
                 + [int(v) for v in c.timeline_has.values()]
                 + [c.blame_findings, c.unclear_findings, c.unclear_per_1k_words]
                 + [c.action_items, c.actions_with_owner, c.actions_with_due_date]
-                + [";".join(c.predicted), top.label if top else "",
-                   top.probability if top else "", c.cause_source]  # fmt: skip
+                + [
+                    ";".join(c.predicted),
+                    top.label if top else "",
+                    top.probability if top else "",
+                    c.cause_source,
+                ]
             )
 
 
@@ -62,7 +66,9 @@ def summary_markdown(archive: Archive) -> str:
         f"- Action items: {t.action_items}; with an owner {pct(t.owner_share)}, "
         f"with a due date {pct(t.due_share)}",
         "- Root-cause categories: "
-        + (", ".join(f"{names.get(k, k)} {n}" for k, n in list(t.categories.items())[:6]) or "none"),
+        + (
+            ", ".join(f"{names.get(k, k)} {n}" for k, n in list(t.categories.items())[:6]) or "none"
+        ),
         f"- Recurring groups (cause similarity >= {archive.threshold:.2f}): "
         f"{len(archive.recurring)}",
         "",

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
-from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from ..reading import MAX_BYTES, InputError, Source, expand, read_source
 from .causes import THRESHOLD

@@ -57,4 +57,3 @@ def similar(draft: Source, past: Sequence[Source], top: int = 5) -> list[Match]:
             )
         )
     return out
-

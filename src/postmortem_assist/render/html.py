@@ -38,7 +38,8 @@ table.sortable th[data-dir=desc]::after{content:" \\25BC"}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.y{color:#1a7f37}.n{color:#c62828}
 .charts{display:flex;flex-wrap:wrap;gap:24px}figure{margin:0}figcaption{font-weight:600}
 details{margin:6px 0;border:1px solid #eee;border-radius:6px;padding:4px 8px}
-summary{cursor:pointer}.wide{overflow-x:auto}code{background:#f3f3f3;padding:1px 3px;border-radius:3px}
+summary{cursor:pointer}.wide{overflow-x:auto}
+code{background:#f3f3f3;padding:1px 3px;border-radius:3px}
 """
 
 JS = """
@@ -178,8 +179,9 @@ def _scorecard_row(c: Scorecard, out_dir: Path) -> str:
         f'<td data-sort="{esc(c.date or "~")}">{esc(c.date or "–")}</td>'
         + _num(c.score)
         + _num(c.words)
-        + "".join(_yn(c.sections[k]) for k in ("summary", "timeline", "root_cause",
-                                                "corrective_actions"))  # fmt: skip
+        + "".join(
+            _yn(c.sections[k]) for k in ("summary", "timeline", "root_cause", "corrective_actions")
+        )
         + "".join(_yn(v) for v in c.summary_states.values())
         + "".join(_yn(v) for v in c.timeline_has.values())
         + _num(c.blame_findings)
@@ -203,8 +205,10 @@ SCORECARD_HEAD = [
 
 
 def _head(cols: Sequence[tuple[str, str]]) -> str:
-    return "<thead><tr>" + "".join(f'<th class="{c}">{esc(n)}</th>' for n, c in cols) + (
-        "</tr></thead>"
+    return (
+        "<thead><tr>"
+        + "".join(f'<th class="{c}">{esc(n)}</th>' for n, c in cols)
+        + ("</tr></thead>")
     )
 
 
@@ -352,7 +356,8 @@ def render_html(archive: Archive, out_dir: Path, title: str = "Postmortem audit"
     out.append(
         '<h2 id="scorecards">Scorecards</h2><p class="muted">Click a header to sort. '
         "Categories are shown when the classifier predicts them, with its probability.</p>"
-        '<div class="wide"><table class="sortable" id="scorecard">' + _head(SCORECARD_HEAD)
+        '<div class="wide"><table class="sortable" id="scorecard">'
+        + _head(SCORECARD_HEAD)
         + "<tbody>"
     )
     out.extend(_scorecard_row(c, out_dir) for c in archive.scorecards)
