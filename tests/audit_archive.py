@@ -35,10 +35,9 @@ failing silently.
 
 ## Root Cause
 
-The TLS certificate on the public load balancer expired. The automatic certificate renewal
-job had been failing for three weeks because its DNS challenge credentials were revoked,
-and the job's failures were not alerted on, so nobody knew the certificate was about to
-expire.
+The TLS certificate on the public load balancer expired. Its automatic renewal had been
+failing since the DNS credentials were revoked, and nothing alerted on the failures, so
+nobody knew the certificate was about to expire.
 
 ## Corrective Actions
 
@@ -55,9 +54,9 @@ Between 14:00 and 14:35 UTC card payments failed for all merchants for 35 minute
 cause was an expired TLS certificate on the payments gateway.
 
 Root cause:
-The TLS certificate on the payments gateway expired. Automatic renewal of the certificate
-had been switched off during the data-centre migration and was never switched back on, so
-the certificate was not renewed before it expired.
+The TLS certificate on the payments gateway expired. Its automatic renewal had been
+switched off during the data-centre migration, and nothing alerted on it, so nobody knew
+the certificate was about to expire.
 
 Follow-up:
 - Turn certificate auto-renewal back on and alert on certificates that expire within 14 days
@@ -81,9 +80,9 @@ CERT_SSO_HTML = """\
 <tr><td>09:25</td><td>New certificate uploaded; logins work again, incident resolved.</td></tr>
 </tbody></table>
 <h2 id="RootCause">Root cause</h2>
-<p>The TLS signing certificate of the identity provider expired. Its renewal was a manual
-task on a calendar reminder that was lost, so the certificate was not renewed before it
-expired.</p>
+<p>The TLS certificate of the identity provider expired. Its automatic renewal had been
+failing since its service account was removed, and nothing alerted on the failures, so
+nobody knew the certificate was about to expire.</p>
 <h2 id="Actions">Action items</h2>
 <ul><li>Automate renewal of the signing certificate (owner: @identity-team, due 2024-07-15)</li>
 <li>Alert 30 days before the certificate expires (owner: @identity-team, due 2024-07-01)</li>

@@ -197,8 +197,9 @@ def audit(
     ] = Path("audit-report"),
     jobs: Annotated[int, typer.Option(help="Worker processes for reviewing.")] = 1,
     threshold: Annotated[
-        float, typer.Option(help="Cause similarity (cosine) for recurring-incident groups.")
-    ] = 0.80,
+        float | None,
+        typer.Option(help="Cause similarity (cosine) for recurring groups [default: 0.75]."),
+    ] = None,
     max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
 ) -> None:
     """Audit a folder of past postmortems: scorecards, trends, recurring incidents, HTML report.

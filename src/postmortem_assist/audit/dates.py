@@ -50,9 +50,9 @@ def document_date(text: str, name: str) -> tuple[date | None, str | None]:
     stem = Path(name).name
     if when := find_date(stem):
         return when, "file name"
-    if m := _COMPACT.search(stem):
+    if compact := _COMPACT.search(stem):
         try:
-            return date(*(int(g) for g in m.groups())), "file name"
+            return date(*(int(g) for g in compact.groups())), "file name"
         except ValueError:
             pass
     body = _FRONT_MATTER.sub("", text, count=1)

@@ -9,6 +9,7 @@ one copy of the encoder keeps memory down.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -52,6 +53,7 @@ class Archive(BaseModel):
     scorecards: list[Scorecard]
     views: Views
     recurring: list[Group]
+    timing: dict[str, float] = Field(default_factory=dict)  # seconds per stage (wall, CPU)
 
 
 def _review_batch(sources: list[Source]) -> list[Scorecard | str]:
@@ -181,19 +183,50 @@ def audit_sources(
     advance: Advance | None = None,
 ) -> Archive:
     """Audit already-read sources; a source that cannot be reviewed is listed as skipped."""
+    clock = _Clock()
     results = review_all(sources, jobs, advance)
+    clock.lap("review")
     skipped = [{"path": s.name, "error": r} for s, r in zip(sources, results, strict=True)
                if isinstance(r, str)]  # fmt: skip
     pairs = [(s, r) for s, r in zip(sources, results, strict=True) if isinstance(r, Scorecard)]
     cards = [r for _, r in pairs]
     good = [s for s, _ in pairs]
     classify_all(cards, good, advance)
+    clock.lap("classify")
     found = causes_of(cards, good, advance)
+    recurring = groups_of(cards, found, threshold)
+    clock.lap("causes")
     return Archive(
         documents=len(cards),
         skipped=skipped,
         threshold=threshold,
         scorecards=cards,
         views=archive_views(cards),
-        recurring=groups_of(cards, found, threshold),
+        recurring=recurring,
+        timing=clock.laps,
     )
+
+
+class _Clock:
+    """Wall and CPU seconds (this process and its finished workers) per stage."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = self._now()
+
+    @staticmethod
+    def _now() -> tuple[float, float]:
+        import resource
+
+        cpu = sum(
+            r.ru_utime + r.ru_stime
+            for r in (resource.getrusage(resource.RUSAGE_SELF),
+                      resource.getrusage(resource.RUSAGE_CHILDREN))
+        )  # fmt: skip
+        return time.perf_counter(), cpu
+
+    def lap(self, name: str) -> None:
+        now = self._now()
+        self.laps[f"{name}_wall_s"] = round(now[0] - self._last[0], 2)
+        self.laps[f"{name}_cpu_s"] = round(now[1] - self._last[1], 2)
+        self._last = now

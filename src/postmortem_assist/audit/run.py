@@ -88,10 +88,11 @@ def run_audit(
     paths: list[str],
     out_dir: Path,
     jobs: int = 1,
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> int:
     """Audit every readable input and write the report files into ``out_dir``."""
+    threshold = THRESHOLD if threshold is None else threshold
     from .pipeline import audit_sources
     from .report import write_report
 

@@ -142,7 +142,7 @@ def bar_chart(
 def _tick(v: float, unit: str) -> str:
     if unit == "%":
         return f"{100 * v:.0f}%"
-    return f"{v:.1f}" if v % 1 else f"{v:.0f}"
+    return f"{v:.0f}" if v >= 10 or not v % 1 else f"{v:.1f}"
 
 
 def _link(path: str, out_dir: Path, text: str) -> str:
