@@ -90,12 +90,13 @@ def _norm(sentence: str) -> str:
 
 def drop_boilerplate(causes: Sequence[Cause], min_docs: int = BOILERPLATE_DOCS) -> list[Cause]:
     """The causes without sentences that recur verbatim (digits aside) in ``min_docs`` or
-    more of them; a cause made only of such sentences becomes empty (it states no cause)."""
+    more distinct cause texts; a cause made only of such sentences becomes empty (it states
+    no cause). Identical cause texts (the same file twice) count once."""
     from ..classify.features import sentences
 
     counts: Counter[str] = Counter()
-    for c in causes:
-        counts.update({_norm(c.text[a:b]) for a, b in c.spans})
+    for text, spans in {c.text: c.spans for c in causes}.items():  # copies of a file count once
+        counts.update({_norm(text[a:b]) for a, b in spans})
     out = []
     for c in causes:
         keep = [(a, b) for a, b in c.spans if counts[_norm(c.text[a:b])] < min_docs]
