@@ -95,9 +95,7 @@ def expand(args: Iterable[str]) -> Iterator[str]:
         path = Path(arg)
         if path.is_dir():
             ends = TEXT_SUFFIXES + CONVERTED_SUFFIXES
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ends
-            )
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ends)
             if not found:
                 raise InputError(
                     f"{arg}: directory holds no text files "

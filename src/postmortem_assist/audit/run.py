@@ -73,12 +73,11 @@ def progress_bar(total: int) -> Iterator[Advance]:
         transient=False,
         disable=not err.is_terminal,
     )
-    tasks: dict[str, int] = {}
+    tasks = {s: bar.add_task(label, total=total, start=False) for s, label in STAGES.items()}
 
     def advance(stage: str, n: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
-        bar.advance(tasks[stage], n)  # type: ignore[arg-type]
+        bar.start_task(tasks[stage])  # the clock of a stage starts with its first batch
+        bar.advance(tasks[stage], n)
 
     with bar:
         yield advance
