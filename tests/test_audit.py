@@ -150,7 +150,9 @@ def test_a_bad_file_in_a_batch_is_named_and_skipped(archive, tmp_path, capsys) -
     (mixed / "broken.docx").write_bytes(b"this is not a zip archive")
     (mixed / "empty.txt").write_text("   \n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in mixed.iterdir()}
-    code = run_audit([str(mixed)], tmp_path / "out", jobs=1)
+    (mixed / "report").mkdir()  # an earlier run's report inside the archive is not read
+    (mixed / "report" / "summary.md").write_text("# Postmortem audit\n\n- 2 postmortems\n")
+    code = run_audit([str(mixed)], mixed / "report", jobs=1)
     err = capsys.readouterr().err
     assert code == 1
     lines = [line for line in err.splitlines() if line.startswith("assist: skipped:")]
@@ -158,9 +160,9 @@ def test_a_bad_file_in_a_batch_is_named_and_skipped(archive, tmp_path, capsys) -
     assert any("latin1.md" in line and "UTF-8" in line for line in lines)
     assert any("broken.docx" in line and "not a .docx" in line for line in lines)
     assert any("empty.txt" in line and "empty" in line for line in lines)
-    data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    data = json.loads((mixed / "report" / "report.json").read_text(encoding="utf-8"))
     assert data["documents"] == 2
-    assert {p.name: p.read_bytes() for p in mixed.iterdir()} == before  # inputs untouched
+    assert {p.name: p.read_bytes() for p in mixed.iterdir() if p.is_file()} == before
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
