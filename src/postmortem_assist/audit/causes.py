@@ -90,13 +90,16 @@ def _norm(sentence: str) -> str:
 
 def drop_boilerplate(causes: Sequence[Cause], min_docs: int = BOILERPLATE_DOCS) -> list[Cause]:
     """The causes without sentences that recur verbatim (digits aside) in ``min_docs`` or
-    more distinct cause texts; a cause made only of such sentences becomes empty (it states
-    no cause). Identical cause texts (the same file twice) count once."""
+    more of them; a cause made only of such sentences becomes empty (it states no cause).
+
+    Identical cause texts count each time: in the corpus, 20 exported wiki pages say only
+    "There is currently no text in this page", which is a template, not 20 repeats.
+    """
     from ..classify.features import sentences
 
     counts: Counter[str] = Counter()
-    for text, spans in {c.text: c.spans for c in causes}.items():  # copies of a file count once
-        counts.update({_norm(text[a:b]) for a, b in spans})
+    for c in causes:
+        counts.update({_norm(c.text[a:b]) for a, b in c.spans})
     out = []
     for c in causes:
         keep = [(a, b) for a, b in c.spans if counts[_norm(c.text[a:b])] < min_docs]
