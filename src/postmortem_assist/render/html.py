@@ -35,7 +35,7 @@ th,td{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-alig
 th{background:#f6f6f8;position:sticky;top:0}table.sortable th{cursor:pointer;user-select:none}
 table.sortable th[data-dir=asc]::after{content:" \\25B2"}
 table.sortable th[data-dir=desc]::after{content:" \\25BC"}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.y{color:#1a7f37}.n{color:#c62828}
+td.date{white-space:nowrap}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.y{color:#1a7f37}.n{color:#c62828}
 .charts{display:flex;flex-wrap:wrap;gap:24px}figure{margin:0}figcaption{font-weight:600}
 details{margin:6px 0;border:1px solid #eee;border-radius:6px;padding:4px 8px}
 summary{cursor:pointer}.wide{overflow-x:auto}
@@ -176,7 +176,7 @@ def _scorecard_row(c: Scorecard, out_dir: Path) -> str:
     return (
         "<tr>"
         f'<td data-sort="{esc(c.title.lower())}">{_link(c.path, out_dir, c.title)}</td>'
-        f'<td data-sort="{esc(c.date or "~")}">{esc(c.date or "–")}</td>'
+        f'<td class="date" data-sort="{esc(c.date or "~")}">{esc(c.date or "–")}</td>'
         + _num(c.score)
         + _num(c.words)
         + "".join(
@@ -334,7 +334,8 @@ def render_html(archive: Archive, out_dir: Path, title: str = "Postmortem audit"
         )
         for m in g.members:
             out.append(
-                f"<tr><td>{esc(m.date or '–')}</td><td>{_link(m.path, out_dir, m.title)}</td>"
+                f'<tr><td class="date">{esc(m.date or "–")}</td>'
+                f"<td>{_link(m.path, out_dir, m.title)}</td>"
                 f'<td class="muted">{esc(m.sentence)}</td></tr>'
             )
         out.append("</tbody></table></details>")
