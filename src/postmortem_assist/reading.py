@@ -7,12 +7,14 @@ encoding is refused (naming the likely one) rather than silently altered.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import glob
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Largest input accepted by default (bytes). Postmortems and notes are far smaller;
@@ -32,6 +34,13 @@ class Source:
 
     name: str
     text: str
+    #: Offsets in ``text`` of the line breaks that were CRLF in the file (``text`` has LF
+    #: only), so outputs that count the file's real characters (SARIF) can map back.
+    crlf: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def file_offset(self, offset: int) -> int:
+        """The character offset in the file (before CRLF became LF) of a ``text`` offset."""
+        return offset + bisect.bisect_left(self.crlf, offset) if self.crlf else offset
 
 
 #: Byte-order marks, longest first (a UTF-32-LE BOM starts like a UTF-16-LE one).
@@ -85,7 +94,38 @@ def guess_encoding(data: bytes) -> str | None:
 
 def decode(data: bytes, name: str) -> str:
     """Bytes to text: UTF-8 (BOM optional) or UTF-16/32 with a BOM; binary and other
-    encodings refused (naming the likely encoding), nothing dropped."""
+    encodings refused (naming the likely encoding), nothing dropped; line ends become LF."""
+    return _normalise(decode_raw(data, name))
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _crlf_offsets(raw: str) -> tuple[int, ...]:
+    """Offsets, in the LF-normalised text, of the line breaks written as CRLF in ``raw``."""
+    if "\r\n" not in raw:
+        return ()
+    out = []
+    shift = 0
+    for m in _BREAK.finditer(raw):
+        if m.group() == "\r\n":
+            out.append(m.start() - shift)
+            shift += 1
+    return tuple(out)
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_of(data: bytes, name: str) -> Source:
+    """A :class:`Source` from a file's bytes (decoded as :func:`decode` does)."""
+    raw = decode_raw(data, name)
+    return Source(name, _normalise(raw), _crlf_offsets(raw))
+
+
+def decode_raw(data: bytes, name: str) -> str:
+    """:func:`decode` without the line-end normalisation."""
     text = _unicode_with_bom(data, name)
     if text is None:
         sample = data[:8192]
@@ -114,7 +154,7 @@ def decode(data: bytes, name: str) -> str:
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.05 * min(len(text), 8192):
         raise InputError(f"{name}: looks like a binary file (control characters), expected text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _too_big(name: object, size: int | None, max_bytes: int) -> InputError:
@@ -154,7 +194,7 @@ def read_stdin(max_bytes: int = MAX_BYTES) -> Source:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise _too_big("<stdin>", None, max_bytes)
-    return Source("<stdin>", decode(data, "<stdin>"))
+    return source_of(data, "<stdin>")
 
 
 def expand(args: Iterable[str]) -> Iterator[str]:
@@ -186,7 +226,7 @@ def read_source(name: str, max_bytes: int = MAX_BYTES) -> Source:
     """Read one named input (a file path, or ``-`` for stdin)."""
     if name == "-":
         return read_stdin(max_bytes)
-    return Source(name, decode(read_bytes(Path(name), max_bytes), name))
+    return source_of(read_bytes(Path(name), max_bytes), name)
 
 
 def read_sources(args: Iterable[str], max_bytes: int = MAX_BYTES) -> list[Source]:

@@ -55,7 +55,7 @@ def run_review(
         except InputError as exc:
             reports.append(FileReport(path=name, error=str(exc)))
             continue
-        good.append((FileReport(path=name), source))
+        good.append((FileReport(path=name, crlf=source.crlf), source))
         reports.append(good[-1][0])
     for (report, _), analysis in zip(good, analyse_many([s for _, s in good]), strict=True):
         report.findings = engine.review(analysis)

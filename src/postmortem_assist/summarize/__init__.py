@@ -93,7 +93,9 @@ def summarize_sources(
         m.group("name")
         for msg in notes.messages
         for m in [PERSON_AS_CAUSE.search(msg.text)]
-        if m and m.group("name").lower() in people(notes) | _entity_people(msg.text)
+        if m
+        and m.group("name").lower()
+        in people(notes) | _entity_people(msg.text[max(0, m.start() - 300) : m.end() + 300])
     }
     from .draft import depersonalise
 
