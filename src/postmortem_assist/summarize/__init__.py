@@ -97,9 +97,10 @@ def summarize_sources(
         and m.group("name").lower()
         in people(notes) | _entity_people(msg.text[max(0, m.start() - 300) : m.end() + 300])
     }
-    from .draft import depersonalise
+    from .draft import depersonalise, depersonalise_facts
 
     summary.issue_summary = depersonalise(summary.issue_summary, blamed)
+    depersonalise_facts(summary, blamed)
     summary.draft = render(summary, blamed)
     if check:
         from .check import drop_blame
