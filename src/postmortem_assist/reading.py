@@ -77,9 +77,9 @@ def guess_encoding(data: bytes) -> str | None:
     sample = data[:8192]
     even, odd = sample[0::2], sample[1::2]
     if len(sample) >= 4:
-        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+        if odd.count(0) > 0.4 * len(odd) and _mostly_text(even):
             return "UTF-16LE"
-        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        if even.count(0) > 0.4 * len(even) and _mostly_text(odd):
             return "UTF-16BE"
     if b"\x00" in sample:
         return None
@@ -90,6 +90,12 @@ def guess_encoding(data: bytes) -> str | None:
         except UnicodeDecodeError:
             return None
     return "LATIN1"
+
+
+def _mostly_text(half: bytes) -> bool:
+    """Nine in ten bytes are printable ASCII, tabs or line ends (the other half of UTF-16)."""
+    printable = sum(1 for b in half if 32 <= b < 127 or b in (9, 10, 13))
+    return printable >= 0.9 * len(half)
 
 
 def decode(data: bytes, name: str) -> str:

@@ -68,13 +68,16 @@ PLACEHOLDER = re.compile(
     r"(?<![\w-])(?:TODO|TBD|TBA|FIXME|XXX|TKTK|todo|tbd|fixme)(?![\w-])[ \t]*[:–-]?[ \t]*"
 )
 
+#: A ticket reference left to fill in ("INC-XXX").
+TICKET_PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9]+-(?:XXX+|TBD|TODO|\?+)(?![\w-])")
+
 
 def without_placeholders(text: str) -> str:
     """Notes' placeholder markers rewritten so the draft passes ``assist review``.
 
     A leading marker ("TODO: add a check") is dropped, leaving the open action; one between
     two statements becomes "; "; one standing for a missing fact ("impact TBD") becomes
-    "not yet known"; "???" becomes "?".
+    "not yet known"; "INC-XXX" becomes "a ticket not yet filed"; "???" becomes "?".
     """
 
     def repl(m: re.Match[str]) -> str:
@@ -87,6 +90,7 @@ def without_placeholders(text: str) -> str:
             return "to-do "
         return "; "
 
+    text = TICKET_PLACEHOLDER.sub("a ticket not yet filed", text)
     text = PLACEHOLDER.sub(repl, text)
     text = re.sub(r"\?{2,}", "?", text)
     return re.sub(r"\s+;", ";", text).strip()
