@@ -4,15 +4,20 @@ internal error, a hang, or a changed input file. Inputs are generated here, not 
 from __future__ import annotations
 
 import contextlib
+import cProfile
 import io
 import json
 import os
+import pstats
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from postmortem_assist.reading import InputError, read_source
+from postmortem_assist.reading import InputError, Source, read_source
 from postmortem_assist.review import review_text
 
 DRAFT = """\
@@ -393,3 +398,105 @@ def test_placeholders_become_plain_text(text: str, rendered: str) -> None:
 
     assert without_placeholders(text) == rendered
     assert not [f for f in review_text(rendered) if f.rule == "structure/placeholder"]
+
+
+# --- property-based: random bytes and random markdown ----------------------------------------
+
+#: Words that trigger rules, odd markup and non-ASCII text, drawn into random drafts.
+_VOCABULARY = [
+    *["the", "checkout", "pool", "was", "reduced", "from", "50", "to", "5", "Bob", "forgot"],
+    *["human", "error", "some", "users", "TODO", "TBD", "???", "UTC", "PT", "14:02"],
+    *["2024-03-05", "@maya", "owner:", "due", "because", "rolled", "back", "resolved"],
+    *["alert", "fired", "DNS", "KMS", "should", "have", "|", "`", "```", "<!--", "-->"],
+    *["*", "_", "#", "\u2014", "\u00e9", "\u65e5\u672c", "\U0001f642", "\t", "\\|"],
+]
+_WORDS = st.sampled_from(_VOCABULARY)
+_HEADINGS = st.sampled_from(
+    [
+        "# Postmortem",
+        "## Issue Summary",
+        "## Timeline",
+        "## Root Cause and Resolution",
+        "## Corrective and Preventative Measures",
+        "### 14:02",
+        "**Action items**",
+        "Timeline:",
+        "Root cause",
+        "==========",
+        "----------",
+        "```",
+        "~~~",
+        "| Action | Owner | Due |",
+        "|---|---|---|",
+    ]
+)
+
+
+def _timed(hour: int, minute: int, words: list[str]) -> str:
+    return f"{hour:02d}:{minute:02d} " + " ".join(words)
+
+
+_LINE = st.one_of(
+    _HEADINGS,
+    st.lists(_WORDS, max_size=14).map(" ".join),
+    st.lists(_WORDS, max_size=10).map(lambda w: "- " + " ".join(w)),
+    st.lists(_WORDS, max_size=4).map(lambda w: "| " + " | ".join(w) + " |"),
+    st.builds(_timed, st.integers(0, 29), st.integers(0, 70), st.lists(_WORDS, max_size=8)),
+    st.text(max_size=60),
+)
+MARKDOWN = st.tuples(st.lists(_LINE, max_size=30), st.sampled_from(["\n", "\r\n", "\r"])).map(
+    lambda p: p[1].join(p[0])
+)
+_PROPERTY = settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+
+def _never_internal(args: list[str], data: bytes) -> None:
+    code, out, err = cli(args, stdin=data)
+    assert code in (0, 1, 2), (code, err)
+    assert "internal error" not in err and "Traceback" not in out + err, err
+    if code == 2:
+        assert err.strip(), "exit 2 without a message"
+
+
+@_PROPERTY
+@given(st.binary(max_size=3000))
+def test_random_bytes_never_crash(data: bytes) -> None:
+    _never_internal(["review", "-"], data)
+    _never_internal(["summarize", "-"], data)
+
+
+@_PROPERTY
+@given(MARKDOWN)
+def test_random_markdown_never_crashes(text: str) -> None:
+    _never_internal(["review", "-", "-f", "sarif"], text.encode("utf-8"))
+    _never_internal(["summarize", "-", "-f", "json"], text.encode("utf-8"))
+
+
+def _ops(run: Callable[[], object]) -> int:
+    """Function calls (Python and C) made by ``run()``: a machine-independent work count."""
+    profile = cProfile.Profile()
+    profile.runcall(run)
+    return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
+
+
+@settings(
+    max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(MARKDOWN.filter(lambda t: len(t) > 200))
+def test_review_work_is_linear_in_input_size(text: str) -> None:
+    """Four copies of a draft cost at most ~4x the work (plus a constant), never ~16x."""
+    from postmortem_assist.review import analyse, engine_for
+
+    engine = engine_for()
+    text = "Review of the checkout pool outage on 2024-03-05 and what we changed.\n" + text
+    try:
+        analyse(Source("p.md", text))
+    except InputError:
+        return  # refused (e.g. read as another language): nothing to measure
+    four_copies = "\n".join([text] * 4)
+    engine.review(analyse(Source("p.md", four_copies)))  # lazy loads (tagger, parser) first
+    one = _ops(lambda: engine.review(analyse(Source("p.md", text))))
+    four = _ops(lambda: engine.review(analyse(Source("p.md", four_copies))))
+    assert four <= 6 * one + 50_000, (one, four)

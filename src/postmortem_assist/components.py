@@ -17,12 +17,12 @@ def line_breaks(doc: Doc) -> Doc:
     """
     if len(doc) < 2:
         return doc
-    starts = doc.to_array([SENT_START])
+    starts = doc.to_array([SENT_START]).astype("int64")
     changed = False
     for token in doc[:-1]:
         if "\n" in token.text:
             starts[token.i + 1] = 1
             changed = True
     if changed:
-        doc.from_array([SENT_START], starts)
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]
     return doc

@@ -149,12 +149,12 @@ def classify_heading(heading: str) -> str | None:
 def _classify_normalised(norm: str) -> str | None:
     if not norm:
         return None
-    for kind in section_kinds():
-        if norm in kind.headings:
-            return kind.kind
-    for kind, pattern in _phrase_patterns():
+    for section in section_kinds():
+        if norm in section.headings:
+            return section.kind
+    for name, pattern in _phrase_patterns():
         if pattern.search(norm):
-            return kind
+            return name
     return None
 
 
