@@ -17,7 +17,7 @@ def line_breaks(doc: Doc) -> Doc:
     """
     if len(doc) < 2:
         return doc
-    starts = doc.to_array([SENT_START]).astype("int64")
+    starts = doc.to_array([SENT_START])
     changed = False
     for token in doc[:-1]:
         if "\n" in token.text:
