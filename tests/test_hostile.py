@@ -288,7 +288,8 @@ def test_sarif_descriptions_columns_and_crlf_offsets(tmp_path: Path) -> None:
         line = lines[region["startLine"] - 1]
         col = region["startColumn"] - 1
         assert file_text[start : start + 10] == (line + "\r\n")[col : col + 10]
-        assert "\r" not in file_text[start : start + length].rstrip("\r\n") or length > 80
+        if region["startLine"] == region["endLine"]:
+            assert length == region["endColumn"] - region["startColumn"]
     for result in matched:
         region = result["locations"][0]["physicalLocation"]["region"]
         span = file_text[region["charOffset"] : region["charOffset"] + region["charLength"]]
@@ -486,7 +487,13 @@ def _ops(run: Callable[[], object]) -> int:
 )
 @given(MARKDOWN.filter(lambda t: len(t) > 200))
 def test_review_work_is_linear_in_input_size(text: str) -> None:
-    """Four copies of a draft cost at most ~4x the work (plus a constant), never ~16x."""
+    """Four copies of a draft cost at most ~4x the work (plus a constant), never ~16x.
+
+    Work is counted as function calls, generator steps included (``_ops``). At these sizes
+    the count only catches per-item Python work that grows with the input; loops inside a
+    comprehension or in Cython (the quadratic steps fixed for issue 13) show only at
+    thousands of headings, which ``tests/benchmarks/test_bench_scaling.py`` measures.
+    """
     from postmortem_assist.review import analyse, engine_for
 
     engine = engine_for()
