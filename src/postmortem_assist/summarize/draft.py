@@ -61,6 +61,7 @@ def depersonalise_facts(summary: Summary, names: set[str]) -> None:
         fact.text = depersonalise(fact.text, names)
     if summary.abstractive_summary:
         summary.abstractive_summary = depersonalise(summary.abstractive_summary, names)
+    summary.open_questions = [depersonalise(q, names) for q in summary.open_questions]
 
 
 #: Placeholder tokens that ``assist review`` reports (rules/structure/placeholder.yml).
