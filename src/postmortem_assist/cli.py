@@ -135,20 +135,27 @@ def rules_cmd(
     raise typer.Exit(show_rules(rule))
 
 
+class ClassifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
 def classify(
     paths: Annotated[list[str], typer.Argument(help="Postmortems or notes, or - for stdin.")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = (
-        OutputFormat.text
-    ),
+    fmt: Annotated[
+        ClassifyFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ClassifyFormat.text,
     top: Annotated[int, typer.Option(min=1, max=11, help="Categories to show.")] = 3,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the result here instead of stdout.")
+    ] = None,
 ) -> None:
     """Name the likely root-cause categories of incidents, with probabilities."""
     from .classify.run import run_classify
 
-    if fmt == OutputFormat.sarif:
-        raise fail("classify supports --format text or json")
-    raise typer.Exit(run_classify(paths, fmt.value, top))
+    raise typer.Exit(run_classify(paths, fmt.value, top, max_bytes, output))
 
 
 @app.command()

