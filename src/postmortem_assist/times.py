@@ -197,9 +197,11 @@ def clock_time(clock: str) -> tuple[int, int, int] | None:
         return None
     hour, minute, second = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
     ampm = _AMPM.search(clock)
-    if ampm:
-        if hour > 12:
+    if ampm and hour > 12:  # "17:14pm": a 24-hour clock with a stray suffix
+        ampm = None if ampm.group(0).lower().startswith("p") else ampm
+        if ampm is not None:
             return None
+    if ampm:
         pm = ampm.group(0).lower().startswith("p")
         hour = (hour % 12) + (12 if pm else 0)
     if hour > 23 or minute > 59 or second > 59:
@@ -243,3 +245,63 @@ def resolve_date(written: str) -> date | None:
         return dtparser.parse(written, default=datetime(2000, 1, 1), fuzzy=True).date()
     except (ValueError, OverflowError):
         return None
+
+
+# --- Stamps that open or close a line of a timeline (used by ``notes``) ---
+
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+_ZONE_TAIL = rf"(?:\s*{_OFFSET}|\s*\(?(?:{_ZONE_ALT}|{_IANA})\b\)?)?"
+_STAMP = (
+    rf"(?:{_WEEKDAY})?(?:(?P<date>{_DATE})(?:(?:[T\s,]+|:\s+|\s+at\s+)~?(?P<clock>{_CLOCK}))?"
+    rf"|~?(?P<lone>{_CLOCK})){_ZONE_TAIL}"
+    rf"(?:\s*(?:-|–|—|to)\s*~?{_CLOCK}{_ZONE_TAIL})?"  # a range: the start is the stamp
+)
+#: A stamp at the start of a line, after a bullet and markup: "- **14:05**", "| 2024-03-05 16:06 |".
+LEADING_STAMP = re.compile(
+    rf"^\s*(?:[-*+•]\s+|\d{{1,3}}[.)]\s+)?(?:\*\*|__|`|\[)?\s*(?P<stamp>{_STAMP})(?![\w/]|:\d)"
+    r"\s*(?:\*\*|__|`|\])?\s*:?\s*(?:\*\*|__|`|\])?\s*(?:[-–—|:]\s*)?(?P<rest>.*)$",
+    re.I,
+)
+#: A stamp closing a short ``key: value`` line: "First detected 2021-09-30 15:31",
+#: "**Resolved:** 14:20 UTC", "Initial assessment (13 August ~20:30 UTC)".
+TRAILING_STAMP = re.compile(
+    rf"^(?P<rest>(?:\S+\s+){{0,5}}?\S*[A-Za-z*_`:)]+?(?<!\bat)(?<!\bby)(?<!\buntil)(?<!\baround)"
+    rf"(?<!\bsince)(?<!\bbefore)(?<!\bafter)(?<!\bfrom)(?<!\bto)(?<!\babout))"
+    rf"[\s:*_(`~-]+(?P<stamp>{_STAMP})[\s)*_`.]*$",
+    re.I,
+)
+
+
+def stamp_text(match: re.Match[str]) -> str:
+    """The stamp of a LEADING/TRAILING_STAMP match as written, without a range end or '~'."""
+    stamp = match.group("stamp")
+    cut = re.search(rf"\s*(?:-|–|—|to)\s*~?{_CLOCK}(?P<z>{_ZONE_TAIL})$", stamp, re.I)
+    if cut and (match.group("clock") or match.group("lone")):
+        head = stamp[: cut.start()]
+        own = find_times(head)
+        stamp = head if own and own[0].zone else f"{head} {cut.group('z').strip()}"
+    stamp = stamp.replace("~", "").strip()
+    if stamp.endswith(")") and "(" not in stamp:
+        stamp = stamp[:-1].strip()
+    return stamp
+
+
+def stamp_has_clock(match: re.Match[str]) -> bool:
+    return bool(match.group("clock") or match.group("lone")) and bool(
+        find_times(stamp_text(match))
+    )
+
+
+def zone_key(name: str) -> str:
+    """One key per zone however it is written ("PT", "PDT" -> America/Los_Angeles)."""
+    key = name.strip("() ").upper()
+    if key in ZONES:
+        return ZONES[key]
+    if re.fullmatch(_OFFSET, name.strip(), re.I):
+        return "UTC" if key == "Z" else key.replace(":", "")
+    return name.strip("() ")
+
+
+def written_zones(text: str) -> list[str]:
+    """Zones written next to clock times in the text, in order (as written)."""
+    return [m.zone for m in find_times(text) if m.zone]
