@@ -235,26 +235,35 @@ def _lines(source: Source, shape: str) -> list[Message]:
             table_rows = 0
             continue
         if email:
-            head = _EMAIL_HEADER.match(stripped)
+            mail = _EMAIL_HEADER.match(stripped)
             if stripped.startswith(">") or _EMAIL_WROTE.match(stripped):
                 flush()
                 entry = None
                 continue
-            if head:
+            if mail:
                 flush()
                 entry = None
-                key, value = head.group("key").lower(), head.group("value").strip()
+                key, value = mail.group("key").lower(), mail.group("value").strip()
                 if key == "from":
                     block += 1
                     header = None
                     author = re.sub(r"\s*[<(\[].*$", "", value).strip("\"' ") or None
                 elif key in {"sent", "date"} and find_times(value):
-                    msg = add(Message(stripped, number, source.name, time_text=value,
-                                      section=section, paragraph=paragraph))
+                    msg = add(
+                        Message(
+                            stripped,
+                            number,
+                            source.name,
+                            time_text=value,
+                            section=section,
+                            paragraph=paragraph,
+                        )
+                    )
                     msg.author = "#heading"
                 elif key == "subject" and not out:
-                    add(Message(stripped, number, source.name, section=section,
-                                paragraph=paragraph)).author = "#heading"
+                    add(
+                        Message(stripped, number, source.name, section=section, paragraph=paragraph)
+                    ).author = "#heading"
                 continue
         m = pattern.match(raw) if pattern else None
         if m:
@@ -284,40 +293,77 @@ def _lines(source: Source, shape: str) -> list[Message]:
             text = " — ".join(words)
             table_rows += 1
             if stamps:
-                entry = add(Message(text, number, source.name, time_text=" ".join(stamps),
-                                    section=section, bullet=True, paragraph=paragraph))
+                entry = add(
+                    Message(
+                        text,
+                        number,
+                        source.name,
+                        time_text=" ".join(stamps),
+                        section=section,
+                        bullet=True,
+                        paragraph=paragraph,
+                    )
+                )
             elif table_rows == 1:
                 entry = None  # the header row ("Time | Event"); its zone is read with the text
             elif cells and not cells[0] and entry is not None and text:
                 entry.text = f"{entry.text} {text}".strip()
                 entry.last_line = number
             elif text:
-                entry = add(Message(text, number, source.name, section=section, bullet=True,
-                                    paragraph=paragraph))
+                entry = add(
+                    Message(
+                        text, number, source.name, section=section, bullet=True, paragraph=paragraph
+                    )
+                )
             continue
         table_rows = 0
         atx = re.match(r"^\s{0,3}#{1,6}\s+(?P<h>.+?)\s*#*$", raw)
         lead = LEADING_STAMP.match(atx.group("h") if atx else raw)
         if lead and not stamp_has_clock(lead) and not find_dates(lead.group("stamp")):
             lead = None
+        if (
+            entry is not None
+            and not atx
+            and not lead
+            and not BULLET.match(raw)
+            and (raw[:1].isspace() or entry.author not in (None, "#heading") and pattern)
+        ):  # a wrapped line: indented under its entry, or a chat message going on
+            entry.text = f"{entry.text} {stripped}".strip()
+            entry.last_line = number
+            continue
         if lead and atx:
             flush()
             rest = lead.group("rest").strip()
-            msg = add(Message(rest or atx.group("h"), number, source.name,
-                              time_text=stamp_text(lead), section=section, paragraph=paragraph))
+            msg = add(
+                Message(
+                    rest or atx.group("h"),
+                    number,
+                    source.name,
+                    time_text=stamp_text(lead),
+                    section=section,
+                    paragraph=paragraph,
+                )
+            )
             header = (stamp_text(lead), number) if stamp_has_clock(lead) else None
             if not rest:
                 msg.author = "#heading"
             entry = None
             continue
-        head = _section_of(raw) if not BULLET.match(raw) and not lead else None
-        if head is not None and (raw.lstrip().startswith("#") or not stripped.endswith(".")):
+        title = _section_of(raw) if not BULLET.match(raw) and not lead else None
+        if title is not None and (raw.lstrip().startswith("#") or not stripped.endswith(".")):
             flush()
-            section = head
+            section = title
             header = None
             paragraph += 1
-            add(Message(stripped.lstrip("#").strip(), number, source.name, section=section,
-                        paragraph=paragraph)).author = "#heading"
+            add(
+                Message(
+                    stripped.lstrip("#").strip(),
+                    number,
+                    source.name,
+                    section=section,
+                    paragraph=paragraph,
+                )
+            ).author = "#heading"
             entry = None
             continue
         if lead:
@@ -325,8 +371,17 @@ def _lines(source: Source, shape: str) -> list[Message]:
             rest = lead.group("rest").strip()
             if not rest and stamp_has_clock(lead):  # "14:29" alone: a header over prose
                 header = (stamp_text(lead), number)
-            msg = add(Message(rest or stripped, number, source.name, time_text=stamp_text(lead),
-                              section=section, bullet=True, paragraph=paragraph))
+            msg = add(
+                Message(
+                    rest or stripped,
+                    number,
+                    source.name,
+                    time_text=stamp_text(lead),
+                    section=section,
+                    bullet=True,
+                    paragraph=paragraph,
+                )
+            )
             if not rest:
                 msg.author = "#heading"
             entry = msg if rest else None
@@ -335,19 +390,26 @@ def _lines(source: Source, shape: str) -> list[Message]:
         if tail and (find_dates(tail.group("stamp")) or stamp_has_clock(tail)):
             flush()
             label = BULLET.sub("", tail.group("rest"), count=1).strip().strip("*_`:( ").strip()
-            entry = add(Message(label or stripped, number, source.name,
-                                time_text=stamp_text(tail), section=section, bullet=True,
-                                paragraph=paragraph))
-            continue
-        if entry is not None and not BULLET.match(raw) and not prose:
-            entry.text = f"{entry.text} {stripped}".strip()
-            entry.last_line = number
+            entry = add(
+                Message(
+                    label or stripped,
+                    number,
+                    source.name,
+                    time_text=stamp_text(tail),
+                    section=section,
+                    bullet=True,
+                    paragraph=paragraph,
+                )
+            )
             continue
         if BULLET.match(raw):
             flush()
             body = BULLET.sub("", raw, count=1).strip()
-            entry = add(Message(body, number, source.name, section=section, bullet=True,
-                                paragraph=paragraph))
+            entry = add(
+                Message(
+                    body, number, source.name, section=section, bullet=True, paragraph=paragraph
+                )
+            )
         else:
             prose.append((number, stripped))
     flush()
@@ -366,6 +428,11 @@ def _stated_zone(text: str, default: str | None) -> str | None:
     if stated is None:
         m = re.search(rf"\b(?:in|are|all)\s+(?P<z>{_ZONE_ALT})\b", text[:3000])
         stated = m.group("z") if m else None
+    if stated is None:  # an IANA name written near the top: "notes, 2024-03-31 (Europe/Berlin)"
+        for m in re.finditer(r"(?<![\w/])[A-Z][a-z]+/[A-Z][A-Za-z_]+(?![\w/])", text[:1000]):
+            if zone_info(m.group(0)) is not None:
+                stated = m.group(0)
+                break
     return stated or default
 
 
@@ -500,8 +567,10 @@ def _oldest_first(msgs: list[Message]) -> list[Message]:
 def _utc_key(stamp: datetime | None) -> datetime:
     if stamp is None:
         return datetime.min
-    return stamp.replace(tzinfo=None) if stamp.tzinfo is None else stamp.astimezone(UTC).replace(
-        tzinfo=None
+    return (
+        stamp.replace(tzinfo=None)
+        if stamp.tzinfo is None
+        else stamp.astimezone(UTC).replace(tzinfo=None)
     )
 
 

@@ -110,7 +110,9 @@ class People:
         for user in users if isinstance(users, list) else []:
             if not isinstance(user, dict) or not isinstance(user.get("id"), str):
                 continue
-            profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+            profile: dict[str, Any] = (
+                user["profile"] if isinstance(user.get("profile"), dict) else {}
+            )
             name = (
                 profile.get("display_name")
                 or profile.get("real_name")
@@ -275,7 +277,9 @@ def channel_items(
 
 
 def _author(item: dict[str, Any], people: People) -> str | None:
-    profile = item.get("user_profile") if isinstance(item.get("user_profile"), dict) else {}
+    profile: dict[str, Any] = (
+        item["user_profile"] if isinstance(item.get("user_profile"), dict) else {}
+    )
     user = item.get("user")
     if isinstance(user, str) and user in people.names:
         return people.names[user]

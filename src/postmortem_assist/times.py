@@ -287,9 +287,7 @@ def stamp_text(match: re.Match[str]) -> str:
 
 
 def stamp_has_clock(match: re.Match[str]) -> bool:
-    return bool(match.group("clock") or match.group("lone")) and bool(
-        find_times(stamp_text(match))
-    )
+    return bool(match.group("clock") or match.group("lone")) and bool(find_times(stamp_text(match)))
 
 
 def zone_key(name: str) -> str:
