@@ -80,7 +80,8 @@ def test_time_headers_carry_their_time_to_the_prose_under_them() -> None:
 
 def test_key_value_lines_and_nested_bullets() -> None:
     text = (
-        "All times UTC.\n- First detected 2021-09-30 15:31\n  - Incident declared 2021-09-30 15:40\n"
+        "All times UTC.\n- First detected 2021-09-30 15:31\n"
+        "  - Incident declared 2021-09-30 15:40\n"
         "  - Resolved: 2021-09-30 17:20\nWe fixed it at 17:20 after the rollback.\n"
     )
     msgs, _ = _read(text)

@@ -326,7 +326,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
             and not atx
             and not lead
             and not BULLET.match(raw)
-            and (raw[:1].isspace() or entry.author not in (None, "#heading") and pattern)
+            and (raw[:1].isspace() or (entry.author not in (None, "#heading") and bool(pattern)))
         ):  # a wrapped line: indented under its entry, or a chat message going on
             entry.text = f"{entry.text} {stripped}".strip()
             entry.last_line = number
