@@ -213,3 +213,58 @@ def test_a_timeline_without_times_still_reads() -> None:
 def test_unknown_timezone_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown time zone"):
         _read("- 10:00 x\n", timezone="Mars/Olympus")
+
+
+def test_each_email_reads_its_own_offset() -> None:
+    text = (
+        "From: Lena Vogt <lena@example.com>\nSent: Thursday, 7 November 2024 10:02 +0100\n"
+        "Subject: RE: VPN outage\n\nThe new certificate went live at 09:40, tunnels are back.\n\n"
+        "From: Sam Ortiz <sam@example.com>\nSent: Wednesday, November 6, 2024 11:15 PM -0800\n"
+        "Subject: VPN outage\n\nTunnels started dropping at 22:50 after the certificate expired.\n"
+    )
+    msgs, _ = _read(text, "mail.txt")
+    assert [m.line for m in msgs if m.author != "#heading"] == [11, 5]  # oldest first
+    assert _at(msgs, 11).inline[0][2] == datetime(2024, 11, 7, 6, 50, tzinfo=UTC)  # PST
+    assert _at(msgs, 5).inline[0][2] == datetime(2024, 11, 7, 8, 40, tzinfo=UTC)  # CET
+
+
+def test_issue_tracker_thread_as_incident_log() -> None:
+    text = (
+        "# INC-4821: Orders stuck in pending after payment\n\n"
+        "**maria-ops** opened this issue on Apr 8, 2025, 10:14 AM GMT+2\n\n"
+        "Customers report orders stuck in pending after a card payment. 37 tickets so far.\n\n"
+        "**dkowalski** commented on Apr 8, 2025, 10:31 AM GMT+2\n\n"
+        "The payment-events consumer has zero throughput since 09:52.\n\n"
+        "**maria-ops** closed this as completed on Apr 8, 2025, 11:40 AM GMT+2\n"
+    )
+    msgs, _ = _read(text, "issue.md")
+    assert (_at(msgs, 3).text, _at(msgs, 3).author) == ("opened the issue", "maria-ops")
+    report = _at(msgs, 5)
+    assert report.time == datetime(2025, 4, 8, 8, 14, tzinfo=UTC) and report.time_line == 3
+    comment = _at(msgs, 9)
+    assert comment.author == "dkowalski" and comment.time == datetime(2025, 4, 8, 8, 31, tzinfo=UTC)
+    assert comment.inline[0][2] == datetime(2025, 4, 8, 7, 52, tzinfo=UTC)  # 09:52 at GMT+2
+    assert _at(msgs, 11).text == "closed the issue as completed"
+
+
+def test_jira_comments_with_day_month_name_dates() -> None:
+    text = (
+        "OPS-311 Disk full on build agents (all times UTC)\n\n"
+        "Anna Weber added a comment - 12/Feb/24 9:05 AM\nAgents 3 to 7 fail: no space left.\n\n"
+        "Tom Riedel added a comment - 12/Feb/24 9:48 AM\nImage cache pruned, all agents green.\n"
+    )
+    msgs, _ = _read(text, "jira.txt")
+    assert _at(msgs, 4).author == "Anna Weber"
+    assert _at(msgs, 4).time == datetime(2024, 2, 12, 9, 5, tzinfo=UTC)
+    assert _at(msgs, 7).time == datetime(2024, 2, 12, 9, 48, tzinfo=UTC)
+
+
+def test_chat_with_dates_in_brackets_twelve_hour_seconds_across_us_dst() -> None:
+    text = (
+        "#inc-search (times are Pacific)\n[Mar 10, 2024 1:52:10 AM] ana: indexer lag alert\n"
+        "[Mar 10, 2024 3:05:44 AM] raj: reindex done, lag back to zero\n"
+    )
+    msgs, _ = _read(text, "chat.txt")
+    assert (_at(msgs, 2).author, _at(msgs, 2).text) == ("ana", "indexer lag alert")
+    assert _at(msgs, 2).time == datetime(2024, 3, 10, 9, 52, 10, tzinfo=UTC)  # PST
+    assert _at(msgs, 3).time == datetime(2024, 3, 10, 10, 5, 44, tzinfo=UTC)  # PDT

@@ -38,12 +38,13 @@ UNDATED = date(1970, 1, 1)
 SHAPES = ("slack", "chat", "ic-log", "iso-log", "month-chat", "markdown", "plain")
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
-_ZONE = rf"(?:{_ZONE_ALT}|Z|[+-]\d{{2}}:?\d{{2}})"
+_ZONE = rf"(?:(?:UTC|GMT)\s?[+-]\d{{1,2}}(?::?\d{{2}})?|{_ZONE_ALT}|Z|[+-]\d{{2}}:?\d{{2}})"
 _AUTHOR = r"[\w.@-]{1,40}(?: \([^)]{1,30}\))?"
 #: One regular expression per chat shape: ``time``, optional ``author``, ``text``.
 LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "chat": re.compile(
-        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T])?{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
+        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
+        rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
         rf"(?:<?(?P<author>{_AUTHOR})>?:?\s+)?(?P<text>.*)$"
     ),
     "iso-log": re.compile(
@@ -160,6 +161,17 @@ def _section_of(line: str) -> str | None:
 
 _EMAIL_HEADER = re.compile(r"^(?P<key>From|Sent|Date|To|Cc|Subject):\s*(?P<value>.*)$", re.I)
 _EMAIL_WROTE = re.compile(r"^On .{5,120} wrote:$|^-{2,}\s*(?:Original|Forwarded) Message", re.I)
+#: A comment or status line of an issue tracker used as an incident log:
+#: "**dana** commented on Apr 8, 2025, 10:31 AM", "Anna Weber added a comment - 12/Feb/24 9:05 AM".
+COMMENT_HEADER = re.compile(
+    r"^\s*(?:\*\*|__)?@?(?P<author>[\w.@-]+(?: [A-Z][\w.-]+){0,2})(?:\*\*|__)?\s+"
+    r"(?P<verb>commented|added a comment|replied|wrote|posted an update|opened this(?: issue)?"
+    r"|opened|closed this(?: issue)?(?: as (?!on\b)\w+)?|reopened this(?: issue)?"
+    r"|changed the status(?: to [\w ]{1,20}?)?|resolved this(?: issue)?)"
+    r"\s*(?:on|at|-|—|–)?\s*(?P<stamp>.{6,60}?)[\s*_]*$",
+    re.I,
+)
+_CHATTY_VERBS = ("commented", "added a comment", "replied", "wrote", "posted")
 _PLACEHOLDER = re.compile(r"[-:?xXhHmM\s]*")
 
 
@@ -207,7 +219,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
         if header is not None and msg.time_text is None:
             msg.time_text, msg.time_line = header
         msg.block = block
-        if email and msg.author is None:
+        if msg.author is None:
             msg.author = author
         return msg
 
@@ -265,6 +277,31 @@ def _lines(source: Source, shape: str) -> list[Message]:
                         Message(stripped, number, source.name, section=section, paragraph=paragraph)
                     ).author = "#heading"
                 continue
+        comment = COMMENT_HEADER.match(raw) if not pattern else None
+        if comment and find_times(comment.group("stamp")):
+            flush()
+            stamp = comment.group("stamp").strip()
+            header = (stamp, number)
+            author = comment.group("author")
+            verb = comment.group("verb").lower()
+            chatty = verb.startswith(_CHATTY_VERBS)
+            msg = add(
+                Message(
+                    stripped
+                    if chatty
+                    else verb.replace("this issue", "this").replace("this", "the issue"),
+                    number,
+                    source.name,
+                    author=author,
+                    time_text=stamp,
+                    section=section,
+                    paragraph=paragraph,
+                )
+            )
+            if chatty:
+                msg.author = "#heading"
+            entry = None
+            continue
         m = pattern.match(raw) if pattern else None
         if m:
             flush()
@@ -596,7 +633,7 @@ def parse_notes(
     warnings: list[str] = []
     shapes = []
     first_day: date | None = None
-    chosen, _how = _zone_for(sources, timezone, warnings)
+    chosen, how = _zone_for(sources, timezone, warnings)
     export, sources = split_export(sources)
     zone = zone_info(chosen) if chosen else None
     zone_used: str | None = chosen
@@ -628,9 +665,18 @@ def parse_notes(
         ):
             raise InputError(f"{source.name}: no line has the {shape!r} shape")
         last: datetime | None = None
+        block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
         for msg in msgs:
             before = day
             day, line_zone = _resolve(msg, day, zone, warnings)
+            if msg.block and msg.author == "#heading" and line_zone is not None:
+                block_zone.setdefault(msg.block, line_zone)
+            if (
+                how not in ("--timezone", "stated in the notes")
+                and msg.block in block_zone
+                and not msg.time_text
+            ):
+                line_zone = block_zone[msg.block]
             if msg.time is not None and line_zone is not None and zone_used is None:
                 zone_used = "written on the lines"
             if (

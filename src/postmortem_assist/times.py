@@ -39,6 +39,10 @@ ZONES: dict[str, str] = {
     "AEST": "Australia/Sydney",
     "AEDT": "Australia/Sydney",
     "SGT": "Asia/Singapore",
+    "PACIFIC": "America/Los_Angeles",
+    "MOUNTAIN": "America/Denver",
+    "CENTRAL": "America/Chicago",
+    "EASTERN": "America/New_York",
 }
 _ZONE_ALT = "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True))
 #: An IANA zone name as people write it ("US/Pacific", "Europe/Berlin"), case-sensitive.
@@ -46,20 +50,24 @@ _IANA = r"(?-i:[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+)"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}"
+    rf"|\d{{1,2}}/{_MONTH}/\d{{2,4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
 )
 _CLOCK = r"(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
 _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
+#: "GMT+2", "UTC-07:00", "UTC+5:30": an offset written after UTC or GMT.
+_GMT_OFFSET = r"(?:UTC|GMT)\s?[+-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
 TIMESTAMP = re.compile(
     rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
-    rf"(?:\s*(?P<offset>{_OFFSET})|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?(?![\w:])",
+    rf"(?:\s*\(?(?P<offset>{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?"
+    r"(?![\w:])",
     re.I,
 )
 #: "All times UTC", "Timeline (PDT)", "times are in US/Pacific" — a zone for the whole text.
 ZONE_STATEMENT = re.compile(
     r"(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?"
-    rf"\b(?P<zone>{_ZONE_ALT}|{_IANA})\b"
+    rf"\b(?P<zone>{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)\b"
 )
 
 
@@ -109,10 +117,23 @@ def zone_statement(text: str) -> str | None:
     return m.group("zone") if m else None
 
 
+def _gmt_offset(name: str) -> tzinfo | None:
+    """A fixed zone for "GMT+2" or "UTC-07:00" (the offset from UTC, as people mean it)."""
+    m = re.fullmatch(r"(?:UTC|GMT)\s?([+-−])(\d{1,2})(?::?(\d{2}))?", name.strip("() "), re.I)
+    if m is None:
+        return None
+    sign = -1 if m.group(1) in "-−" else 1
+    delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
+    return timezone(sign * delta) if delta < timedelta(hours=15) else None
+
+
 def zone_info(name: str | None) -> tzinfo | None:
     """A tzinfo for an abbreviation, offset or IANA name; None when unknown."""
     if not name:
         return None
+    gmt = _gmt_offset(name)
+    if gmt is not None:
+        return gmt
     key = name.strip("() ").upper()
     if key in ZONES:
         return tz.gettz(ZONES[key])
@@ -147,6 +168,7 @@ _YEAR = r"(?:19|20)\d{2}"
 DATE_PATTERN = re.compile(
     rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|\d{{1,2}}/{_MONTH}/\d{{2,4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?)(?![\d:])",
     re.I,
@@ -178,7 +200,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
         except (ValueError, OverflowError):
             continue
         ambiguous = False
-        if "/" in raw:
+        if re.fullmatch(r"\d+/\d+/\d+", raw):
             a, b = (int(x) for x in raw.split("/")[:2])
             ambiguous = a <= 12 and b <= 12 and a != b
         out.append(DateMention(m.start(), m.end(), raw, value, has_year, ambiguous))
@@ -250,7 +272,7 @@ def resolve_date(written: str) -> date | None:
 # --- Stamps that open or close a line of a timeline (used by ``notes``) ---
 
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
-_ZONE_TAIL = rf"(?:\s*{_OFFSET}|\s*\(?(?:{_ZONE_ALT}|{_IANA})\b\)?)?"
+_ZONE_TAIL = rf"(?:\s*\(?(?:{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?:{_ZONE_ALT}|{_IANA})\b\)?)?"
 _STAMP = (
     rf"(?:{_WEEKDAY})?(?:(?P<date>{_DATE})(?:(?:[T\s,]+|:\s+|\s+at\s+)~?(?P<clock>{_CLOCK}))?"
     rf"|~?(?P<lone>{_CLOCK})){_ZONE_TAIL}"
@@ -292,6 +314,9 @@ def stamp_has_clock(match: re.Match[str]) -> bool:
 
 def zone_key(name: str) -> str:
     """One key per zone however it is written ("PT", "PDT" -> America/Los_Angeles)."""
+    gmt = _gmt_offset(name)
+    if gmt is not None:
+        return str(gmt)
     key = name.strip("() ").upper()
     if key in ZONES:
         return ZONES[key]
