@@ -43,7 +43,8 @@ _AUTHOR = r"[\w.@-]{1,40}(?: \([^)]{1,30}\))?"
 #: One regular expression per chat shape: ``time``, optional ``author``, ``text``.
 LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "chat": re.compile(
-        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
+        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]"
+        rf"|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
         rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
         rf"(?:<?(?P<author>{_AUTHOR})>?:?\s+)?(?P<text>.*)$"
     ),
