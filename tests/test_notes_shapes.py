@@ -268,3 +268,22 @@ def test_chat_with_dates_in_brackets_twelve_hour_seconds_across_us_dst() -> None
     assert (_at(msgs, 2).author, _at(msgs, 2).text) == ("ana", "indexer lag alert")
     assert _at(msgs, 2).time == datetime(2024, 3, 10, 9, 52, 10, tzinfo=UTC)  # PST
     assert _at(msgs, 3).time == datetime(2024, 3, 10, 10, 5, 44, tzinfo=UTC)  # PDT
+
+
+def test_summary_of_notes_mixing_pt_with_zoneless_times_keeps_order_and_minutes() -> None:
+    from postmortem_assist.summarize import summarize_sources
+
+    text = (
+        "Checkout incident, 2024-05-14\n\n"
+        "- 8:50 cart-svc 5.2 deployed to prod; checkout errors start for customers\n"
+        "- 8:53 PagerDuty alert: checkout 5xx above 5%, on-call paged\n"
+        "- 9:12am PT rolled back cart-svc to 5.1; 5xx back under 0.1%, declaring mitigated\n"
+        "- 9:40 incident resolved after monitoring\n"
+    )
+    summary = summarize_sources([Source("mixed.md", text)])
+    times = {e.line: e.time for e in summary.timeline}
+    assert [e.line for e in summary.timeline] == sorted(times)  # the PT line is in its place
+    assert times[5] - times[3] == datetime(1, 1, 1, 0, 22) - datetime(1, 1, 1)  # not 502 min
+    assert summary.mitigated is not None and summary.mitigated.line == 5
+    assert summary.mitigated.time == datetime(2024, 5, 14, 16, 12, tzinfo=UTC)
+    assert summary.timezone == "PT" and "read as PT" in " ".join(summary.warnings)
