@@ -172,6 +172,9 @@ COMMENT_HEADER = re.compile(
     r"\s*(?:on|at|-|—|–)?\s*(?P<stamp>.{6,60}?)[\s*_]*$",
     re.I,
 )
+#: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
+#: the backtracking regular expressions linear on a hostile multi-megabyte line).
+_SHORT = 200
 _CHATTY_VERBS = ("commented", "added a comment", "replied", "wrote", "posted")
 _PLACEHOLDER = re.compile(r"[-:?xXhHmM\s]*")
 
@@ -215,6 +218,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
     entry: Message | None = None  # the entry a wrapped line continues
     header: tuple[str, int] | None = None  # (time as written, line) of a time header
     table_rows = 0
+    wrapped: dict[int, list[str]] = {}  # id of an entry -> its text and its wrapped lines
 
     def inherit(msg: Message) -> Message:
         if header is not None and msg.time_text is None:
@@ -278,7 +282,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
                         Message(stripped, number, source.name, section=section, paragraph=paragraph)
                     ).author = "#heading"
                 continue
-        comment = COMMENT_HEADER.match(raw) if not pattern else None
+        comment = COMMENT_HEADER.match(raw) if not pattern and len(raw) <= _SHORT else None
         if comment and find_times(comment.group("stamp")):
             flush()
             stamp = comment.group("stamp").strip()
@@ -345,7 +349,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
             elif table_rows == 1:
                 entry = None  # the header row ("Time | Event"); its zone is read with the text
             elif cells and not cells[0] and entry is not None and text:
-                entry.text = f"{entry.text} {text}".strip()
+                wrapped.setdefault(id(entry), [entry.text]).append(text)
                 entry.last_line = number
             elif text:
                 entry = add(
@@ -366,7 +370,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
             and not BULLET.match(raw)
             and (raw[:1].isspace() or (entry.author not in (None, "#heading") and bool(pattern)))
         ):  # a wrapped line: indented under its entry, or a chat message going on
-            entry.text = f"{entry.text} {stripped}".strip()
+            wrapped.setdefault(id(entry), [entry.text]).append(stripped)
             entry.last_line = number
             continue
         if lead and atx:
@@ -424,7 +428,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 msg.author = "#heading"
             entry = msg if rest else None
             continue
-        tail = TRAILING_STAMP.match(stripped)
+        tail = TRAILING_STAMP.match(stripped) if len(stripped) <= _SHORT else None
         if tail and (find_dates(tail.group("stamp")) or stamp_has_clock(tail)):
             flush()
             label = BULLET.sub("", tail.group("rest"), count=1).strip().strip("*_`:( ").strip()
@@ -452,6 +456,8 @@ def _lines(source: Source, shape: str) -> list[Message]:
             prose.append((number, stripped))
     flush()
     for msg in out:
+        if id(msg) in wrapped:
+            msg.text = " ".join(wrapped[id(msg)]).strip()
         msg.text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", msg.text).strip()
     return out
 

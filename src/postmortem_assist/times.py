@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 from dateutil import parser as dtparser
 from dateutil import tz
@@ -188,16 +189,23 @@ class DateMention:
     ambiguous: bool
 
 
+@lru_cache(maxsize=4096)
+def _parse_date(raw: str, year: int) -> date | None:
+    """dateutil's reading of a written date (cached: timelines repeat the same dates)."""
+    try:
+        return dtparser.parse(raw, default=datetime(year, 1, 1), fuzzy=True).date()
+    except (ValueError, OverflowError):
+        return None
+
+
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     """Calendar dates in the text ("2024-03-05", "Mar 5", "16 January 2024", "3/5/24")."""
     out = []
     for m in DATE_PATTERN.finditer(text):
         raw = m.group(0)
         has_year = bool(re.search(r"\d{4}|/\d{2,4}$", raw))
-        year = default_year or 2000
-        try:
-            value = dtparser.parse(raw, default=datetime(year, 1, 1), fuzzy=True).date()
-        except (ValueError, OverflowError):
+        value = _parse_date(raw, default_year or 2000)
+        if value is None:
             continue
         ambiguous = False
         if re.fullmatch(r"\d+/\d+/\d+", raw):

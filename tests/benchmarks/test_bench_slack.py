@@ -25,16 +25,35 @@ def channel(n: int) -> Source:
     for i in range(n):
         ts = f"{T0 + i * 7:.6f}"
         if i % 25 == 0:
-            items.append({"type": "message", "subtype": "bot_message", "username": "PagerDuty",
-                          "ts": ts, "text": "", "attachments": [
-                              {"title": f"Triggered #{i}: api 5xx above 2%", "text": "sev2"}]})
+            items.append(
+                {
+                    "type": "message",
+                    "subtype": "bot_message",
+                    "username": "PagerDuty",
+                    "ts": ts,
+                    "text": "",
+                    "attachments": [{"title": f"Triggered #{i}: api 5xx above 2%", "text": "sev2"}],
+                }
+            )
         elif i % 5 == 0:
-            items.append({"type": "message", "user": "U2", "ts": ts,
-                          "thread_ts": f"{T0 + (i - i % 25) * 7:.6f}",
-                          "text": f"<@U1> see <https://ci.ex/r/{i}|run {i}> at 18:{i % 60:02d}"})
+            items.append(
+                {
+                    "type": "message",
+                    "user": "U2",
+                    "ts": ts,
+                    "thread_ts": f"{T0 + (i - i % 25) * 7:.6f}",
+                    "text": f"<@U1> see <https://ci.ex/r/{i}|run {i}> at 18:{i % 60:02d}",
+                }
+            )
         else:
-            items.append({"type": "message", "user": "U1", "ts": ts,
-                          "text": f"node-{i % 40} pods restart &amp; errors at {i % 9}% :eyes:"})
+            items.append(
+                {
+                    "type": "message",
+                    "user": "U1",
+                    "ts": ts,
+                    "text": f"node-{i % 40} pods restart &amp; errors at {i % 9}% :eyes:",
+                }
+            )
     return Source("channel.json", json.dumps(items, indent=1))  # fmt: skip
 
 
