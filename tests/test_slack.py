@@ -44,7 +44,7 @@ INCIDENT_DAY1 = [
     _msg(300, "U0G9QF9C6", "ingress pods OOMKilled after the config reload &amp; retries tripled"),
     _msg(90, "U0G9QF9C6", "5 of 6 pods restarting", thread_ts=f"{T0:.6f}"),
     {"type": "message", "user": "U024BE7LH", "text": "no ts on this one"},
-    _msg(600, "U024BE7LH", "rolled back the redirect map at 18:30, 502s gone :tada:"),
+    _msg(600, "U024BE7LH", "rolled back the redirect map at 20:28, 502s gone :tada:"),
 ]  # fmt: skip
 INCIDENT_DAY2 = [
     _msg(86400, "U024BE7LH", "*postmortem* draft is up, ~closing~ closed the incident")
@@ -96,7 +96,15 @@ def test_export_folder_reads_one_channel_with_names_threads_and_alerts(tmp_path:
 def test_inline_times_use_the_authors_zone_from_users_json(tmp_path: Path) -> None:
     notes = parse_notes(_sources(_export(tmp_path / "export")), channel="inc-web")
     rollback = next(m for m in notes.messages if m.text.startswith("rolled back"))
-    assert rollback.inline[0][2] == datetime(2024, 9, 17, 16, 30, tzinfo=UTC)  # 18:30 Berlin
+    assert rollback.inline[0][2] == datetime(2024, 9, 17, 18, 28, tzinfo=UTC)  # 20:28 Berlin
+    assert notes.day == datetime(2024, 9, 17).date()
+
+
+def test_slack_draft_keeps_dates(tmp_path: Path) -> None:
+    from postmortem_assist.summarize import summarize_sources
+
+    summary = summarize_sources(_sources(_export(tmp_path / "export")), channel="inc-web")
+    assert "2024-09-18 18:20 UTC" in summary.draft  # the next day's message says so
 
 
 def test_export_with_several_channels_needs_channel(tmp_path: Path) -> None:

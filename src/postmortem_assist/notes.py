@@ -718,6 +718,8 @@ def parse_notes(
         if msg.source and msg.time is None and msg.time_text and msg.day is None:
             warnings.append(f"{msg.ref}: time {msg.time_text!r} has no date; give one in the notes")
     shape = shapes[0] if len(set(shapes)) == 1 else "mixed"
+    if first_day is None:  # Slack: the day of the first message with a date
+        first_day = next((m.day for m in messages if m.day is not None and m.time), None)
     notes = Notes(messages, shape, zone_used, warnings, first_day)
     has_times = any(m.time is not None or m.inline for m in messages)
     if has_times and not notes.zone_known:
