@@ -222,8 +222,12 @@ def test_each_email_reads_its_own_offset() -> None:
         "From: Sam Ortiz <sam@example.com>\nSent: Wednesday, November 6, 2024 11:15 PM -0800\n"
         "Subject: VPN outage\n\nTunnels started dropping at 22:50 after the certificate expired.\n"
     )
-    msgs, _ = _read(text, "mail.txt")
+    msgs, warnings = _read(text, "mail.txt")
     assert [m.line for m in msgs if m.author != "#heading"] == [11, 5]  # oldest first
+    assert warnings == [
+        "mail.txt: times in each email's text are read in the zone of its Sent:/Date: line; "
+        "pass --timezone to change"
+    ]
     assert _at(msgs, 11).inline[0][2] == datetime(2024, 11, 7, 6, 50, tzinfo=UTC)  # PST
     assert _at(msgs, 5).inline[0][2] == datetime(2024, 11, 7, 8, 40, tzinfo=UTC)  # CET
 

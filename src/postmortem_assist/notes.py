@@ -554,6 +554,10 @@ def _is_pm(ref: datetime | None, zone: tzinfo | None) -> bool:
     return local.hour >= 12
 
 
+#: ``Sent:``/``Date:`` lines of an email: their zone is the mail's own, not the notes'.
+_MAIL_DATE = re.compile(r"^(?:Sent|Date):.*$", re.M)
+
+
 def _zone_for(
     sources: list[Source], timezone: str | None, warnings: list[str]
 ) -> tuple[str | None, str | None]:
@@ -563,7 +567,7 @@ def _zone_for(
     written on the notes' own times ("9:12am PT"), the most common one when several are.
     """
     stated = [z for s in sources if (z := _stated_zone(s.text, None))]
-    written = [z for s in sources for z in written_zones(s.text)]
+    written = [z for s in sources for z in written_zones(_MAIL_DATE.sub("", s.text))]
     keys = {zone_key(z): z for z in [*stated, *written]}
     chosen: str | None
     if timezone:
@@ -684,6 +688,12 @@ def parse_notes(
                 and not msg.time_text
             ):
                 line_zone = block_zone[msg.block]
+                note = (
+                    f"{source.name}: times in each email's text are read in the zone of its "
+                    "Sent:/Date: line; pass --timezone to change"
+                )
+                if find_times(msg.text) and note not in warnings:
+                    warnings.append(note)
             if msg.time is not None and line_zone is not None and zone_used is None:
                 zone_used = "written on the lines"
             if (
