@@ -1,10 +1,15 @@
-"""Raw incident notes to messages: chat logs, ISO logs, Slack exports, markdown and prose.
+"""Raw incident notes to messages: chat logs, ISO logs, Slack (``slack.py``), email threads,
+issue-tracker threads, wiki timelines, markdown and prose.
 
-Every message keeps its source name and 1-based line number, so each fact extracted later
-can point back at the line it came from. Times become aware UTC datetimes when a zone is
-known (on the line, stated once in the notes, or given with ``--timezone``) and stay naive
-otherwise; nothing is silently presented as UTC. Problems found while reading times
-(no zone, ambiguous dates, times running backwards) are collected as ``warnings``.
+Timeline shapes are read as real timelines write them: table rows, stamped bullets, time
+headers with prose under them, ``key: time`` lines, date-only lines that carry the date
+forward, and entries wrapped over several lines (joined; ``last_line`` says where they end).
+Every message keeps its source name and 1-based line number in the input file, so each fact
+extracted later can point back at the line it came from. Times become aware UTC datetimes
+when a zone is known (written on the time, given with ``--timezone``, stated for the notes,
+or written on other times of the same notes) and stay naive otherwise; nothing is silently
+presented as UTC. Problems found while reading times (no zone, mixed zones, ambiguous dates,
+times running backwards) are collected as ``warnings``.
 """
 
 from __future__ import annotations
@@ -62,11 +67,6 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"(?:(?P<author>[\w.@-]{{1,30}}):\s+)?(?P<text>.*)$"
     ),
 }
-#: A time at the start of a bullet or line in notes: "- **14:05** text", "* 10:02 — text".
-LEADING_TIME = re.compile(
-    rf"^\s*(?:[-*+•]|\d{{1,2}}[.)])?\s*(?:\*\*|__)?(?P<time>{_CLOCK}(?:\s*{_ZONE})?)"
-    rf"(?:\*\*|__)?\s*(?:[-–—:|]\s*)?(?P<text>\S.*)$"
-)
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\[[ xX]\])\s+(?:\[[ xX]\]\s+)?")
 HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<atx>.+?)\s*#*|(?P<plain>[A-Za-z][\w '&/-]{2,40}):?)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -512,7 +512,7 @@ def _resolve(
     return day, own_zone or zone
 
 
-def _inline_times(msg: Message, zone: tzinfo | None, day: date | None) -> None:
+def inline_times(msg: Message, zone: tzinfo | None, day: date | None) -> None:
     """Clock times written inside a message, resolved against the message's own time."""
     text = msg.text
     found = find_times(text)
@@ -719,7 +719,7 @@ def parse_notes(
                     )
             if msg.time is not None:
                 last = msg.time
-            _inline_times(msg, line_zone or zone, day)
+            inline_times(msg, line_zone or zone, day)
         first_day = first_day or _first_date(source.text)
         messages.extend(_oldest_first(msgs))
     if not messages and export:

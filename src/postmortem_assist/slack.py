@@ -302,10 +302,9 @@ def to_messages(
     rows: list[tuple[float, float, dict[str, Any], int, str, str]],
     people: People,
     zone: tzinfo | None,
-    warnings: list[str],
 ) -> list[Any]:
     """Messages in conversation order: each thread's replies right after their parent."""
-    from .notes import Message, _inline_times
+    from .notes import Message, inline_times
 
     first_of: dict[float, float] = {}
     for thread, ts, *_ in rows:
@@ -321,7 +320,7 @@ def to_messages(
         here = zone or zone_info(people.zones.get(user, "") if isinstance(user, str) else "")
         if stamp is not None:
             msg.day = (stamp.astimezone(here) if here else stamp).date()
-            _inline_times(msg, here, msg.day)
+            inline_times(msg, here, msg.day)
         out.append(msg)
     return out
 
@@ -330,7 +329,7 @@ def channel_messages(source: Source, zone: tzinfo | None, warnings: list[str]) -
     """Messages of one channel file (a list of messages or ``{"messages": [...]}``)."""
     people = People()
     rows = [(*r, source.name) for r in channel_items(source, people, warnings)]
-    return to_messages(rows, people, zone, warnings)
+    return to_messages(rows, people, zone)
 
 
 def read_export(
@@ -362,4 +361,4 @@ def read_export(
     rows = []
     for src in sorted(by_channel[channel], key=lambda s: s.name):
         rows += [(*r, src.name) for r in channel_items(src, people, warnings)]
-    return to_messages(rows, people, zone, warnings)
+    return to_messages(rows, people, zone)
