@@ -107,6 +107,14 @@ def test_slack_draft_keeps_dates(tmp_path: Path) -> None:
     assert "2024-09-18 18:20 UTC" in summary.draft  # the next day's message says so
 
 
+def test_a_day_file_given_alone_still_gets_names(tmp_path: Path) -> None:
+    from postmortem_assist.summarize.run import read_inputs
+
+    root = _export(tmp_path / "export")
+    notes = parse_notes(read_inputs([str(root / "inc-web" / "2024-09-17.json")], 10_000_000))
+    assert notes.messages[1].author == "Kenji" and "@Rosa Bell" in notes.messages[1].text
+
+
 def test_export_with_several_channels_needs_channel(tmp_path: Path) -> None:
     sources = _sources(_export(tmp_path / "export"))
     with pytest.raises(InputError, match=r"2 channels \(inc-web, random\).*--channel"):

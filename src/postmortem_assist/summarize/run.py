@@ -20,16 +20,26 @@ EXIT_OK = 0
 
 
 def read_inputs(paths: list[str], max_bytes: int) -> list[Source]:
-    """Sources of one input argument (file, folder, glob, zipped Slack export or ``-``)."""
+    """Sources of the inputs (files, folders, globs, zipped Slack exports or ``-``); a Slack
+    export's day file given alone brings its export's ``users.json`` along (for names)."""
     from ..slack import read_zip
 
     out: list[Source] = []
-    for name in expand(paths):
+    names = list(expand(paths))
+    for name in names:
         path = Path(name)
         if name != "-" and path.is_file() and zipfile.is_zipfile(path):
             out.extend(read_zip(path, max_bytes))
         else:
             out.append(read_source(name, max_bytes))
+    users = {  # a day file of an export given alone: its users.json names the people
+        str(p.parent.parent / "users.json")
+        for p in map(Path, names)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}\.json", p.name)
+        and (p.parent.parent / "users.json").is_file()
+    }
+    known = {str(Path(s.name)) for s in out}
+    out += [read_source(u, max_bytes) for u in sorted(users - known)]
     if not out:
         raise InputError("no input given")
     return out
