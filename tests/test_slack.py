@@ -152,6 +152,17 @@ def test_messages_wrapper_and_malformed_items() -> None:
     assert any("message 3 skipped" in w and "'text'" in w for w in notes.warnings)
 
 
+def test_channel_file_without_users_json_names_people_from_user_profile() -> None:
+    items = [
+        _msg(0, "U7", "<@U8> can you look at the queue depth?",
+             user_profile={"real_name": "Ines Duarte", "display_name": "ines"}),
+        _msg(30, "U8", "on it", user_profile={"real_name": "Olu Bakare", "display_name": ""}),
+    ]  # fmt: skip
+    notes = parse_notes([Source("channel.json", json.dumps(items))])
+    assert [m.author for m in notes.messages] == ["ines", "Olu Bakare"]
+    assert notes.messages[0].text == "@Olu Bakare can you look at the queue depth?"
+
+
 @pytest.mark.parametrize(
     ("raw", "plain"),
     [

@@ -127,6 +127,18 @@ class People:
     def name(self, user_id: str) -> str:
         return self.names.get(user_id, user_id)
 
+    def learn(self, items: list[Any]) -> None:
+        """Names from the ``user_profile`` Slack puts on messages (when there is no users.json)."""
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("user"), str):
+                continue
+            profile = item.get("user_profile")
+            if item["user"] in self.names or not isinstance(profile, dict):
+                continue
+            name = profile.get("display_name") or profile.get("real_name") or profile.get("name")
+            if isinstance(name, str) and name.strip():
+                self.names[item["user"]] = name.strip()
+
 
 _MENTION = re.compile(r"<([@#!])([^>|]*)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<([^<>@#!][^<>|]*)(?:\|([^<>]*))?>")
@@ -235,6 +247,7 @@ def channel_items(
             '(or {"messages": [...]})'
         )
     items, start = found
+    people.learn(items)
     offsets = _offsets(source.text, start, len(items))
     out = []
     line, last = 1, 0
