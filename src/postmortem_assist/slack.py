@@ -275,6 +275,10 @@ def channel_items(
             _block_text(item.get("blocks"), found_text)
             parts = [render_mrkdwn(" ".join(found_text), people)]
         parts += _attachment_text(item, people)
+        if not any(parts):  # a file or snippet shared without a message: its title
+            titles = [f.get("title") or f.get("name") for f in item.get("files") or []
+                      if isinstance(f, dict)]  # fmt: skip
+            parts = [f"shared a file: {t}" for t in titles if isinstance(t, str) and t.strip()]
         text = " — ".join(p for p in parts if p)
         if not text:
             if "text" not in item and not item.get("attachments") and not item.get("files"):
