@@ -27,11 +27,11 @@ WIKI = """# INC-2231 checkout latency
 
 | Time (PDT) | Event | Owner |
 |------------|-------|-------|
-| 2025-03-17 16:06 | Deploy of pricing-svc v2.14 starts | release bot |
-| 2025-03-17 16:11 | p99 latency on /checkout climbs above 3 s | |
+| 2025-03-24 16:06 | Deploy of pricing-svc v2.14 starts | release bot |
+| 2025-03-24 16:11 | p99 latency on /checkout climbs above 3 s | |
 | | EU region only at first | |
-| 2025-03-17 16:19:30 | PagerDuty pages the payments on-call | |
-| 2025-03-17 17:02 | Rolled back to v2.13; latency back to normal | Dana |
+| 2025-03-24 16:19:30 | PagerDuty pages the payments on-call | |
+| 2025-03-24 17:02 | Rolled back to v2.13; latency back to normal | Dana |
 """
 
 
@@ -39,12 +39,12 @@ def test_table_rows_become_entries_with_zone_from_the_header() -> None:
     msgs, warnings = _read(WIKI)
     assert not any(m.line in (5, 6) for m in msgs)  # header row and separator row
     deploy = _at(msgs, 7)
-    assert deploy.time == datetime(2025, 3, 17, 23, 6, tzinfo=UTC)  # PDT is UTC-7 in March
+    assert deploy.time == datetime(2025, 3, 24, 23, 6, tzinfo=UTC)  # PDT is UTC-7 in March
     assert deploy.text.startswith("Deploy of pricing-svc v2.14 starts")
     wrapped = _at(msgs, 8)
     assert wrapped.text.endswith("EU region only at first") and wrapped.last_line == 9
-    assert _at(msgs, 10).time == datetime(2025, 3, 17, 23, 19, 30, tzinfo=UTC)
-    assert _at(msgs, 11).time == datetime(2025, 3, 18, 0, 2, tzinfo=UTC)
+    assert _at(msgs, 10).time == datetime(2025, 3, 24, 23, 19, 30, tzinfo=UTC)
+    assert _at(msgs, 11).time == datetime(2025, 3, 25, 0, 2, tzinfo=UTC)
     assert not warnings
 
 
@@ -80,9 +80,9 @@ def test_time_headers_carry_their_time_to_the_prose_under_them() -> None:
 
 def test_key_value_lines_and_nested_bullets() -> None:
     text = (
-        "All times UTC.\n- First detected 2021-09-30 15:31\n"
-        "  - Incident declared 2021-09-30 15:40\n"
-        "  - Resolved: 2021-09-30 17:20\nWe fixed it at 17:20 after the rollback.\n"
+        "All times UTC.\n- First detected 2023-11-02 15:31\n"
+        "  - Incident declared 2023-11-02 15:40\n"
+        "  - Resolved: 2023-11-02 17:20\nWe fixed it at 17:20 after the rollback.\n"
     )
     msgs, _ = _read(text)
     assert [(m.line, m.text) for m in msgs if m.time][:3] == [
@@ -90,7 +90,7 @@ def test_key_value_lines_and_nested_bullets() -> None:
         (3, "Incident declared"),
         (4, "Resolved"),
     ]
-    assert _at(msgs, 4).time == datetime(2021, 9, 30, 17, 20, tzinfo=UTC)
+    assert _at(msgs, 4).time == datetime(2023, 11, 2, 17, 20, tzinfo=UTC)
     assert _at(msgs, 5).time is None  # prose ending in a time is not a key: value line
 
 

@@ -292,7 +292,7 @@ LEADING_STAMP = re.compile(
     r"\s*(?:\*\*|__|`|\])?\s*:?\s*(?:\*\*|__|`|\])?\s*(?:[-–—|:]\s*)?(?P<rest>.*)$",
     re.I,
 )
-#: A stamp closing a short ``key: value`` line: "First detected 2021-09-30 15:31",
+#: A stamp closing a short ``key: value`` line: "First detected 2023-11-02 15:31",
 #: "**Resolved:** 14:20 UTC", "Initial assessment (13 August ~20:30 UTC)".
 TRAILING_STAMP = re.compile(
     rf"^(?P<rest>(?:\S+\s+){{0,5}}?\S*[A-Za-z*_`:)]+?(?<!\bat)(?<!\bby)(?<!\buntil)(?<!\baround)"
