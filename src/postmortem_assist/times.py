@@ -293,7 +293,7 @@ LEADING_STAMP = re.compile(
     re.I,
 )
 #: A stamp closing a short ``key: value`` line: "First detected 2023-11-02 15:31",
-#: "**Resolved:** 14:20 UTC", "Initial assessment (13 August ~20:30 UTC)".
+#: "**Resolved:** 14:20 UTC", "Rollback done (4 May ~09:10 UTC)".
 TRAILING_STAMP = re.compile(
     rf"^(?P<rest>(?:\S+\s+){{0,5}}?\S*[A-Za-z*_`:)]+?(?<!\bat)(?<!\bby)(?<!\buntil)(?<!\baround)"
     rf"(?<!\bsince)(?<!\bbefore)(?<!\bafter)(?<!\bfrom)(?<!\bto)(?<!\babout))"
