@@ -94,7 +94,11 @@ class InputShape(StrEnum):
 @app.command()
 def summarize(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Notes, chat logs or Slack exports; - for stdin.")
+        list[str] | None,
+        typer.Argument(
+            help="Notes, chat logs, Slack exports (folder or zip); - for stdin. Several inputs "
+            "are merged into one incident unless --each is given."
+        ),
     ] = None,
     fmt: Annotated[
         DraftFormat, typer.Option("--format", "-f", help="Output format.")
@@ -110,15 +114,29 @@ def summarize(
     ] = None,
     max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the draft here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the draft here instead of stdout (a folder with --each)."
+        ),
     ] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="Slack export channel to read (needed if it has several).")
+    ] = None,
+    each: Annotated[
+        bool,
+        typer.Option(
+            "--each/--merge",
+            help="--each: one draft per input, written to -o DIR. --merge (default): all inputs "
+            "are one incident.",
+        ),
+    ] = False,
 ) -> None:
     """Draft a postmortem from raw incident notes: timeline, facts, open questions."""
     from .summarize.run import run_summarize
 
     code = run_summarize(
         paths or ["-"], fmt.value, timezone, input_format.value if input_format else None,
-        model, max_bytes, output,
+        model, max_bytes, output, channel, each,
     )  # fmt: skip
     raise typer.Exit(code)
 
