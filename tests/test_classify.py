@@ -237,9 +237,9 @@ def test_classify_sentences_gives_evidence_from_the_cause_lines() -> None:
 
 def test_text_without_a_cause_gets_no_confident_category() -> None:
     text = (
-        "Between 09:10 and 10:25 UTC some customers saw errors when loading the dashboard. "
-        "The issue has been mitigated and the service is operating normally. We apologise "
-        "for the inconvenience and will share more details later."
+        "Starting at 14:20 UTC, a subset of customers received errors when signing in to the "
+        "web console. Engineers are investigating and the next update will follow within "
+        "one hour."
     )
     res = classify(text)
     assert res.predicted == [] and res.categories == []

@@ -254,6 +254,10 @@ def write_card(
         "hyper-parameter) and are dropped from a fold's training when their company is held out.",
         f"- Records used: {meta['train_records']}; texts with no stated cause (the no-cause "
         f"head's positives): {meta.get('train_unknown')}",
+        "- The grid chose `w_extra` = 0: the extra texts did not help on dev CV, so the "
+        "shipped model is trained on the summaries alone (the columns below are then 0)."
+        if not hp.get("w_extra")
+        else f"- Extra texts weighted {hp['w_extra']}.",
         "",
         "| label | summaries | postmortem sections | timeline lines |",
         "|---|---|---|---|",
