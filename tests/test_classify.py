@@ -10,11 +10,14 @@ from postmortem_assist.classify import (
     Classification,
     classify,
     classify_batch,
+    classify_sentences,
     load_taxonomy,
 )
 from postmortem_assist.classify import model as model_mod
 from postmortem_assist.classify.baselines import KeywordBaseline
-from postmortem_assist.classify.features import find_root_cause, prepare
+from postmortem_assist.classify.features import cause_lines, find_root_cause, prepare
+from postmortem_assist.classify.run import focus_of
+from postmortem_assist.reading import Source
 
 BLAME_WORDS = ("error", "fault", "mistake", "blame", "careless")
 
@@ -54,8 +57,8 @@ def test_empty_text_gives_note_not_exception() -> None:
 
 def test_short_text_is_flagged() -> None:
     res = classify("outage")
-    assert res.predicted == [] and res.note and "short" in res.note
-    assert len(res.categories) == 3
+    assert res.predicted == [] and res.categories == []
+    assert res.note and "short" in res.note
 
 
 def test_non_english_text_is_flagged() -> None:
@@ -175,3 +178,84 @@ def test_plain_lr_baseline_learns_from_embeddings() -> None:
         embeddings.encode(["A power outage hit the datacenter.", "The deploy shipped a bug."])
     )
     assert pred.tolist() == [[1, 0, 0], [0, 1, 0]]
+
+
+# A config-change incident told in chat, with the words that pull towards "security" (WAF,
+# attack, blocked requests): the cause is the rate-limit setting, and it is stated as such.
+WAF_CHAT = """\
+[14:02] pagerbot: FIRING: checkout-api 5xx rate > 5% for 3 min (SEV1)
+[14:03] maria: ack, looking
+[14:05] dev: errors started 13:58 in all regions, mostly 429s from the edge
+[14:06] dev: is this an attack? the WAF dashboard shows a huge spike in blocked requests
+[14:09] maria: the blocked requests come from our own mobile clients, normal traffic volume
+[14:10] maria: the WAF rule set was updated at 13:57 by the rules pipeline
+[14:11] dev: found it: the change to the rate-limit setting in waf-rules.yaml set 10/min, not 10/s
+[14:12] maria: so the root cause is the config change to the WAF rate limit, not an attack
+[14:14] dev: reverting the rate-limit config to the previous version
+[14:19] maria: revert applied, 5xx back to baseline
+[14:30] maria: resolved, will write the postmortem
+"""
+
+
+def test_chat_notes_config_change_is_not_security() -> None:
+    source = Source(name="waf-chat.txt", text=WAF_CHAT)
+    focus = focus_of(source)
+    assert focus is not None
+    assert "rate-limit setting" in focus and "is this an attack" not in focus
+    res = classify(WAF_CHAT, focus=focus)
+    assert res.predicted and res.predicted[0] == "config-change"
+    assert "security" not in res.predicted
+    top = res.categories[0]
+    assert top.evidence and top.evidence in focus
+
+
+def test_cause_lines_skip_questions_and_ruled_out_hypotheses() -> None:
+    lines = [
+        "could it be the new ranking model? it shipped yesterday",
+        "no, ranking model latency is flat. not the model",
+        "turns out the nightly reindex job now overlaps with the morning peak",
+        "the outage started right after the deploy of the new search cluster",
+        "pausing the reindex job",
+    ]
+    cause, trigger = cause_lines(lines)
+    assert cause == [lines[2]]
+    assert trigger == [lines[3]]
+
+
+def test_classify_sentences_gives_evidence_from_the_cause_lines() -> None:
+    cause = [
+        "The primary database ran out of connections when the batch import opened a "
+        "connection per row.",
+    ]
+    trigger = ["The import was started manually during peak traffic."]
+    res = classify_sentences(cause, trigger)
+    assert "capacity-load" in res.predicted
+    cat = next(c for c in res.categories if c.label == "capacity-load")
+    assert cat.evidence in (cause[0], trigger[0])
+    assert classify_sentences([], []).note and classify_sentences([]).categories == []
+
+
+def test_text_without_a_cause_gets_no_confident_category() -> None:
+    text = (
+        "Starting at 14:20 UTC, a subset of customers received errors when signing in to the "
+        "web console. Engineers are investigating and the next update will follow within "
+        "one hour."
+    )
+    res = classify(text)
+    assert res.predicted == [] and res.categories == []
+    assert res.note and "no category stands out" in res.note
+
+
+def test_probabilities_are_calibrated_not_saturated_on_a_vague_cause() -> None:
+    res = classify("The service had problems after a change and was restored by the team.")
+    assert all(c.probability < 0.9 for c in res.categories)
+
+
+def test_ruled_out_causes_do_not_vote() -> None:
+    from postmortem_assist.classify.features import clean
+
+    text = "The outage came from a bad cache setting and not an attack on the login page."
+    assert "attack" not in clean(text) and "bad cache setting" in clean(text)
+    kept = "It was not the database but the cache that ran out of memory."
+    assert "the cache that ran out of memory" in clean(kept)
+    assert clean("The generator did not start.") == "The generator did not start."

@@ -23,6 +23,7 @@ __all__ = [
     "Classification",
     "classify",
     "classify_batch",
+    "classify_sentences",
     "load_taxonomy",
 ]
 
@@ -30,11 +31,23 @@ MIN_WORDS = 4
 TOP_K = 3
 NOTE_EMPTY = "empty text: nothing to classify"
 NOTE_SHORT = "text too short to classify reliably: no label is predicted"
+NOTE_NONE = "no category stands out: no root-cause category passed its threshold"
+NOTE_NO_CAUSE = (
+    "no category stands out: the text does not seem to state a cause (no-cause probability {p:.0%})"
+)
 
 
 def classify(text: str, *, focus: str | None = None) -> Classification:
     """Classify one incident text; ``focus`` is its root-cause section when known."""
     return classify_batch([text], focuses=[focus])[0]
+
+
+def classify_sentences(cause: Sequence[str], trigger: Sequence[str] = ()) -> Classification:
+    """Classify the cause (and trigger) sentences that notes or a draft state, rather than
+    the whole text; the evidence of each category is one of these sentences."""
+    lines = [s.strip() for s in [*cause, *trigger] if s and s.strip()]
+    text = "\n\n".join(lines)
+    return classify_batch([text], focuses=[text])[0]
 
 
 def classify_batch(
@@ -66,7 +79,7 @@ def classify_batch(
             todo.append(i)
     if todo:
         model = load_model()
-        probs, sents = model.predict([prepared[i] for i in todo])
+        probs, unknown, sents = model.predict_all([prepared[i] for i in todo])
         names = category_names()
         for row, i in enumerate(todo):
             note = None
@@ -74,14 +87,15 @@ def classify_batch(
                 note = NOTE_SHORT
             else:
                 note = language_note(prepared[i].text)
+            no_cause = bool(unknown[row] >= model.head.unknown_threshold)
             results[i] = _result(
                 model.labels,
                 model.head.thresholds,
                 probs[row],
                 sents[row],
                 names,
-                allow_predict=note is None,
-                note=note,
+                allow_predict=note is None and not no_cause,
+                note=note or (NOTE_NO_CAUSE.format(p=float(unknown[row])) if no_cause else None),
             )
     return [r if r is not None else Classification(note=NOTE_EMPTY) for r in results]
 
@@ -96,7 +110,11 @@ def _result(
     allow_predict: bool,
     note: str | None,
 ) -> Classification:
+    """Labels over threshold first, then the next best up to TOP_K; nothing when no label
+    passes ("no category stands out")."""
     over = [bool(prob[j] >= thresholds[j]) and allow_predict for j in range(len(labels))]
+    if not any(over):
+        return Classification(categories=[], predicted=[], note=note or NOTE_NONE)
     order = sorted(range(len(labels)), key=lambda j: (not over[j], -prob[j], labels[j]))
     shown = [j for j in order if over[j]]
     shown += [j for j in order if not over[j]][: max(0, TOP_K - len(shown))]

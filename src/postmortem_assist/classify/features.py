@@ -31,11 +31,21 @@ _ROOT_CAUSE_HEADING = re.compile(
     re.I | re.M,
 )
 _ANY_HEADING = re.compile(r"^(#{1,6}\s+\S|\*\*[^*\n]+\*\*\s*$)", re.M)
+# A cause the text rules out ("not an attack", "rather than a hardware fault", "no sign of
+# malicious activity"): dropped up to the end of its clause, so that its words do not vote.
+_NEGATED = re.compile(
+    r"\b(?:(?:and |but )?not (?:an? |the |caused by |due to |related to |the result of )"
+    r"|rather than |instead of |ruled out |no (?:signs?|evidence|indication) of )"
+    r"[^.,;:!?()\n]{0,80}?(?=[.,;:!?()\n]|\sbut\s|$)",
+    re.I,
+)
 
 
 def clean(text: str) -> str:
-    """Drop front matter and markdown markup; collapse spaces (keeps paragraph breaks)."""
+    """Drop front matter, markdown markup and ruled-out causes; collapse spaces (keeps
+    paragraph breaks)."""
     text = _FRONT_MATTER.sub("", text[:MAX_CHARS])
+    text = _NEGATED.sub(" ", text)
     text = _MD_NOISE.sub(lambda m: m.group(2) or " ", text)
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
@@ -157,3 +167,34 @@ class Tfidf:
         norms = np.sqrt(np.asarray(x.multiply(x).sum(1))).ravel()
         norms[norms == 0] = 1.0
         return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x, dtype=np.float32)
+
+
+# Lines of notes that state a cause or a trigger (chat, logs): cue words, not hypotheses.
+_CAUSE_CUE = re.compile(
+    r"\b(?:root[- ]cause|the cause|real cause|caused by|cause (?:is|was)|because|due to|"
+    r"turns? out|turned out|culprit|found it|that'?s it|the problem (?:is|was)|"
+    r"the issue (?:is|was)|was the trigger|broke)\b",
+    re.I,
+)
+_TRIGGER_CUE = re.compile(
+    r"\b(?:triggered by|kicked off|started (?:right )?after|right after (?:the|we|our)|"
+    r"after (?:the|we|our) (?:deploy|push|change|rollout|migration|upgrade|update|release))",
+    re.I,
+)
+_NOT_CAUSE = re.compile(r"\?\s*$|\b(?:not the|ruled out|isn'?t it|wasn'?t it|not it)\b", re.I)
+
+
+def cause_lines(lines: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The (cause, trigger) lines of notes: lines with a cause or trigger cue, without
+    questions or ruled-out hypotheses."""
+    cause: list[str] = []
+    trigger: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if not text or _NOT_CAUSE.search(text):
+            continue
+        if _CAUSE_CUE.search(text):
+            cause.append(text)
+        elif _TRIGGER_CUE.search(text):
+            trigger.append(text)
+    return cause, trigger

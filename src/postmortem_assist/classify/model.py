@@ -1,10 +1,11 @@
 """The trained root-cause head: load from ``models/rootcause`` and predict.
 
-Features: [emb_weight * MiniLM embedding | TF-IDF words | TF-IDF chars]; one linear
-(logistic) head per label. A second, per-label logistic regression (stacker, fitted on
-cross-validated dev scores) combines the head's score with the label's keyword hits
-(taxonomy keywords) and its zero-shot cosine similarity; a per-label threshold is chosen on
-the same cross-validation. Stored as JSON + npz.
+Features: [emb_weight * MiniLM embedding | TF-IDF words | TF-IDF chars (optional) |
+kw_weight * log(1 + keyword hits) per label | zs_weight * zero-shot cosine per label]. One
+class-balanced logistic head per label, plus one head for "the text states no cause"
+(``unknown``). Each head's score is Platt-scaled on grouped cross-validated dev scores, and
+a per-label threshold (and the no-cause threshold) is chosen on the same cross-validation.
+Stored as JSON + npz (no pickle).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .features import Prepared, Tfidf, embed_prepared
 from .types import Category
 
 MODEL_SUBDIR = "rootcause"
+ZS_CENTER = 0.2  # zero-shot cosines sit around 0.1-0.4; centred before scaling
 
 
 def model_dir() -> Path:
@@ -40,137 +42,158 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Head:
-    """Linear heads plus calibration and thresholds, all per label."""
+    """Linear heads plus calibration and thresholds, all per label.
+
+    Row ``len(labels)`` of ``weights`` (when ``has_unknown``) is the no-stated-cause head;
+    ``unknown_threshold`` applies to its calibrated probability.
+    """
 
     labels: list[str]
-    weights: np.ndarray  # (n_labels, n_features)
+    weights: np.ndarray  # (n_labels [+1], n_features)
     bias: np.ndarray
-    platt_a: np.ndarray  # stacker weight of the head score
-    platt_b: np.ndarray  # stacker bias
-    thresholds: np.ndarray
-    stack_kw: np.ndarray | None = None  # stacker weight of log(1 + keyword hits)
-    stack_zs: np.ndarray | None = None  # stacker weight of the zero-shot cosine
+    platt_a: np.ndarray
+    platt_b: np.ndarray
+    thresholds: np.ndarray  # (n_labels,)
+    unknown_threshold: float = 1.01  # > 1: never abstain
+
+    @property
+    def has_unknown(self) -> bool:
+        """True when the artifact has a no-stated-cause head."""
+        return bool(self.weights.shape[0] > len(self.labels))
 
     def scores(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
-        """Raw decision values (n, n_labels)."""
+        """Raw decision values (n, n_heads)."""
         return np.asarray(x @ self.weights.T) + self.bias[None, :]
 
-    def proba(
-        self,
-        x: sparse.csr_matrix | np.ndarray,
-        kw: np.ndarray | None = None,
-        zs: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Calibrated probabilities (n, n_labels) from the head scores and stacker inputs."""
-        z = self.platt_a[None, :] * self.scores(x) + self.platt_b[None, :]
-        if self.stack_kw is not None and kw is not None:
-            z = z + self.stack_kw[None, :] * np.log1p(kw)
-        if self.stack_zs is not None and zs is not None:
-            z = z + self.stack_zs[None, :] * zs
-        return sigmoid(z)
+    def proba(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
+        """Calibrated probabilities (n, n_heads)."""
+        return sigmoid(self.platt_a[None, :] * self.scores(x) + self.platt_b[None, :])
 
 
 class Featurizer:
-    """Builds the feature matrix from prepared texts."""
+    """Builds the feature matrix from prepared texts and their embeddings."""
 
-    def __init__(self, word: Tfidf, char: Tfidf, emb_weight: float):
+    def __init__(
+        self,
+        word: Tfidf,
+        char: Tfidf | None,
+        emb_weight: float,
+        kw_weight: float = 0.0,
+        zs_weight: float = 0.0,
+        keywords: dict[str, list[str]] | None = None,
+        protos: np.ndarray | None = None,
+        labels: Sequence[str] = (),
+    ):
         self.word = word
         self.char = char
         self.emb_weight = emb_weight
-
-    def matrix(self, texts: Sequence[str], emb: np.ndarray) -> sparse.csr_matrix:
-        """Stack scaled embeddings and both TF-IDF blocks."""
-        return sparse.hstack(
+        self.kw_weight = kw_weight
+        self.zs_weight = zs_weight
+        self.keywords = keywords or {}
+        self.protos = protos  # (n_labels, 384) zero-shot label vectors, or None
+        self.labels = list(labels)
+        self._kw = KeywordBaseline(
             [
-                sparse.csr_matrix(emb * self.emb_weight),
-                self.word.transform(texts),
-                self.char.transform(texts),
-            ],
-            format="csr",
+                Category(id=lab, name=lab, definition="", keywords=self.keywords.get(lab, []))
+                for lab in self.labels
+            ]
         )
 
+    def keyword_hits(self, texts: Sequence[str]) -> np.ndarray:
+        """Keyword hit counts (n, n_labels) of the taxonomy keywords."""
+        return self._kw.scores(texts)
+
+    def matrix(self, texts: Sequence[str], emb: np.ndarray) -> sparse.csr_matrix:
+        """Stack scaled embeddings, TF-IDF blocks, keyword and zero-shot features."""
+        blocks = [sparse.csr_matrix(emb * self.emb_weight), self.word.transform(texts)]
+        if self.char is not None:
+            blocks.append(self.char.transform(texts))
+        if self.kw_weight and self.labels:
+            blocks.append(sparse.csr_matrix(np.log1p(self.keyword_hits(texts)) * self.kw_weight))
+        if self.zs_weight and self.protos is not None:
+            zs = (np.asarray(emb @ self.protos.T) - ZS_CENTER) * self.zs_weight
+            blocks.append(sparse.csr_matrix(zs))
+        return sparse.hstack(blocks, format="csr")
+
     def to_json(self) -> dict[str, Any]:
-        """Settings (vocabularies are stored separately)."""
-        return {
+        """Settings (vocabularies and label vectors are stored separately)."""
+        out: dict[str, Any] = {
             "emb_weight": self.emb_weight,
+            "kw_weight": self.kw_weight,
+            "zs_weight": self.zs_weight,
             "word": {"analyzer": self.word.analyzer, "ngram": list(self.word.ngram)},
-            "char": {"analyzer": self.char.analyzer, "ngram": list(self.char.ngram)},
         }
+        if self.char is not None:
+            out["char"] = {"analyzer": self.char.analyzer, "ngram": list(self.char.ngram)}
+        return out
 
 
 class RootCauseModel:
     """Featurizer + head; ``predict`` returns probabilities and evidence sentences."""
 
-    def __init__(
-        self,
-        featurizer: Featurizer,
-        head: Head,
-        meta: dict[str, Any] | None = None,
-        keywords: dict[str, list[str]] | None = None,
-        protos: np.ndarray | None = None,
-    ):
+    def __init__(self, featurizer: Featurizer, head: Head, meta: dict[str, Any] | None = None):
         self.featurizer = featurizer
         self.head = head
         self.meta = meta or {}
-        self.keywords = keywords or {}
-        self.protos = protos  # (n_labels, 384) zero-shot label vectors, or None
-        self._kw = KeywordBaseline(
-            [
-                Category(id=lab, name=lab, definition="", keywords=self.keywords.get(lab, []))
-                for lab in head.labels
-            ]
-        )
-
-    def stack_inputs(
-        self, texts: Sequence[str], emb: np.ndarray
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Keyword hit counts and zero-shot cosines (n, n_labels) for the stacker."""
-        kw = self._kw.scores(texts) if self.keywords else None
-        zs = np.asarray(emb @ self.protos.T) if self.protos is not None else None
-        return kw, zs
 
     @property
     def labels(self) -> list[str]:
         """Label ids in head order."""
         return self.head.labels
 
-    def predict(
+    def predict_all(
         self, items: Sequence[Prepared]
-    ) -> tuple[np.ndarray, list[list[tuple[str, np.ndarray]]]]:
-        """Probabilities (n, n_labels) and, per text, (sentence, per-label score) pairs."""
+    ) -> tuple[np.ndarray, np.ndarray, list[list[tuple[str, np.ndarray]]]]:
+        """Label probabilities (n, n_labels), no-stated-cause probabilities (n,) and, per
+        text, (sentence, per-label head score) pairs for evidence."""
         emb, sents = embed_prepared(items)
         texts = [p.text for p in items]
-        kw, zs = self.stack_inputs(texts, emb)
-        probs = self.head.proba(self.featurizer.matrix(texts, emb), kw, zs)
+        n_lab = len(self.labels)
+        probs = self.head.proba(self.featurizer.matrix(texts, emb))
+        unknown = probs[:, n_lab] if self.head.has_unknown else np.zeros(len(items))
         flat = [(i, s, v) for i, ss in enumerate(sents) for s, v in ss]
         sent_scores: list[list[tuple[str, np.ndarray]]] = [[] for _ in items]
         if flat:
             xs = self.featurizer.matrix([s for _, s, _ in flat], np.vstack([v for *_, v in flat]))
-            raw = self.head.scores(xs)
+            raw = self.head.scores(xs)[:, :n_lab]
             for (i, s, _), r in zip(flat, raw, strict=True):
                 sent_scores[i].append((s, r))
-        return probs, sent_scores
+        return probs[:, :n_lab], unknown, sent_scores
+
+    def predict(
+        self, items: Sequence[Prepared]
+    ) -> tuple[np.ndarray, list[list[tuple[str, np.ndarray]]]]:
+        """Probabilities (n, n_labels) and, per text, (sentence, per-label score) pairs."""
+        probs, _, sents = self.predict_all(items)
+        return probs, sents
+
+    def predicted(self, probs: np.ndarray, unknown: np.ndarray | None = None) -> np.ndarray:
+        """Binary decisions: over the label's threshold, none where no cause is stated."""
+        pred = (probs >= self.head.thresholds[None, :]).astype(int)
+        if unknown is not None:
+            pred[unknown >= self.head.unknown_threshold] = 0
+        return pred
 
     def save(self, folder: Path) -> None:
         """Write config.json, vocab.json and head.npz."""
         folder.mkdir(parents=True, exist_ok=True)
+        f = self.featurizer
         cfg = {
             "labels": self.labels,
-            "features": self.featurizer.to_json(),
-            "stack_keywords": self.keywords,
+            "features": f.to_json(),
+            "keywords": f.keywords,
+            "unknown_threshold": self.head.unknown_threshold,
             **self.meta,
         }
         (folder / "config.json").write_text(json.dumps(cfg, indent=1) + "\n", encoding="utf-8")
-        vocab = {"word": self.featurizer.word.vocab, "char": self.featurizer.char.vocab}
+        vocab = {"word": f.word.vocab, "char": f.char.vocab if f.char is not None else []}
         (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         h = self.head
         extra: dict[str, Any] = {}
-        if h.stack_kw is not None:
-            extra["stack_kw"] = h.stack_kw
-        if h.stack_zs is not None:
-            extra["stack_zs"] = h.stack_zs
-        if self.protos is not None:
-            extra["protos"] = self.protos.astype(np.float32)
+        if f.char is not None:
+            extra["idf_char"] = f.char.idf
+        if f.protos is not None:
+            extra["protos"] = f.protos.astype(np.float32)
         np.savez_compressed(
             folder / "head.npz",
             weights=h.weights.astype(np.float32),
@@ -178,8 +201,7 @@ class RootCauseModel:
             platt_a=h.platt_a,
             platt_b=h.platt_b,
             thresholds=h.thresholds,
-            idf_word=self.featurizer.word.idf,
-            idf_char=self.featurizer.char.idf,
+            idf_word=f.word.idf,
             **extra,
         )
 
@@ -195,27 +217,34 @@ class RootCauseModel:
         word = Tfidf(
             vocab["word"], arr["idf_word"], f["word"]["analyzer"], tuple(f["word"]["ngram"])
         )
-        char = Tfidf(
-            vocab["char"], arr["idf_char"], f["char"]["analyzer"], tuple(f["char"]["ngram"])
-        )
+        char = None
+        if "char" in f:
+            char = Tfidf(
+                vocab["char"], arr["idf_char"], f["char"]["analyzer"], tuple(f["char"]["ngram"])
+            )
+        labels = list(cfg["labels"])
         head = Head(
-            labels=list(cfg["labels"]),
+            labels=labels,
             weights=arr["weights"].astype(np.float32),
             bias=arr["bias"],
             platt_a=arr["platt_a"],
             platt_b=arr["platt_b"],
             thresholds=arr["thresholds"],
-            stack_kw=arr.get("stack_kw"),
-            stack_zs=arr.get("stack_zs"),
+            unknown_threshold=float(cfg.get("unknown_threshold", 1.01)),
         )
-        meta = {k: v for k, v in cfg.items() if k not in ("labels", "features", "stack_keywords")}
-        return cls(
-            Featurizer(word, char, float(f["emb_weight"])),
-            head,
-            meta,
-            keywords=cfg.get("stack_keywords") or {},
+        featurizer = Featurizer(
+            word,
+            char,
+            float(f["emb_weight"]),
+            kw_weight=float(f.get("kw_weight", 0.0)),
+            zs_weight=float(f.get("zs_weight", 0.0)),
+            keywords=cfg.get("keywords") or {},
             protos=arr.get("protos"),
+            labels=labels,
         )
+        skip = ("labels", "features", "keywords", "unknown_threshold")
+        meta = {k: v for k, v in cfg.items() if k not in skip}
+        return cls(featurizer, head, meta)
 
 
 @lru_cache(maxsize=2)

@@ -50,11 +50,7 @@ def run_classify(
                 sources.append(source)
         except InputError as exc:
             errors.append(str(exc))
-    focuses = []
-    for source in sources:
-        doc = parse(source.text, source.name)
-        focus = "\n".join(doc.section_text(s) for s in doc.of_kind("root_cause"))
-        focuses.append(focus or None)
+    focuses = [focus_of(source) for source in sources]
     try:
         results = classify_batch([s.text for s in sources], focuses=focuses)
     except FileNotFoundError as exc:
@@ -92,6 +88,26 @@ def run_classify(
     if output is not None:
         write_output(output, buffer.getvalue())
     return 2 if errors else 0
+
+
+def focus_of(source: Source) -> str | None:
+    """What to classify: a draft's Root Cause section; for chat, log or Slack notes their
+    cause and trigger lines; else None (the whole text)."""
+    from ..notes import LINE_SHAPES, detect_shape, parse_notes
+    from .features import cause_lines
+
+    doc = parse(source.text, source.name)
+    focus = "\n".join(doc.section_text(s) for s in doc.of_kind("root_cause"))
+    if focus.strip():
+        return focus
+    if detect_shape(source.text) not in (*LINE_SHAPES, "slack"):
+        return None
+    try:
+        messages = parse_notes([source]).messages
+    except InputError:
+        return None
+    cause, trigger = cause_lines([m.text for m in messages])
+    return "\n\n".join([*cause, *trigger]) or None
 
 
 def show_categories() -> int:

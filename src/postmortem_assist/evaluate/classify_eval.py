@@ -28,7 +28,7 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
     from ..classify.model import load_model, model_dir
     from ..classify.report import SYSTEMS, scores, tune_zero_shot
     from ..classify.taxonomy import load_taxonomy
-    from ..classify.train import CORE, load_split
+    from ..classify.train import CORE, load_clean_dev, load_split
 
     try:
         model = load_model()
@@ -43,7 +43,10 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
     notes = []
     zs = ZeroShotBaseline(cats)
     margin = _trained_margin(model_dir())
-    dev = load_split("dev", labels, headlines=False)  # also trains the plain_lr baseline
+    try:  # clean dev summary labels train the plain_lr baseline, as in training
+        dev = load_clean_dev(labels, summaries_only=True)
+    except FileNotFoundError:
+        dev = load_split("dev", labels, headlines=False)
     if not dev.ids:
         raise ClassifyUnavailable("corpus has no labelled dev records")
     if split == "dev":
@@ -61,9 +64,9 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
         margin_source = "tuned on dev in this run"
     else:
         zs.margin = margin
-    prob, _ = model.predict(data.items)
+    prob, unknown, _ = model.predict_all(data.items)
     preds = {
-        "model": (prob >= model.head.thresholds[None, :]).astype(int),
+        "model": model.predicted(prob, unknown),
         "keyword": KeywordBaseline(cats).predict([p.text for p in data.items]),
         "zero_shot": zs.predict(data.emb),
         "plain_lr": PlainEmbeddingLR().fit(dev.emb, dev.y).predict(data.emb),
