@@ -73,6 +73,9 @@ class Rule(BaseModel):
     match: Match
     examples: Examples
     source: str | None = None
+    #: Off unless enabled by id in the settings: an ``info`` rule whose findings are
+    #: mostly noise on real text (counted on clean dev sentences, see the eval).
+    quiet: bool = False
 
     @property
     def family(self) -> str:

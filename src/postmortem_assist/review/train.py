@@ -1,0 +1,338 @@
+"""Train the sentence scorer on ``sentence_flags.jsonl`` (dev) and measure it, one command:
+
+    python -m postmortem_assist.review.train [--corpus DIR] [--out models/sentence-flags]
+
+Steps: every dev sentence is located in its document, the rules run over the whole
+document (rules alone: the learned rules are off) and each sentence gets the findings
+that start in it; features are word 1-2-grams plus those rule hits (``scorer.tokens``).
+Grouped 5-fold CV by company (``split_group``) gives out-of-fold probabilities; the
+thresholds of each outer fold are picked on an inner grouped CV of its training part
+only, so the reported rules+model figures are not tuned on the sentences they score.
+The shipped thresholds are then picked on the full out-of-fold probabilities and the
+heads refitted on all of dev. Rules alone are scored in the same run as the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..findings import Finding
+from .flags import Labelled
+from .scorer import HEADS, Head, SentenceScorer, Thresholds, hashed, model_path, tokens
+
+SEED = 13
+FOLDS = 5
+C = {"blame": 1.0, "unclear": 1.0, "blame_kind": 1.0, "unclear_kind": 1.0}
+#: Threshold objectives: most recall at this out-of-fold precision (blame), at most this
+#: share of non-unclear sentences flagged unclear (unclear).
+BLAME_MIN_PRECISION = 0.85
+UNCLEAR_MAX_FALSE_ALARMS = 0.06
+GRID = [round(x, 2) for x in np.arange(0.02, 0.99, 0.02)]
+LEARNED = ("blame/learned", "clarity/learned")
+
+
+# --- what counts as flagged ------------------------------------------------------------
+def is_blame(f: Finding) -> bool:
+    return f.family == "blame"
+
+
+def is_unclear(f: Finding) -> bool:
+    return f.family == "clarity" or f.rule == "actions/vague"
+
+
+@dataclass
+class Table:
+    """Per sentence: gold flags, rule flags and out-of-fold probabilities."""
+
+    gold_blame: np.ndarray
+    gold_unclear: np.ndarray
+    rule_blame: np.ndarray
+    rule_unclear: np.ndarray
+    rule_other: np.ndarray  # any other counted finding (e.g. actions/no-owner)
+    groups: np.ndarray
+
+
+def table(items: Sequence[Labelled]) -> Table:
+    def has(pred: Any) -> np.ndarray:
+        return np.array([any(pred(f) for f in it.findings) for it in items])
+
+    return Table(
+        np.array([it.blame for it in items]),
+        np.array([it.unclear for it in items]),
+        has(is_blame),
+        has(is_unclear),
+        has(lambda f: not is_blame(f) and not is_unclear(f)),
+        np.array([it.group for it in items]),
+    )
+
+
+def decide(rule: np.ndarray, prob: np.ndarray | None, th: Thresholds | None) -> np.ndarray:
+    """Flags of rules (+ model): keep a rule hit unless p < veto, add one where p >= add."""
+    if prob is None or th is None:
+        return rule
+    return np.where(rule, prob >= th.veto, prob >= th.add)
+
+
+def choose(rule: np.ndarray, prob: np.ndarray, gold: np.ndarray, family: str) -> Thresholds:
+    """The (add, veto) pair meeting the family's objective with the most recall."""
+    pick = Thresholds(add=1.01, veto=0.0)  # rules alone, unless a pair meets the objective
+    best: tuple[float, float, float] | None = None
+    for add in GRID:
+        for veto in [0.0, *GRID]:
+            if veto > add:
+                break
+            flag = np.where(rule, prob >= veto, prob >= add)
+            tp = float((flag & gold).sum())
+            recall = tp / max(gold.sum(), 1)
+            if family == "blame":
+                ok = tp / max(flag.sum(), 1) >= BLAME_MIN_PRECISION
+            else:
+                fa = float((flag & ~gold).sum()) / max((~gold).sum(), 1)
+                ok = fa <= UNCLEAR_MAX_FALSE_ALARMS
+            key = (recall, -add, veto)
+            if ok and (best is None or key > best):
+                best = key
+                pick = Thresholds(add=add, veto=veto)
+    return pick
+
+
+# --- features and heads ------------------------------------------------------------------
+def rule_ids(it: Labelled) -> list[str]:
+    return [f.rule for f in it.findings if f.rule not in LEARNED]
+
+
+def matrix(items: Sequence[Labelled]) -> tuple[Any, np.ndarray]:
+    """Sentence-by-feature matrix over the hashed columns that occur, and those columns."""
+    from scipy.sparse import csr_matrix
+
+    rows, cols, vals = [], [], []
+    for i, it in enumerate(items):
+        idx = hashed(tokens(it.text, rule_ids(it)))
+        rows += [i] * len(idx)
+        cols += idx.tolist()
+        vals += [1.0 / np.sqrt(max(len(idx), 1))] * len(idx)
+    used, local = np.unique(np.array(cols, dtype=np.int64), return_inverse=True)
+    X = csr_matrix((vals, (rows, local)), shape=(len(items), len(used)), dtype=np.float64)
+    return X, used
+
+
+def _lr(c: float, balanced: bool) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(
+        C=c,
+        class_weight="balanced" if balanced else None,
+        solver="liblinear",
+        random_state=SEED,
+    )
+
+
+@dataclass
+class OneVsRest:
+    """One binary head per kind (liblinear has no multinomial mode); argmax picks the kind."""
+
+    classes_: np.ndarray
+    coef_: np.ndarray
+    intercept_: np.ndarray
+
+    @classmethod
+    def fit(cls, X: Any, labels: list[str], c: float) -> OneVsRest:
+        classes = np.array(sorted(set(labels)))
+        y = np.array(labels)
+        heads = [_lr(c, True).fit(X, y == k) for k in classes]
+        return cls(
+            classes,
+            np.vstack([h.coef_ for h in heads]),
+            np.concatenate([h.intercept_ for h in heads]),
+        )
+
+
+def _kind_rows(items: Sequence[Labelled], family: str) -> tuple[list[int], list[str]]:
+    rows, labels = [], []
+    for i, it in enumerate(items):
+        kinds = it.blame_kinds if family == "blame" else it.unclear_kinds
+        if (it.blame if family == "blame" else it.unclear):
+            for k in kinds or ["other"]:
+                rows.append(i)
+                labels.append(k)
+    return rows, labels
+
+
+def fit(items: Sequence[Labelled], X: Any, kinds: bool = True) -> dict[str, Any]:
+    """The binary heads (blame, unclear) and, with ``kinds``, the kind head of each."""
+    t = table(items)
+    models: dict[str, Any] = {
+        "blame": _lr(C["blame"], True).fit(X, t.gold_blame),
+        "unclear": _lr(C["unclear"], True).fit(X, t.gold_unclear),
+    }
+    for fam in ("blame", "unclear") if kinds else ():
+        rows, labels = _kind_rows(items, fam)
+        models[f"{fam}_kind"] = OneVsRest.fit(X[rows], labels, C[f"{fam}_kind"])
+    return models
+
+
+def proba(models: dict[str, Any], X: Any) -> dict[str, np.ndarray]:
+    return {h: models[h].predict_proba(X)[:, 1] for h in ("blame", "unclear")}
+
+
+def oof(items: Sequence[Labelled], X: Any, groups: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Out-of-fold probabilities under grouped k-fold CV."""
+    from sklearn.model_selection import GroupKFold
+
+    out = {h: np.zeros(len(items)) for h in ("blame", "unclear")}
+    for tr, te in GroupKFold(n_splits=k).split(X, groups=groups):
+        m = fit([items[i] for i in tr], X[tr], kinds=False)
+        for h, p in proba(m, X[te]).items():
+            out[h][te] = p
+    return out
+
+
+def to_scorer(
+    models: dict[str, Any], columns: np.ndarray, thresholds: dict[str, Thresholds], meta: dict
+) -> SentenceScorer:
+    """Pack sklearn heads into the numpy scorer, keeping only columns with a weight."""
+    coefs = {n: np.atleast_2d(m.coef_) for n, m in models.items()}
+    keep = np.nonzero(np.max([np.abs(c).max(axis=0) for c in coefs.values()], axis=0) > 1e-6)[0]
+    heads = {}
+    for n, m in models.items():
+        classes = [n] if n in HEADS else [str(c) for c in m.classes_]
+        coef = coefs[n][:, keep].astype(np.float32)
+        heads[n] = Head(n, classes, coef, np.atleast_1d(m.intercept_).astype(np.float32))
+    return SentenceScorer(columns[keep].astype(np.int64), heads, thresholds, meta)
+
+
+# --- measuring -----------------------------------------------------------------------------
+def figures(items: Sequence[Labelled], t: Table, blame: np.ndarray, unclear: np.ndarray) -> dict[str, Any]:
+    """Recall/precision by family and kind, and the share of clean sentences flagged."""
+    def rp(flag: np.ndarray, gold: np.ndarray) -> dict[str, Any]:
+        tp = int((flag & gold).sum())
+        return {
+            "recall": round(tp / max(int(gold.sum()), 1), 3),
+            "precision": round(tp / max(int(flag.sum()), 1), 3),
+            "flagged": int(flag.sum()),
+            "gold": int(gold.sum()),
+        }
+
+    clean = ~t.gold_blame & ~t.gold_unclear
+    anyflag = blame | unclear | t.rule_other
+    per_kind: dict[str, Any] = {}
+    for fam, flag in (("blame", blame), ("unclear", unclear)):
+        kinds = sorted({k for it in items for k in (it.blame_kinds if fam == "blame" else it.unclear_kinds)})
+        for k in kinds:
+            gold = np.array([k in (it.blame_kinds if fam == "blame" else it.unclear_kinds) for it in items])
+            per_kind[f"{fam}/{k}"] = {
+                "recall": round(float((flag & gold).sum()) / max(int(gold.sum()), 1), 3),
+                "gold": int(gold.sum()),
+            }
+    return {
+        "blame": rp(blame, t.gold_blame),
+        "unclear": rp(unclear, t.gold_unclear),
+        "clean_flagged_share": round(float((anyflag & clean).sum()) / max(int(clean.sum()), 1), 3),
+        "clean_sentences": int(clean.sum()),
+        "per_kind": per_kind,
+    }
+
+
+def cross_validate(items: Sequence[Labelled], folds: int = FOLDS) -> dict[str, Any]:
+    """Rules alone vs rules + model under grouped CV, thresholds picked per outer fold."""
+    from sklearn.model_selection import GroupKFold
+
+    X, _ = matrix(items)
+    t = table(items)
+    blame = np.zeros(len(items), bool)
+    unclear = np.zeros(len(items), bool)
+    fold_th: list[dict[str, dict[str, float]]] = []
+    for tr, te in GroupKFold(n_splits=folds).split(X, groups=t.groups):
+        sub = [items[i] for i in tr]
+        inner = oof(sub, X[tr], t.groups[tr], folds - 1)
+        th = {
+            "blame": choose(t.rule_blame[tr], inner["blame"], t.gold_blame[tr], "blame"),
+            "unclear": choose(t.rule_unclear[tr], inner["unclear"], t.gold_unclear[tr], "unclear"),
+        }
+        fold_th.append({f: vars(v) for f, v in th.items()})
+        p = proba(fit(sub, X[tr], kinds=False), X[te])
+        blame[te] = decide(t.rule_blame[te], p["blame"], th["blame"])
+        unclear[te] = decide(t.rule_unclear[te], p["unclear"], th["unclear"])
+    full = oof(items, X, t.groups, folds)
+    return {
+        "sentences": len(items),
+        "documents": len({it.doc_id for it in items}),
+        "groups": len(set(t.groups.tolist())),
+        "folds": folds,
+        "rules": figures(items, t, t.rule_blame, t.rule_unclear),
+        "rules+model": figures(items, t, blame, unclear),
+        "fold_thresholds": fold_th,
+        "oof": full,
+        "table": t,
+    }
+
+
+def rules_only_review() -> Any:
+    """``review(name, text)`` with the rules alone (the learned rules switched off)."""
+    from ..config import Settings
+    from ..reading import Source
+    from . import analyse, engine_for
+
+    engine = engine_for(Settings(disable=list(LEARNED)))
+    return lambda name, text: engine.review(analyse(Source(name, text)))
+
+
+def train(root: Path, out: Path) -> dict[str, Any]:
+    """Locate, review, cross-validate, pick thresholds, refit, save. Returns the report."""
+    from . import flags
+
+    t0 = time.time()
+    items, docs = flags.load(root)
+    flags.attach_findings(items, docs, rules_only_review())
+    cv = cross_validate(items)
+    t, full = cv.pop("table"), cv.pop("oof")
+    X, columns = matrix(items)
+    th = {
+        "blame": choose(t.rule_blame, full["blame"], t.gold_blame, "blame"),
+        "unclear": choose(t.rule_unclear, full["unclear"], t.gold_unclear, "unclear"),
+    }
+    models = fit(items, X)
+    meta = {
+        "trained_on": f"{flags.FILE} dev: {len(items)} sentences, {cv['documents']} documents",
+        "seed": SEED,
+        "C": C,
+        "objectives": {
+            "blame_min_precision": BLAME_MIN_PRECISION,
+            "unclear_max_false_alarms": UNCLEAR_MAX_FALSE_ALARMS,
+        },
+        "rebuild": "python -m postmortem_assist.review.train",
+    }
+    scorer = to_scorer(models, columns, th, meta)
+    scorer.save(out)
+    report = {**cv, "thresholds": {f: vars(v) for f, v in th.items()}, "seconds": round(time.time() - t0, 1)}
+    (out / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..corpus import corpus_dir
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    root = args.corpus or corpus_dir()
+    if root is None or not (root / "sentence_flags.jsonl").is_file():
+        print("error: no corpus with sentence_flags.jsonl (set ASSIST_CORPUS)", file=sys.stderr)
+        return 2
+    report = train(root, args.out or model_path())
+    print(json.dumps({k: report[k] for k in ("rules", "rules+model", "thresholds")}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
