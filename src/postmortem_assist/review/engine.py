@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from .. import nlp
 from ..config import Settings
 from ..findings import Finding
+from . import rewrite
 from .base import Context, Hit
 from .checks import load_checks
-from . import rewrite
 from .learned import learned_pass
 from .spec import Rule
 

@@ -39,7 +39,7 @@ class LearnedPass:
         self.rules = rules
         conf = settings.learned
         self.thresholds: dict[str, Thresholds] = {}
-        for rid, head, _ in FAMILIES:
+        for _, head, _ in FAMILIES:
             base = scorer.thresholds[head]
             add = getattr(conf, f"{head}_add")
             veto = getattr(conf, f"{head}_veto")

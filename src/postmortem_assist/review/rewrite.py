@@ -81,10 +81,15 @@ def _is_agent(tok: Token) -> bool:
 def _agent_clause(doc: Doc) -> tuple[Token, Token] | None:
     """(verb, subject) of the first clause whose subject is a person, role or pronoun."""
     for tok in doc:
-        if tok.dep_ in {"nsubj", "nsubjpass"} and _is_agent(tok) and tok.head.pos_ in {
-            "VERB",
-            "AUX",
-        }:
+        if (
+            tok.dep_ in {"nsubj", "nsubjpass"}
+            and _is_agent(tok)
+            and tok.head.pos_
+            in {
+                "VERB",
+                "AUX",
+            }
+        ):
             return tok.head, tok
     return None
 
@@ -167,7 +172,7 @@ def blameless_rewrite(sentence: str) -> str | None:
     out = _join(words)
     out = re.sub(r"\b(?:should|could|ought to)\s+(?:not\s+)?have\s+been\b", "was not", out)
     out = re.sub(r"\b(?:should|could)(?:n't| not)\s+have\s+been\b", "was", out)
-    return _finish(out) if out != sentence.strip() else _finish(out)
+    return _finish(out)
 
 
 def _counterfactual(doc: Doc) -> str | None:

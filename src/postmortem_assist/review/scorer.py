@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ def tokens(text: str, rules: Iterable[str] = ()) -> list[str]:
     """The sentence's features as strings: word 1-2-grams and rule / family tokens."""
     words = _WORD.findall(re.sub(r"\d", "0", text.lower()))
     feats = [f"w:{w}" for w in words]
-    feats += [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    feats += [f"b:{a} {b}" for a, b in pairwise(words)]
     rules = sorted(set(rules))
     feats += [f"R:{r}" for r in rules]
     feats += sorted({f"F:{r.split('/')[0]}" for r in rules})
@@ -48,11 +49,14 @@ def tokens(text: str, rules: Iterable[str] = ()) -> list[str]:
     return feats
 
 
-def hashed(feats: Sequence[str]) -> np.ndarray:
-    """Unique feature indices (crc32 modulo ``DIM``), sorted."""
-    return np.unique(
+def vector(feats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique feature indices (crc32 modulo ``DIM``) and their values (binary,
+    scaled to an L2 norm of 1). Scaling rule tokens apart from the words was tried: it
+    ranked blame a little better and unclear worse on grouped CV, so all share one norm."""
+    idx = np.unique(
         np.fromiter((zlib.crc32(f.encode()) % DIM for f in feats), dtype=np.int64, count=len(feats))
     )
+    return idx, np.full(len(idx), 1.0 / np.sqrt(max(len(idx), 1)))
 
 
 @dataclass
@@ -64,9 +68,9 @@ class Head:
     coef: np.ndarray  # (len(classes), n_index) float32
     bias: np.ndarray  # (len(classes),)
 
-    def scores(self, cols: np.ndarray, norm: float) -> np.ndarray:
-        """Decision values for one sentence given its stored columns."""
-        return self.bias + self.coef[:, cols].sum(axis=1) * norm
+    def scores(self, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Decision values for one sentence given its stored columns and their values."""
+        return self.bias + self.coef[:, cols] @ values
 
 
 @dataclass
@@ -93,23 +97,22 @@ class SentenceScorer:
         self.meta = meta
 
     # -- scoring ----------------------------------------------------------------------
-    def _cols(self, feats: Sequence[str]) -> tuple[np.ndarray, float]:
-        idx = hashed(feats)
-        pos = np.searchsorted(self.index, idx)
-        pos = np.minimum(pos, len(self.index) - 1)
-        cols = pos[self.index[pos] == idx]
-        return cols, 1.0 / np.sqrt(max(len(idx), 1))
+    def _cols(self, feats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        idx, values = vector(feats)
+        pos = np.minimum(np.searchsorted(self.index, idx), len(self.index) - 1)
+        found = self.index[pos] == idx
+        return pos[found], values[found]
 
     def score(self, text: str, rules: Iterable[str] = ()) -> dict[str, float]:
         """Probabilities that the sentence is blame / unclear."""
-        cols, norm = self._cols(tokens(text, rules))
-        return {h: float(_sigmoid(self.heads[h].scores(cols, norm)[0])) for h in HEADS}
+        cols, values = self._cols(tokens(text, rules))
+        return {h: float(_sigmoid(self.heads[h].scores(cols, values)[0])) for h in HEADS}
 
     def kind(self, family: str, text: str, rules: Iterable[str] = ()) -> str:
         """The most likely kind of a flagged sentence (``blame`` or ``unclear`` head)."""
         head = self.heads[f"{family}_kind"]
-        cols, norm = self._cols(tokens(text, rules))
-        return head.classes[int(np.argmax(head.scores(cols, norm)))]
+        cols, values = self._cols(tokens(text, rules))
+        return head.classes[int(np.argmax(head.scores(cols, values)))]
 
     # -- storage ----------------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -118,10 +121,10 @@ class SentenceScorer:
         for name, h in self.heads.items():
             arrays[f"{name}.coef"] = h.coef.astype(np.float32)
             arrays[f"{name}.bias"] = h.bias.astype(np.float32)
-        np.savez_compressed(folder / "weights.npz", **arrays)
+        np.savez_compressed(folder / "weights.npz", allow_pickle=False, **arrays)
         config = {
             "dim": DIM,
-            "features": "crc32 of word 1-2-grams (lower, digits->0) + R:<rule> + F:<family>",
+            "features": "crc32 of word 1-2-grams (lower, digits->0) + R:<rule> + F:<family>, L2 1",
             "heads": {n: h.classes for n, h in self.heads.items()},
             "thresholds": {f: vars(t) for f, t in self.thresholds.items()},
             **self.meta,

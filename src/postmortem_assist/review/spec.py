@@ -13,8 +13,18 @@ from ..findings import Severity
 from ..paths import rules_dir
 
 #: Sections a prose rule looks at unless it says otherwise ("body"/"preamble" = text
-#: outside any recognised heading, e.g. a pasted paragraph).
-PROSE_SCOPE = ["summary", "timeline", "root_cause", "corrective_actions", "body", "preamble"]
+#: outside any recognised heading, e.g. a pasted paragraph; "other" = under a heading that
+#: names no known section, e.g. a title heading or "What went well": on real postmortems
+#: much of the prose sits there).
+PROSE_SCOPE = [
+    "summary",
+    "timeline",
+    "root_cause",
+    "corrective_actions",
+    "body",
+    "preamble",
+    "other",
+]
 
 
 class RuleError(Exception):

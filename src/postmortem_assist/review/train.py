@@ -27,15 +27,16 @@ import numpy as np
 
 from ..findings import Finding
 from .flags import Labelled
-from .scorer import HEADS, Head, SentenceScorer, Thresholds, hashed, model_path, tokens
+from .scorer import HEADS, Head, SentenceScorer, Thresholds, model_path, tokens, vector
 
 SEED = 13
 FOLDS = 5
 C = {"blame": 1.0, "unclear": 1.0, "blame_kind": 1.0, "unclear_kind": 1.0}
-#: Threshold objectives: most recall at this out-of-fold precision (blame), at most this
-#: share of non-unclear sentences flagged unclear (unclear).
+#: Threshold objectives: most recall at this out-of-fold precision (blame); most recall
+#: flagging no larger share of non-unclear sentences than the rules alone do, nor more
+#: than this (unclear).
 BLAME_MIN_PRECISION = 0.85
-UNCLEAR_MAX_FALSE_ALARMS = 0.06
+UNCLEAR_MAX_FALSE_ALARMS = 0.10
 GRID = [round(x, 2) for x in np.arange(0.02, 0.99, 0.02)]
 LEARNED = ("blame/learned", "clarity/learned")
 
@@ -86,6 +87,7 @@ def choose(rule: np.ndarray, prob: np.ndarray, gold: np.ndarray, family: str) ->
     """The (add, veto) pair meeting the family's objective with the most recall."""
     pick = Thresholds(add=1.01, veto=0.0)  # rules alone, unless a pair meets the objective
     best: tuple[float, float, float] | None = None
+    budget = float((rule & ~gold).sum()) / max((~gold).sum(), 1)  # rules' own false alarms
     for add in GRID:
         for veto in [0.0, *GRID]:
             if veto > add:
@@ -97,7 +99,7 @@ def choose(rule: np.ndarray, prob: np.ndarray, gold: np.ndarray, family: str) ->
                 ok = tp / max(flag.sum(), 1) >= BLAME_MIN_PRECISION
             else:
                 fa = float((flag & ~gold).sum()) / max((~gold).sum(), 1)
-                ok = fa <= UNCLEAR_MAX_FALSE_ALARMS
+                ok = fa <= min(budget, UNCLEAR_MAX_FALSE_ALARMS) + 1e-9
             key = (recall, -add, veto)
             if ok and (best is None or key > best):
                 best = key
@@ -116,10 +118,10 @@ def matrix(items: Sequence[Labelled]) -> tuple[Any, np.ndarray]:
 
     rows, cols, vals = [], [], []
     for i, it in enumerate(items):
-        idx = hashed(tokens(it.text, rule_ids(it)))
+        idx, values = vector(tokens(it.text, rule_ids(it)))
         rows += [i] * len(idx)
         cols += idx.tolist()
-        vals += [1.0 / np.sqrt(max(len(idx), 1))] * len(idx)
+        vals += values.tolist()
     used, local = np.unique(np.array(cols, dtype=np.int64), return_inverse=True)
     X = csr_matrix((vals, (rows, local)), shape=(len(items), len(used)), dtype=np.float64)
     return X, used
@@ -160,7 +162,7 @@ def _kind_rows(items: Sequence[Labelled], family: str) -> tuple[list[int], list[
     rows, labels = [], []
     for i, it in enumerate(items):
         kinds = it.blame_kinds if family == "blame" else it.unclear_kinds
-        if (it.blame if family == "blame" else it.unclear):
+        if it.blame if family == "blame" else it.unclear:
             for k in kinds or ["other"]:
                 rows.append(i)
                 labels.append(k)
@@ -211,8 +213,11 @@ def to_scorer(
 
 
 # --- measuring -----------------------------------------------------------------------------
-def figures(items: Sequence[Labelled], t: Table, blame: np.ndarray, unclear: np.ndarray) -> dict[str, Any]:
+def figures(
+    items: Sequence[Labelled], t: Table, blame: np.ndarray, unclear: np.ndarray
+) -> dict[str, Any]:
     """Recall/precision by family and kind, and the share of clean sentences flagged."""
+
     def rp(flag: np.ndarray, gold: np.ndarray) -> dict[str, Any]:
         tp = int((flag & gold).sum())
         return {
@@ -226,9 +231,13 @@ def figures(items: Sequence[Labelled], t: Table, blame: np.ndarray, unclear: np.
     anyflag = blame | unclear | t.rule_other
     per_kind: dict[str, Any] = {}
     for fam, flag in (("blame", blame), ("unclear", unclear)):
-        kinds = sorted({k for it in items for k in (it.blame_kinds if fam == "blame" else it.unclear_kinds)})
+        kinds = sorted(
+            {k for it in items for k in (it.blame_kinds if fam == "blame" else it.unclear_kinds)}
+        )
         for k in kinds:
-            gold = np.array([k in (it.blame_kinds if fam == "blame" else it.unclear_kinds) for it in items])
+            gold = np.array(
+                [k in (it.blame_kinds if fam == "blame" else it.unclear_kinds) for it in items]
+            )
             per_kind[f"{fam}/{k}"] = {
                 "recall": round(float((flag & gold).sum()) / max(int(gold.sum()), 1), 3),
                 "gold": int(gold.sum()),
@@ -313,9 +322,108 @@ def train(root: Path, out: Path) -> dict[str, Any]:
     }
     scorer = to_scorer(models, columns, th, meta)
     scorer.save(out)
-    report = {**cv, "thresholds": {f: vars(v) for f, v in th.items()}, "seconds": round(time.time() - t0, 1)}
+    report = {
+        **cv,
+        "thresholds": {f: vars(v) for f, v in th.items()},
+        "seconds": round(time.time() - t0, 1),
+    }
     (out / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / "MODEL_CARD.md").write_text(card(report, items, scorer))
     return report
+
+
+def card(report: dict[str, Any], items: Sequence[Labelled], scorer: SentenceScorer) -> str:
+    """The model card, from the run's own numbers (rewritten by every training run)."""
+    from collections import Counter
+
+    kinds = Counter(k for it in items for k in it.blame_kinds + it.unclear_kinds)
+    groups = Counter(it.group for it in items)
+    rows = []
+    for key in ("rules", "rules+model"):
+        r = report[key]
+        rows.append(
+            f"| {key} | {r['blame']['recall']} | {r['blame']['precision']} | "
+            f"{r['unclear']['recall']} | {r['unclear']['precision']} | "
+            f"{r['clean_flagged_share']} |"
+        )
+    alone, both = report["rules"]["per_kind"], report["rules+model"]["per_kind"]
+    per_kind = [
+        f"| {k} | {alone[k]['gold']} | {alone[k]['recall']} | {both[k]['recall']} |"
+        for k in sorted(alone)
+    ]
+    th = report["thresholds"]
+    size = sum(h.coef.size for h in scorer.heads.values())
+    return "\n".join(
+        [
+            "# Sentence flags scorer (`models/sentence-flags`)",
+            "",
+            "Scores each sentence of a reviewed draft for **blame** and **unclear** wording, "
+            "and names the likely kind. Written by the training command; do not edit by hand.",
+            "",
+            "## Rebuild",
+            "",
+            "    python -m postmortem_assist.review.train   # or: make model",
+            "",
+            "(corpus at `../shared/corpus`, or set `ASSIST_CORPUS`). Deterministic: seed "
+            f"{SEED}, liblinear, grouped folds (GroupKFold), crc32 feature hashing.",
+            "",
+            "## Data (dev only)",
+            "",
+            f"`sentence_flags.jsonl`: {len(items)} sentences from {report['documents']} dev "
+            f"postmortems of {report['groups']} companies (`split_group`: "
+            + ", ".join(f"{g} {n}" for g, n in groups.most_common())
+            + f"). Blame: {int(sum(it.blame for it in items))}, unclear: "
+            f"{int(sum(it.unclear for it in items))}, clean: {report['rules']['clean_sentences']}. "
+            "Kinds: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + ". "
+            "Sampled to over-represent likely positives, so rates are higher than in whole "
+            "documents. No corpus text is stored here: only hashed feature ids and weights.",
+            "",
+            "## Method",
+            "",
+            "Each sentence is found in its document and the rules run over the whole document "
+            "(so zone statements and acronym definitions elsewhere count); the rules' hits that "
+            "start in the sentence become features (`R:<rule>`, `F:<family>`, or `R:none`) next "
+            "to lower-cased word 1-2-grams (digits folded to 0), hashed with crc32 into 2^20 "
+            "columns, L2-scaled. Two balanced logistic-regression heads (blame, unclear; C="
+            f"{C['blame']}) and one-vs-rest kind heads. At review time it is numpy only "
+            f"({len(scorer.index)} stored columns, {size} weights), a few microseconds a "
+            "sentence; the MiniLM encoder is not used (see below).",
+            "",
+            "Use: rule hits of a family in a sentence scored below `veto` are dropped; a "
+            "sentence with no hit of the family scored at or above `add` gets `blame/learned` "
+            "or `clarity/learned` with kind and score. Shipped thresholds (picked on all "
+            f"out-of-fold scores): blame add {th['blame']['add']}, veto {th['blame']['veto']}; "
+            f"unclear add {th['unclear']['add']}, veto {th['unclear']['veto']} (an add above 1 "
+            "means never). Objectives: blame, most recall at out-of-fold precision >= "
+            f"{BLAME_MIN_PRECISION}; unclear, most recall without flagging more non-unclear "
+            "sentences than the rules alone. Override in `[tool.assist.learned]`.",
+            "",
+            "## Grouped 5-fold CV by company (rules alone vs rules + model, same run)",
+            "",
+            "Thresholds of each outer fold are picked on an inner grouped CV of its training "
+            "folds only. A sentence is flagged for a family when any finding of the family "
+            "(blame; clarity or actions/vague) starts in it; clean flagged = any shown finding.",
+            "",
+            "| system | blame recall | blame precision | unclear recall | unclear precision "
+            "| clean sentences flagged |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            "| kind | sentences | recall, rules | recall, rules + model |",
+            "|---|---|---|---|",
+            *per_kind,
+            "",
+            f"Per-fold thresholds: {json.dumps(report['fold_thresholds'])}.",
+            "",
+            "## Limits",
+            "",
+            "61 blame sentences, most from one company: held out by company, the blame head "
+            "has little to learn from, and its out-of-fold ranking is near chance (see the "
+            "README). The encoder (all-MiniLM-L6-v2 mean-pooled + the rule flags, same folds) "
+            "ranked worse than the n-grams on both heads, so it is not used. English only.",
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
