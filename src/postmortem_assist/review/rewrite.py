@@ -206,7 +206,13 @@ def attach(analysis: Analysis, findings: Sequence[Finding]) -> list[Finding]:
         span = analysis.doc.char_span(f.start, max(f.end, f.start + 1), alignment_mode="expand")
         sentence = span.sent.text if span is not None else analysis.text[f.start : f.end]
         rewrite = blameless_rewrite(sentence)
-        out.append(f.model_copy(update={"rewrite": rewrite}) if rewrite else f)
+        if not rewrite:
+            out.append(f)
+            continue
+        suggestion = f.suggestion
+        if rewrite not in suggestion:
+            suggestion = f"{suggestion} Rewrite: '{rewrite}'"
+        out.append(f.model_copy(update={"rewrite": rewrite, "suggestion": suggestion}))
     return out
 
 
