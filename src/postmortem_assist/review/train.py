@@ -417,7 +417,7 @@ def card(report: dict[str, Any], items: Sequence[Labelled], scorer: SentenceScor
             "",
             "## Limits",
             "",
-            "61 blame sentences, most from one company: held out by company, the blame head "
+            "61 blame sentences, 53 from one company: held out by company, the blame head "
             "has little to learn from and ranks blame sentences barely above chance. Where "
             "rules + model does not beat rules alone in the table above, `blame/learned` and "
             "`clarity/learned` ship quiet (off unless enabled by id). The encoder "
