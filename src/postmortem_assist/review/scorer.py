@@ -3,8 +3,8 @@
 Every sentence of a reviewed document gets two probabilities, blame and unclear, from
 logistic-regression heads over (a) lower-cased word 1-2-grams (digits folded to 0) and
 (b) one token per rule that fired in the sentence (``R:blame/hindsight``) and per family.
-It is numpy only at review time (a dictionary lookup per n-gram), so it costs a few
-microseconds a sentence and never loads the encoder. It is used two ways:
+It is numpy only at review time (a hash and a sorted lookup per n-gram, about 0.3 ms a
+sentence) and never loads the encoder. It is used two ways:
 
 * **recall**: a sentence no rule of the family flagged, scored at or above ``add``, gets a
   ``blame/learned`` or ``clarity/learned`` finding with the predicted kind and the score;

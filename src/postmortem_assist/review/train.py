@@ -386,8 +386,9 @@ def card(report: dict[str, Any], items: Sequence[Labelled], scorer: SentenceScor
             "to lower-cased word 1-2-grams (digits folded to 0), hashed with crc32 into 2^20 "
             "columns, L2-scaled. Two balanced logistic-regression heads (blame, unclear; C="
             f"{C['blame']}) and one-vs-rest kind heads. At review time it is numpy only "
-            f"({len(scorer.index)} stored columns, {size} weights), a few microseconds a "
-            "sentence; the MiniLM encoder is not used (see below).",
+            f"({len(scorer.index)} stored columns, {size} weights): about 0.3 ms a sentence, "
+            "0.036 s per 1,000 words measured on a loaded 2-core machine; the MiniLM encoder "
+            "is not used (see below).",
             "",
             "Use: rule hits of a family in a sentence scored below `veto` are dropped; a "
             "sentence with no hit of the family scored at or above `add` gets `blame/learned` "
