@@ -5,8 +5,8 @@ around its object ("we inadvertently sent the traffic to the primary" -> "the tr
 sent to the primary"); omissions and hindsight become plain negatives ("X should have
 been caught" -> "X was not caught", "we forgot to add the flag" -> "the flag was not
 added"); judgment words (inadvertently, carelessly, obviously...) are dropped and "human
-error" becomes "a manual step". Nothing is added that the sentence does not say, so a
-clause with no object keeps its facts and gets "the change" as its subject.
+error" becomes "a manual step". Nothing is added that the sentence does not say; a
+clause with no object is left as written, less its judgment words.
 """
 
 from __future__ import annotations
@@ -78,20 +78,14 @@ def _is_agent(tok: Token) -> bool:
     return tok.lower_ in AGENTS or (tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN")
 
 
-def _agent_clause(doc: Doc) -> tuple[Token, Token] | None:
-    """(verb, subject) of the first clause whose subject is a person, role or pronoun."""
-    for tok in doc:
-        if (
-            tok.dep_ in {"nsubj", "nsubjpass"}
-            and _is_agent(tok)
-            and tok.head.pos_
-            in {
-                "VERB",
-                "AUX",
-            }
-        ):
-            return tok.head, tok
-    return None
+def _agent_clauses(doc: Doc) -> list[tuple[Token, Token]]:
+    """(verb, subject) of every clause whose subject is a person, role or pronoun."""
+    verbs = {"VERB", "AUX"}
+    return [
+        (tok.head, tok)
+        for tok in doc
+        if tok.dep_ in {"nsubj", "nsubjpass"} and _is_agent(tok) and tok.head.pos_ in verbs
+    ]
 
 
 def _join(tokens: Iterable[Token]) -> str:
@@ -125,9 +119,7 @@ def _passive(doc: Doc, verb: Token, subj: Token) -> str | None:
     elif any(c.dep_ == "ccomp" for c in target.children):
         head, plural = "it", False  # "nobody noticed that X" -> "it was not noticed that X"
     else:
-        head, plural = "the change", False
-        if target is not verb or negate:
-            return None
+        return None  # no object to centre on: leave the clause (judgment words still go)
     first = min(t.i for t in subj.subtree)
     lo = min(first, verb.i)
     before = [t for t in doc if t.i < lo and t.i not in drop]
@@ -136,8 +128,6 @@ def _passive(doc: Doc, verb: Token, subj: Token) -> str | None:
     tail = [t for t in doc if t.i > clause_end and t.i not in drop]
     be = "were" if plural else "was"
     middle = f"{head} {be} {'not ' if negate else ''}{participle(target)}"
-    if obj is None and head == "the change":
-        middle = f"{head} {target.text}"
     parts = [_join(before), middle, _join(after), _join(tail)]
     return " ".join(p for p in parts if p)
 
@@ -162,9 +152,8 @@ def blameless_rewrite(sentence: str) -> str | None:
     cf = _counterfactual(doc)
     if cf is not None:
         return _finish(cf)
-    found = _agent_clause(doc)
-    if found is not None:
-        out = _passive(doc, *found)
+    for verb, subj in _agent_clauses(doc):
+        out = _passive(doc, verb, subj)
         if out:
             return _finish(out)
     # no person as subject: drop judgment words and hindsight modals only
@@ -186,13 +175,10 @@ def _counterfactual(doc: Doc) -> str | None:
                 continue
             sub = [t for t in verb.subtree if t.lower_ != "if"]
             span = nlp.parse_many([_join(sub)])[0]
-            found = _agent_clause(span)
-            if found is None:
-                continue
-            v, s = found
-            out = _passive(span, v, s)
-            if out:
-                return re.sub(r"\b(was|were) (?!not)", r"\1 not ", out, count=1)
+            for v, s in _agent_clauses(span):
+                out = _passive(span, v, s)
+                if out:
+                    return re.sub(r"\b(was|were) (?!not)", r"\1 not ", out, count=1)
     return None
 
 
