@@ -8,7 +8,6 @@ the sentence they start in. Used by the scorer's training and by ``assist eval``
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -142,7 +141,3 @@ def attach_findings(
 def _counted(f: Finding) -> bool:
     return f.family in SENTENCE_FAMILIES
 
-
-def dump_ids(items: Sequence[Labelled]) -> str:
-    """A compact JSON list of (id, rules) for debugging runs (no corpus text)."""
-    return json.dumps([[it.id, sorted({f.rule for f in it.findings})] for it in items])
