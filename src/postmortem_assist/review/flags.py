@@ -140,4 +140,3 @@ def attach_findings(
 
 def _counted(f: Finding) -> bool:
     return f.family in SENTENCE_FAMILIES
-
