@@ -92,8 +92,13 @@ def test_settings_disable_family_and_change_severity() -> None:
 
 def test_allowed_acronyms_and_names() -> None:
     text = "Traffic through the SLB dropped after Ziggy deployed the wrong config."
-    assert {"clarity/undefined-acronym", "blame/person-as-cause"} <= rules_fired(text)
-    quiet = rules_fired(text, Settings(allowed_acronyms=["SLB"], allowed_names=["Ziggy"]))
+    on = ["clarity/undefined-acronym"]  # quiet by default (noise on real text)
+    assert {"clarity/undefined-acronym", "blame/person-as-cause"} <= rules_fired(
+        text, Settings(enable=on)
+    )
+    quiet = rules_fired(
+        text, Settings(enable=on, allowed_acronyms=["SLB"], allowed_names=["Ziggy"])
+    )
     assert not quiet & {"clarity/undefined-acronym", "blame/person-as-cause"}
 
 

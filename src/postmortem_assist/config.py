@@ -9,6 +9,7 @@ Example::
     allowed_acronyms = ["PSP", "KMS"]
     allowed_names = ["Argo", "Ziggy"]         # bots and tools that look like people
     fail_on = "warning"
+    learned = { blame_add = 0.9, unclear_veto = 0.2 }   # sentence-scorer thresholds
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ from .findings import Severity
 from .reading import InputError
 
 
+class Learned(BaseModel):
+    """Thresholds of the learned sentence scorer; None = the model's own (from dev CV).
+
+    ``*_add``: a sentence no rule of the family flagged, scored at least this, gets a
+    learned finding. ``*_veto``: rule hits of the family in a sentence scored below this
+    are dropped. Switch the model off with ``disable = ["blame/learned", "clarity/learned"]``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    blame_add: float | None = Field(default=None, ge=0, le=1.01)
+    blame_veto: float | None = Field(default=None, ge=0, le=1.01)
+    unclear_add: float | None = Field(default=None, ge=0, le=1.01)
+    unclear_veto: float | None = Field(default=None, ge=0, le=1.01)
+
+
 class Settings(BaseModel):
     """Validated review settings."""
 
@@ -34,6 +51,7 @@ class Settings(BaseModel):
     allowed_acronyms: list[str] = Field(default_factory=list)
     allowed_names: list[str] = Field(default_factory=list)
     fail_on: Severity = Severity.warning
+    learned: Learned = Field(default_factory=Learned)
     #: Where the settings came from (for error messages); not part of the settings.
     _source: str = PrivateAttr(default="settings")
 

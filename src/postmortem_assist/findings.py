@@ -36,3 +36,8 @@ class Finding(BaseModel):
     start: int
     end: int
     match: str = ""
+    #: Learned findings only: the scorer's probability and the predicted kind.
+    score: float | None = None
+    kind: str | None = None
+    #: Blame findings: the sentence rewritten around the system, from its own words.
+    rewrite: str | None = None

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 from .gold import Draft, GoldItem, Skips
@@ -358,6 +359,7 @@ def flag_rates(results: Iterable[DocResult]) -> dict[str, Any]:
             for r, n in sorted(rules.items())
         },
         "per_family": {f: round(n * k, 3) for f, n in sorted(fams.items())},
+        "per_family_per_document": {f: round(n / max(docs, 1), 3) for f, n in sorted(fams.items())},
         "all_rules_per_1k_words": round(sum(rules.values()) * k, 3),
     }
 
@@ -405,3 +407,122 @@ def score_action_items(records: Sequence[dict[str, Any]], skips: Skips) -> dict[
 def spans_of(hits: Iterable[Hit]) -> list[Span]:
     """Just the spans of hits."""
     return [(s, e) for _, s, e in hits]
+
+
+# --- real sentences (sentence_flags.jsonl, dev) -------------------------------------------
+
+
+def score_sentence_flags(
+    root: Path, advance: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """Rules alone vs rules + learned scorer on the labelled dev sentences, grouped 5-fold
+    CV by company, in one run; plus the blame rewrites' checks."""
+    from ..review import flags, train
+
+    items, docs = flags.load(root)
+    flags.attach_findings(items, docs, train.rules_only_review(), advance)
+    cv = train.cross_validate(items)
+    cv.pop("table")
+    cv.pop("oof")
+    cv["rewrites"] = score_rewrites(items)
+    return cv
+
+
+def score_rewrites(items: Sequence[Any]) -> dict[str, Any]:
+    """For every blame sentence: a rewrite exists, no blame rule flags it, the scorer does
+    not flag it (a scorer trained without the sentence's company, grouped 5-fold, at the
+    shipped ``add`` threshold), and it keeps the sentence's numbers, times and nouns."""
+    from sklearn.model_selection import GroupKFold
+
+    from ..review import train
+    from ..review.rewrite import blameless_rewrite, kept_facts
+    from ..review.scorer import default_scorer
+
+    review = train.rules_only_review()
+    shipped = default_scorer()
+    add = shipped.thresholds["blame"].add if shipped else 1.01
+    X, columns = train.matrix(items)
+    groups = [it.group for it in items]
+    n = made = clean_rules = clean_model = facts = passed = 0
+    for tr, te in GroupKFold(n_splits=train.FOLDS).split(X, groups=groups):
+        models = train.fit([items[i] for i in tr], X[tr], kinds=False)
+        scorer = train.to_scorer(models, columns, {}, {})
+        for i in te:
+            it = items[i]
+            if not it.blame:
+                continue
+            n += 1
+            rewrite = blameless_rewrite(it.text)
+            if not rewrite:
+                continue
+            made += 1
+            rules = [f.rule for f in review(it.id, rewrite)]
+            ok_rules = not any(r.startswith("blame/") for r in rules)
+            ok_model = scorer.score(rewrite, rules)["blame"] < add
+            ok_facts = kept_facts(it.text, rewrite)[0]
+            clean_rules += ok_rules
+            clean_model += ok_model
+            facts += ok_facts
+            passed += ok_rules and ok_model and ok_facts
+    share = lambda k: round(k / max(n, 1), 3)  # noqa: E731
+    return {
+        "blame_sentences": n,
+        "rewritten": made,
+        "not_flagged_by_rules": share(clean_rules),
+        "not_flagged_by_model": share(clean_model),
+        "keeps_numbers_times_nouns": share(facts),
+        "pass_all": share(passed),
+        "model_add_threshold": add,
+    }
+
+
+def review_cost(docs: Sequence[tuple[str, str]], limit: int = 60) -> dict[str, Any]:
+    """Seconds per 1,000 words reviewing the same documents with the rules alone and with
+    the learned rules enabled (one process; each engine warmed on the first document)."""
+    import time
+
+    from ..config import Settings
+    from ..reading import Source
+    from ..review import analyse, engine_for
+    from ..review.learned import LEARNED
+
+    sample = [(i, t) for i, t in docs if t.strip()][:limit]
+    words = sum(len(t.split()) for _, t in sample)
+    out: dict[str, Any] = {"documents": len(sample), "words": words}
+    systems = (("rules", Settings()), ("rules+model", Settings(enable=sorted(LEARNED))))
+    for name, settings in systems:
+        engine = engine_for(settings)
+        if sample:
+            engine.review(analyse(Source(*sample[0])))
+        t0 = time.perf_counter()
+        for ident, text in sample:
+            try:
+                engine.review(analyse(Source(ident, text)))
+            except Exception:
+                continue
+        out[name] = round(1000 * (time.perf_counter() - t0) / max(words, 1), 4)
+    out["unit"] = "seconds per 1,000 words"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m postmortem_assist.evaluate.review_eval``: the sentence-flags figures."""
+    import argparse
+    import json
+    import sys
+
+    from ..corpus import corpus_dir
+
+    ap = argparse.ArgumentParser(description="rules vs rules+model on sentence_flags (dev)")
+    ap.add_argument("--corpus", type=Path, default=None)
+    args = ap.parse_args(argv)
+    root = args.corpus or corpus_dir()
+    if root is None or not (root / "sentence_flags.jsonl").is_file():
+        print("error: no corpus with sentence_flags.jsonl (set ASSIST_CORPUS)", file=sys.stderr)
+        return 2
+    print(json.dumps(score_sentence_flags(root), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -228,6 +228,14 @@ def run_review(
             where = src.root / "postmortems" / f"{r.id}.md" if src.root else src.path / r.id
             skips.add(where, None, r.error)
     out["corpus"] = review_eval.flag_rates(results)
+    if src.root and (src.root / "sentence_flags.jsonl").is_file():
+        n = len((src.root / "sentence_flags.jsonl").read_text(encoding="utf-8").splitlines())
+        with _step(speed, bar, "review: real sentences (dev CV)", n) as (st, adv):
+            out["sentence_flags"] = review_eval.score_sentence_flags(src.root, adv)
+            st.docs = out["sentence_flags"]["documents"]
+            st.note = "rules vs rules+model, grouped 5-fold CV by company"
+        with speed.stage("review: cost with and without the model") as st:
+            out["cost"] = review_eval.review_cost(docs)
     if src.root and (src.root / "action_items.jsonl").is_file():
         stats = corpus_mod.ReadStats()
         # all splits: the file holds only 4 vague items in total (none tunes the rule)

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from .. import nlp
 from ..config import Settings
 from ..findings import Finding
+from . import rewrite
 from .base import Context, Hit
 from .checks import load_checks
+from .learned import learned_pass
 from .spec import Rule
 
 if TYPE_CHECKING:
@@ -35,7 +37,11 @@ class Engine:
         from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 
         self.settings = settings or Settings()
-        self.rules = {r.id: r for r in rules if self.settings.is_enabled(r.id)}
+        self.rules = {
+            r.id: r
+            for r in rules
+            if self.settings.is_enabled(r.id) and (not r.quiet or r.id in self.settings.enable)
+        }
         self.context = Context(self.settings)
         self.checks = load_checks()
         vocab = nlp.full().vocab
@@ -53,6 +59,7 @@ class Engine:
                 self.deep_deps.add(rule.id, m.patterns)
             elif m.check not in self.checks:
                 raise ValueError(f"{rule.id}: unknown check {m.check!r}")
+        self.learned = learned_pass(self.rules, self.settings)
 
     # -- matching -------------------------------------------------------------------
     def _pattern_hits(self, analysis: Analysis) -> Iterator[tuple[Rule, Hit]]:
@@ -172,7 +179,11 @@ class Engine:
             ):
                 continue  # overlapping duplicate of the same pattern rule
             findings[key] = finding
-        return sorted(findings.values(), key=lambda f: (f.start, f.rule))
+        out = list(findings.values())
+        if self.learned is not None:  # the sentence scorer: learned findings and vetoes
+            out = self.learned.apply(analysis, out, self._finding)
+        out = rewrite.attach(analysis, out)  # blame findings get a blameless rewrite
+        return sorted(out, key=lambda f: (f.start, f.rule))
 
     def _finding(self, analysis: Analysis, rule: Rule, hit: Hit) -> Finding:
         doc = analysis.document

@@ -13,8 +13,18 @@ from ..findings import Severity
 from ..paths import rules_dir
 
 #: Sections a prose rule looks at unless it says otherwise ("body"/"preamble" = text
-#: outside any recognised heading, e.g. a pasted paragraph).
-PROSE_SCOPE = ["summary", "timeline", "root_cause", "corrective_actions", "body", "preamble"]
+#: outside any recognised heading, e.g. a pasted paragraph; "other" = under a heading that
+#: names no known section, e.g. a title heading or "What went well": on real postmortems
+#: much of the prose sits there).
+PROSE_SCOPE = [
+    "summary",
+    "timeline",
+    "root_cause",
+    "corrective_actions",
+    "body",
+    "preamble",
+    "other",
+]
 
 
 class RuleError(Exception):
@@ -73,6 +83,9 @@ class Rule(BaseModel):
     match: Match
     examples: Examples
     source: str | None = None
+    #: Off unless enabled by id in the settings: an ``info`` rule whose findings are
+    #: mostly noise on real text (counted on clean dev sentences, see the eval).
+    quiet: bool = False
 
     @property
     def family(self) -> str:

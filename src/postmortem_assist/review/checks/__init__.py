@@ -7,6 +7,6 @@ from ..base import CHECKS, CheckFn
 
 def load_checks() -> dict[str, CheckFn]:
     """Import every check module (they register themselves) and return the registry."""
-    from . import actions, blame, clarity, structure  # noqa: F401
+    from . import actions, blame, clarity, learned, structure  # noqa: F401
 
     return CHECKS

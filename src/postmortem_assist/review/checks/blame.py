@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..base import Hit, check
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
     from ..analysis import Analysis
     from ..base import Context
@@ -105,6 +105,16 @@ def _subject_person(
     return None
 
 
+def _subject_agent(verb: Token, agents: set[str]) -> Token | None:
+    """A pronoun or role ("we", "the engineer") as the verb's subject."""
+    for child in verb.children:
+        if child.dep_ == "nsubj" and child.lower_ in agents:
+            return child
+    if verb.dep_ in {"xcomp", "conj"} and verb.head is not verb:
+        return _subject_agent(verb.head, agents)
+    return None
+
+
 def _rewrite(verb: Token, person: Token) -> str:
     """A blameless rewrite of the clause: the object and what happened to it."""
     target = verb
@@ -143,6 +153,8 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
     human_only = set(opts.get("human_only_verbs", []))
     markers = set(opts.get("mistake_markers", []))
     tools = {t.lower() for t in opts.get("tools", [])}
+    agents = set(opts.get("pronoun_agents", []))
+    strong = set(opts.get("strong_markers", []))
     cues = markers | set(opts.get("trigger_words", [])) | {"n't", "not", "never"}
     candidates = []
     for sent in analysis.sentences():
@@ -151,7 +163,7 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             continue
         lowers = {t.lower_ for t in sent}
         has_name = any(t.text.startswith("@") or (t.is_title and t.is_alpha) for t in sent)
-        if has_name and lowers & cues:
+        if (has_name or lowers & agents) and lowers & cues:
             candidates.append(sent)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
         base = sent.start_char
@@ -168,6 +180,8 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             if negated and lemma not in verbs and not omission:
                 continue
             person = _subject_person(verb, ctx, tools, loose=lemma in human_only)
+            if person is None and (lemma in human_only or _clause_words(verb) & strong):
+                person = _subject_agent(verb, agents)  # "we inadvertently sent ..."
             if person is None:
                 continue
             lo = min(person.idx, verb.idx)
@@ -179,6 +193,20 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
 def _in_scope(analysis: Analysis, rule: Rule, offset: int) -> bool:
     section = analysis.section_at(offset)
     return section is not None and section.kind in rule.scope
+
+
+def _counterfactual(sent: Span, lowers: list[str], people: set[str]) -> Hit | None:
+    """ "if <person> had <done> ..., <...> would/could have ...": from "if" to "have"."""
+    for i, w in enumerate(lowers):
+        if w != "if" or "had" not in lowers[i + 1 : i + 5]:
+            continue
+        if not people & set(lowers[i + 1 : i + 1 + lowers[i + 1 :].index("had")]):
+            continue
+        for j in range(i + 2, len(lowers) - 1):
+            if lowers[j] in {"would", "could", "might"} and lowers[j + 1] in {"have", "'ve"}:
+                end = sent[j + 1]
+                return Hit(sent[i].idx, end.idx + len(end.text))
+    return None
 
 
 @check("hindsight")
@@ -207,6 +235,10 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                     yield Hit(sent[i].idx, last.idx + len(last.text))
         if len(lowers) > 2 and lowers[0] == "had" and lowers[1] in opts.get("had_subjects", []):
             yield Hit(sent[0].idx, sent[2].idx + len(sent[2].text))  # "Had the DBA checked..."
+        if opts.get("counterfactual_subjects"):
+            hit = _counterfactual(sent, lowers, set(opts["counterfactual_subjects"]))
+            if hit is not None:
+                yield hit
         if {"should", "ought"} & set(lowers) and {"have", "'ve"} & set(lowers):
             candidates.append(sent)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):

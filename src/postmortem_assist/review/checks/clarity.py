@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ...times import find_times, zone_statement
+from ...times import ZONES, find_times, zone_statement
 from ..base import Hit, check
 
 if TYPE_CHECKING:
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from ..base import Context
     from ..spec import Rule
 
+#: A zone named anywhere on a line or in a heading ("Timeline (PDT)", "in UTC").
+ZONE_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True)) + r")\b"
+)
 #: 2-5 capitals (digits allowed): longer all-capital words are shouting or error codes.
 ACRONYM = re.compile(r"^(?=(?:[A-Z0-9&]*[A-Z]){2})[A-Z][A-Z0-9&]{1,5}s?$")
 
@@ -93,17 +97,32 @@ def long_sentence(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]
 
 @check("time_without_zone")
 def time_without_zone(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """A clock time outside the timeline with no zone, in a draft that states no zone."""
-    if zone_statement(analysis.text):
+    """Clock times outside the timeline with no zone where nothing around them states one.
+
+    A time is unclear only when neither its line, its section heading, nor the document
+    (a statement such as "All times UTC", or any time written with a zone) gives a zone.
+    One finding per line.
+    """
+    text = analysis.text
+    if zone_statement(text):
         return
-    mentions = find_times(analysis.text)
+    mentions = find_times(text)
     if any(m.has_zone for m in mentions):
         return
     ranges = _prose_sections(analysis, rule)
+    done: set[int] = set()
     for mention in mentions:
-        if _in(ranges, mention.start) and not analysis.is_masked(mention.start, mention.end):
-            yield Hit(mention.start, mention.end, {"time": mention.text})
-            return
+        if not _in(ranges, mention.start) or analysis.is_masked(mention.start, mention.end):
+            continue
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        line_end = text.find("\n", mention.end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        section = analysis.section_at(mention.start)
+        heading = section.heading if section is not None and section.heading else ""
+        if line_start in done or ZONE_WORD.search(line) or ZONE_WORD.search(heading):
+            continue
+        done.add(line_start)
+        yield Hit(mention.start, mention.end, {"time": mention.text})
 
 
 def _quoted(tok: Token) -> bool:
