@@ -10,6 +10,8 @@ import numpy as np
 
 from ..notes import Message, Notes
 from . import cues, facts, roles
+from .derive import Roles, assign, indices
+from .line_roles import LineRoleModel
 from .model import Durations, Fact, KeyTime, Summary
 from .timeline import build_timeline, candidates, comparable, in_actions
 
@@ -129,21 +131,50 @@ def _cleaned(msg: Message) -> Message:
     return Message(facts.clean_quote(msg.text), msg.line, msg.source, msg.time, section=msg.section)
 
 
-def extract(notes: Notes, sources: list[str]) -> tuple[Summary, Candidates]:
-    """All facts of the notes, each with its source line."""
-    events, keyed, misleading = build_timeline(notes)
+def role_cause(msgs: list[Message], roles: Roles, skip: set[int], blamed: set[int]) -> list[Fact]:
+    """The ``cause-found`` lines (no questions, no blame); sentences of one line joined."""
+    picked = [
+        _cleaned(msgs[i])
+        for i in indices(roles.roles, "cause-found")
+        if i not in skip | blamed and not msgs[i].text.rstrip().endswith("?")
+    ]
+    return facts.merge_lines(picked)
+
+
+def extract(
+    notes: Notes,
+    sources: list[str],
+    line_model: LineRoleModel | None = None,
+    *,
+    use_roles: bool = True,
+) -> tuple[Summary, Candidates]:
+    """All facts of the notes, each with its source line.
+
+    Line roles (``line_roles``, when the model and encoder load) give the key times, cause,
+    trigger, misleading paths and resolution steps; cues fill whatever the roles leave open.
+    """
     msgs = candidates(notes)
+    roles = assign(msgs, line_model) if use_roles else None
+    events, keyed, misleading = build_timeline(notes, roles)
     who = people(notes)
     emb, probs = _scores(msgs)
     blamed = {i for i, m in enumerate(msgs) if facts.blames_person(m.text, who)}
     mis_ids = {id(m) for m in misleading}
     skip = {i for i, m in enumerate(msgs) if id(m) in mis_ids}
-    cause = pick_cause(msgs, probs, skip, blamed)
+    cause = role_cause(msgs, roles, skip, blamed) if roles else []
+    cause = cause or pick_cause(msgs, probs, skip, blamed)
+    trigger = (
+        facts.merge_lines([msgs[i] for i in indices(roles.roles, "trigger") if i not in blamed])
+        if roles
+        else []
+    )
     cause_keys = {c.source for c in cause}
+    steps = {id(msgs[i]) for i in indices(roles.roles, "mitigation")} if roles else set()
     fix_msgs = [
         m
         for m in msgs
         if (m.section and facts.FIX_SECTION.search(m.section) and m.time is None)
+        or id(m) in steps
         or any(e.source == m.ref and e.type == "mitigation" for e in events)
     ]
     blamed_ids = {id(msgs[i]) for i in blamed}
@@ -175,10 +206,15 @@ def extract(notes: Notes, sources: list[str]) -> tuple[Summary, Candidates]:
         impact=impact,
         affected_services=services,
         cause=cause,
+        trigger=trigger,
         resolution=resolution,
         misleading_paths=[facts.fact(m) for m in misleading],
         action_items=actions,
         warnings=list(notes.warnings),
+    )
+    summary.notes.append(
+        "line roles: "
+        + (roles.source if roles else "cue patterns only (no line-role model or encoder)")
     )
     summary.notes.append(
         "sentence roles: "
