@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..notes import Message
 from ..times import find_dates
 from . import line_roles as lr
@@ -32,6 +34,7 @@ class Roles:
     roles: list[str]
     source: str  # "line-role model" or why it is missing
     probs: list[float] = field(default_factory=list)  # probability of the chosen role
+    embeddings: np.ndarray | None = None  # MiniLM rows of the messages (reused downstream)
 
 
 def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles | None:
@@ -48,11 +51,12 @@ def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles 
         for m in msgs
     ]
     try:
-        roles, probs = lr.predict(lines, model)
+        emb = lr.embed([ln.text for ln in lines])
     except (ImportError, FileNotFoundError, OSError):
         return None
+    roles, probs = lr.predict(lines, model, emb)
     chosen = [float(probs[i, model.roles.index(r)]) for i, r in enumerate(roles)]
-    return Roles(roles, "line-role model", chosen)
+    return Roles(roles, "line-role model", chosen, emb)
 
 
 def indices(roles: list[str], role: str) -> list[int]:

@@ -68,11 +68,18 @@ def _encode_order(msgs: list[Message]) -> list[int]:
     return sorted(-j for _, j in sorted(scored, reverse=True)[:MAX_ENCODE])
 
 
-def _scores(msgs: list[Message]) -> tuple[np.ndarray | None, np.ndarray]:
-    """Embeddings and role probabilities (one encoder batch; cues for messages not embedded)."""
+def _scores(
+    msgs: list[Message], known: np.ndarray | None = None
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """Embeddings and role probabilities (one encoder batch; cues for messages not embedded).
+
+    ``known``: embeddings of every message already computed (by the line-role step).
+    """
     texts = [m.text for m in msgs]
     if not (roles.available() and texts):
         return None, roles.role_probs(texts, None) if texts else roles.keyword_scores([])
+    if known is not None and len(known) == len(texts):
+        return known, roles.role_probs(texts, known)
     try:
         from ..embeddings import encode
 
@@ -131,11 +138,11 @@ def _cleaned(msg: Message) -> Message:
     return Message(facts.clean_quote(msg.text), msg.line, msg.source, msg.time, section=msg.section)
 
 
-def role_cause(msgs: list[Message], roles: Roles, skip: set[int], blamed: set[int]) -> list[Fact]:
+def role_cause(msgs: list[Message], found: Roles, skip: set[int], blamed: set[int]) -> list[Fact]:
     """The ``cause-found`` lines (no questions, no blame); sentences of one line joined."""
     picked = [
         _cleaned(msgs[i])
-        for i in indices(roles.roles, "cause-found")
+        for i in indices(found.roles, "cause-found")
         if i not in skip | blamed and not msgs[i].text.rstrip().endswith("?")
     ]
     return facts.merge_lines(picked)
@@ -154,22 +161,22 @@ def extract(
     trigger, misleading paths and resolution steps; cues fill whatever the roles leave open.
     """
     msgs = candidates(notes)
-    roles = assign(msgs, line_model) if use_roles else None
-    events, keyed, misleading = build_timeline(notes, roles)
+    found = assign(msgs, line_model) if use_roles else None
+    events, keyed, misleading = build_timeline(notes, found)
     who = people(notes)
-    emb, probs = _scores(msgs)
+    emb, probs = _scores(msgs, found.embeddings if found else None)
     blamed = {i for i, m in enumerate(msgs) if facts.blames_person(m.text, who)}
     mis_ids = {id(m) for m in misleading}
     skip = {i for i, m in enumerate(msgs) if id(m) in mis_ids}
-    cause = role_cause(msgs, roles, skip, blamed) if roles else []
+    cause = role_cause(msgs, found, skip, blamed) if found else []
     cause = cause or pick_cause(msgs, probs, skip, blamed)
     trigger = (
-        facts.merge_lines([msgs[i] for i in indices(roles.roles, "trigger") if i not in blamed])
-        if roles
+        facts.merge_lines([msgs[i] for i in indices(found.roles, "trigger") if i not in blamed])
+        if found
         else []
     )
     cause_keys = {c.source for c in cause}
-    steps = {id(msgs[i]) for i in indices(roles.roles, "mitigation")} if roles else set()
+    steps = {id(msgs[i]) for i in indices(found.roles, "mitigation")} if found else set()
     fix_msgs = [
         m
         for m in msgs
@@ -214,7 +221,7 @@ def extract(
     )
     summary.notes.append(
         "line roles: "
-        + (roles.source if roles else "cue patterns only (no line-role model or encoder)")
+        + (found.source if found else "cue patterns only (no line-role model or encoder)")
     )
     summary.notes.append(
         "sentence roles: "
