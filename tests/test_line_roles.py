@@ -23,7 +23,7 @@ TABLE = """\
 | 2025-02-11 09:58 | PagerDuty alert fires: payments-router 5xx above 5% |
 | 2025-02-11 10:03 | Incident declared SEV1, status page updated |
 | 2025-02-11 10:10 | Suspected the card network provider; provider confirms no issue on their side |
-| 2025-02-11 10:21 | Found that release 8.14 dropped the retry budget setting, so every slow call timed out |
+| 2025-02-11 10:21 | Found that release 8.14 dropped the retry budget setting |
 | 2025-02-11 10:25 | Rolled back payments-router to release 8.13 |
 | 2025-02-11 10:34 | Error rate back to baseline, card payments succeeding again |
 | 2025-02-11 11:30 | Incident resolved after an hour of monitoring |

@@ -199,9 +199,9 @@ def misleading_messages(msgs: list[Message]) -> list[Message]:
     return out
 
 
-#: True: a key time from the roles wins over the cue finder's; False: roles fill the gaps.
-#: Only "resolved": roles-first for every key dropped the nine gold note sets from 63 to 44 of 68 facts (the
-#: model learned published timelines, not chat); for "resolved" the gold sets stay at 63/68 and a
+#: Key times where the roles win over the cue finders (elsewhere roles only fill gaps).
+#: Roles-first for every key dropped the nine gold note sets from 63 to 44 of 68 facts (the
+#: model learned published timelines, not chat); for "resolved" they stay at 63/68 and a
 #: stated "incident resolved" line wins over an earlier "back to baseline" (recovery) line.
 ROLES_FIRST: frozenset[str] = frozenset({"resolved"})
 
@@ -239,9 +239,9 @@ def build_timeline(
     role_of: dict[int, str] = {}
     if roles is not None:
         role_of = {id(m): r for m, r in zip(msgs, roles.roles, strict=True)}
-        for name, key in role_keys(msgs, roles, undated).items():
-            if name in ROLES_FIRST or keyed[name] is None:
-                keyed[name] = key
+        for which, key in role_keys(msgs, roles, undated).items():
+            if which in ROLES_FIRST or keyed[which] is None:
+                keyed[which] = key
         ruled_out = [msgs[i] for i in indices(roles.roles, "misleading")]
         misleading = [m for m in msgs if m in ruled_out or m in misleading]
     events: list[Event] = []
