@@ -157,8 +157,9 @@ def extract(
 ) -> tuple[Summary, Candidates]:
     """All facts of the notes, each with its source line.
 
-    Line roles (``line_roles``, when the model and encoder load) give the key times, cause,
-    trigger, misleading paths and resolution steps; cues fill whatever the roles leave open.
+    Line roles (``line_roles``, when the model and encoder load) give each event its role and
+    type, the trigger lines and extra misleading paths, and fill the key times, cause and
+    resolution steps that the cue finders leave open (cues first: see ``ROLES_FIRST``).
     """
     msgs = candidates(notes)
     found = assign(msgs, line_model) if use_roles else None
@@ -168,8 +169,9 @@ def extract(
     blamed = {i for i, m in enumerate(msgs) if facts.blames_person(m.text, who)}
     mis_ids = {id(m) for m in misleading}
     skip = {i for i, m in enumerate(msgs) if id(m) in mis_ids}
-    cause = role_cause(msgs, found, skip, blamed) if found else []
-    cause = cause or pick_cause(msgs, probs, skip, blamed)
+    cause = pick_cause(msgs, probs, skip, blamed)
+    if not cause and found:  # the roles fill the gap (cause-first lost 2 gold cause quotes)
+        cause = role_cause(msgs, found, skip, blamed)
     trigger = (
         facts.merge_lines([msgs[i] for i in indices(found.roles, "trigger") if i not in blamed])
         if found
@@ -181,9 +183,10 @@ def extract(
         m
         for m in msgs
         if (m.section and facts.FIX_SECTION.search(m.section) and m.time is None)
-        or id(m) in steps
         or any(e.source == m.ref and e.type == "mitigation" for e in events)
     ]
+    if not fix_msgs:  # the roles' mitigation lines fill the gap
+        fix_msgs = [m for m in msgs if id(m) in steps]
     blamed_ids = {id(msgs[i]) for i in blamed}
     resolution = facts.merge_lines(
         [m for m in fix_msgs if not m.text.rstrip().endswith("?") and id(m) not in blamed_ids]
