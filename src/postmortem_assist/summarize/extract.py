@@ -55,9 +55,9 @@ _SIGNAL = re.compile(
 )
 
 
-def _encode_order(msgs: list[Message]) -> list[int]:
+def _encode_order(msgs: list[Message], limit: int = MAX_ENCODE) -> list[int]:
     """Message indices to embed: all when few, else the ones richest in cues (and early)."""
-    if len(msgs) <= MAX_ENCODE:
+    if len(msgs) <= limit:
         return list(range(len(msgs)))
     scored = []
     for i, m in enumerate(msgs):
@@ -65,7 +65,7 @@ def _encode_order(msgs: list[Message]) -> list[int]:
         section = 2 if m.section and (facts.IMPACT_SECTION.search(m.section) or
                                       facts.CAUSE_SECTION.search(m.section)) else 0  # fmt: skip
         scored.append((hits + section + (1.0 if i < 10 else 0.0), -i))
-    return sorted(-j for _, j in sorted(scored, reverse=True)[:MAX_ENCODE])
+    return sorted(-j for _, j in sorted(scored, reverse=True)[:limit])
 
 
 def _scores(
@@ -79,7 +79,11 @@ def _scores(
     if not (roles.available() and texts):
         return None, roles.role_probs(texts, None) if texts else roles.keyword_scores([])
     if known is not None and len(known) == len(texts):
-        return known, roles.role_probs(texts, known)
+        done = np.flatnonzero(np.abs(known).sum(axis=1) > 0)
+        probs = roles.keyword_scores(texts)
+        if len(done):
+            probs[done] = roles.role_probs([texts[i] for i in done], known[done])
+        return known, probs
     try:
         from ..embeddings import encode
 

@@ -122,6 +122,7 @@ def cue_vector(text: str) -> np.ndarray:
 
 
 N_CUES = len(CUES) + 2
+DIM = 384  # all-MiniLM-L6-v2
 N_POS = 10
 
 
