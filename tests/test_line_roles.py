@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import needs_corpus
 from postmortem_assist.reading import Source
 from postmortem_assist.summarize import line_roles as lr
 from postmortem_assist.summarize import summarize_sources
@@ -170,3 +171,29 @@ def test_cli_reports_roles_in_json(
     data = json.loads(capsys.readouterr().out)
     assert {e["role"] for e in data["timeline"]} <= set(lr.ROLES)
     assert notes.read_bytes() == before
+
+
+def test_eval_stage_skips_cleanly_without_the_corpus() -> None:
+    from postmortem_assist.evaluate.run import STAGES, Bar, run_line_roles
+    from postmortem_assist.evaluate.speed import Speed
+
+    notes: list[str] = []
+    assert "line-roles" in STAGES
+    assert run_line_roles(None, Speed(), Bar(), notes) == {}
+    assert notes and "line roles skipped" in notes[0]
+
+
+@needs_corpus
+def test_dev_timelines_align_with_their_labels(corpus_dir: Path) -> None:
+    from postmortem_assist.evaluate.line_roles_eval import fold_ids
+    from postmortem_assist.summarize.train_line_roles import load_timelines
+
+    timelines = load_timelines(corpus_dir)
+    assert len(timelines) >= 100
+    assert all(len(t.lines) == len(t.roles) == len(t.numbers) for t in timelines)
+    assert all(not lr.is_separator(raw) or raw.count("|") == 0 for t in timelines for raw in t.raw)
+    folds = fold_ids([t.group for t in timelines])
+    for k in set(folds):  # no company is in two folds
+        inside = {t.group for t, f in zip(timelines, folds, strict=True) if f == k}
+        outside = {t.group for t, f in zip(timelines, folds, strict=True) if f != k}
+        assert not inside & outside
