@@ -37,9 +37,10 @@ eval: setup  ## evaluation suite: gold sets always, ../shared/corpus when presen
 bench: setup  ## speed benchmarks (not part of `make test`)
 	$(BIN)/python -m pytest -q tests/benchmarks --benchmark-enable --benchmark-only
 
-model: setup  ## retrain models/rootcause and models/sentence-flags from ../shared/corpus (dev only)
+model: setup  ## retrain every model from ../shared/corpus (dev split only): rootcause, sentence-flags, line-roles
 	$(BIN)/python -m postmortem_assist.classify.train
 	$(BIN)/python -m postmortem_assist.review.train
+	$(BIN)/python -m postmortem_assist.summarize.train_line_roles
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -191,7 +191,8 @@ def eval_cmd(
     ] = None,
     split: Annotated[str, typer.Option(help="Corpus split: dev, test or all.")] = "test",
     only: Annotated[
-        list[str] | None, typer.Option(help="Only these stages: review, summarize, classify.")
+        list[str] | None,
+        typer.Option(help="Only these stages: review, summarize, line-roles, classify."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most N corpus documents.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes for reviewing the corpus.")] = 1,

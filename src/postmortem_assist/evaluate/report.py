@@ -40,6 +40,13 @@ def markdown(r: dict[str, Any]) -> str:
     summ = r.get("summarize")
     if summ:
         lines += _summarize_md(summ)
+    roles = r.get("line_roles")
+    if roles and roles.get("table"):
+        lines += [
+            "## Timeline line roles (dev, grouped 5-fold CV by company)",
+            "",
+            roles["table"],
+        ]
     cls = r.get("classify")
     if cls:
         lines += _classify_md(cls)

@@ -29,7 +29,7 @@ from ..reading import InputError
 from . import gold, review_eval
 from .speed import Speed, StageTiming
 
-STAGES = ("review", "summarize", "classify")
+STAGES = ("review", "summarize", "line-roles", "classify")
 SPLITS = ("dev", "test", "all")
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 err = Console(stderr=True, highlight=False)
@@ -316,6 +316,31 @@ def run_summarize(
     return out
 
 
+def run_line_roles(
+    src: CorpusInput | None, speed: Speed, bar: Bar, notes: list[str]
+) -> dict[str, Any]:
+    """Timeline line roles: grouped 5-fold CV on dev, the model and today's cues side by side.
+
+    Dev only, whatever ``--split`` says: the test timelines are kept back for the product.
+    """
+    if src is None or src.kind != "shared" or src.root is None:
+        notes.append("line roles skipped: needs the shared corpus with timeline_roles.jsonl")
+        return {}
+    from ..summarize.train_line_roles import embeddings, load_timelines
+    from .line_roles_eval import evaluate, table
+
+    timelines = load_timelines(src.root)
+    if not timelines:
+        notes.append("line roles skipped: no timeline_roles.jsonl in the corpus")
+        return {}
+    with _step(speed, bar, "line-roles: dev grouped CV", 1) as (st, adv):
+        result = evaluate(timelines, embeddings(timelines))
+        result["table"] = table(result)
+        st.docs = len(timelines)
+        adv(1)
+    return result
+
+
 def _call_summarize(summarize: Callable[..., Any], path: Path) -> Any:
     """``summarize`` takes paths (files, globs); older drafts of it took text."""
     params = list(inspect.signature(summarize).parameters)
@@ -383,6 +408,8 @@ def run_eval(opts: Options) -> tuple[dict[str, Any], int]:
             results["review"] = run_review(opts, src, skips, speed, bar)
         if "summarize" in stages:
             results["summarize"] = run_summarize(opts, src, skips, speed, bar, notes)
+        if "line-roles" in stages:
+            results["line_roles"] = run_line_roles(src, speed, bar, notes)
         if "classify" in stages:
             results["classify"] = run_classify(opts, src, speed, bar, notes)
     wall = time.perf_counter() - t0

@@ -29,22 +29,34 @@ __all__ = [
 MIN_WORDS = 3
 
 
+NO_CATEGORY = "no category stands out"
+
+
 def _categories(summary: Summary) -> None:
-    """Add the classifier's likely root-cause categories, when it is installed."""
-    text = " ".join(c.text for c in summary.cause)
+    """The classifier's likely root-cause categories of the cause and trigger lines only.
+
+    Only categories the classifier predicts (over its per-label threshold) are kept; when
+    none is, ``category_note`` says "no category stands out" instead of a confident guess.
+    """
+    focus = " ".join(c.text for c in summary.cause)
+    text = " ".join([focus, *(t.text for t in summary.trigger)]).strip()
     if not text:
         return
     try:
         from ..classify import classify
 
-        result = classify(text, focus=text)
+        result = classify(text, focus=focus or text)
     except (ImportError, FileNotFoundError, OSError) as err:
         summary.notes.append(f"root-cause category omitted: classifier unavailable ({err})")
         return
-    for cat in list(getattr(result, "categories", []))[:2]:
-        summary.categories.append(
-            CategoryGuess(label=cat.label, name=cat.name, probability=float(cat.probability))
-        )
+    predicted = set(getattr(result, "predicted", []) or [])
+    for cat in list(getattr(result, "categories", [])):
+        if cat.label in predicted and len(summary.categories) < 2:
+            summary.categories.append(
+                CategoryGuess(label=cat.label, name=cat.name, probability=float(cat.probability))
+            )
+    if not summary.categories:
+        summary.category_note = NO_CATEGORY
 
 
 def summarize_sources(

@@ -195,6 +195,8 @@ def render(summary: Summary, blamed: set[str]) -> str:
     if summary.categories:
         cats = ", ".join(f"{c.name} ({c.probability:.0%})" for c in summary.categories)
         lines += ["", f"Root-cause category suggested by the classifier: {cats}."]
+    elif summary.category_note:
+        lines += ["", f"Root-cause category: {summary.category_note} (classifier)."]
     lines.append("")
     if summary.resolution:
         lines.append("**Resolution.**")

@@ -10,6 +10,8 @@ import numpy as np
 
 from ..notes import Message, Notes
 from . import cues, facts, roles
+from .derive import Roles, assign, indices
+from .line_roles import LineRoleModel
 from .model import Durations, Fact, KeyTime, Summary
 from .timeline import build_timeline, candidates, comparable, in_actions
 
@@ -53,9 +55,9 @@ _SIGNAL = re.compile(
 )
 
 
-def _encode_order(msgs: list[Message]) -> list[int]:
+def _encode_order(msgs: list[Message], limit: int = MAX_ENCODE) -> list[int]:
     """Message indices to embed: all when few, else the ones richest in cues (and early)."""
-    if len(msgs) <= MAX_ENCODE:
+    if len(msgs) <= limit:
         return list(range(len(msgs)))
     scored = []
     for i, m in enumerate(msgs):
@@ -63,14 +65,25 @@ def _encode_order(msgs: list[Message]) -> list[int]:
         section = 2 if m.section and (facts.IMPACT_SECTION.search(m.section) or
                                       facts.CAUSE_SECTION.search(m.section)) else 0  # fmt: skip
         scored.append((hits + section + (1.0 if i < 10 else 0.0), -i))
-    return sorted(-j for _, j in sorted(scored, reverse=True)[:MAX_ENCODE])
+    return sorted(-j for _, j in sorted(scored, reverse=True)[:limit])
 
 
-def _scores(msgs: list[Message]) -> tuple[np.ndarray | None, np.ndarray]:
-    """Embeddings and role probabilities (one encoder batch; cues for messages not embedded)."""
+def _scores(
+    msgs: list[Message], known: np.ndarray | None = None
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """Embeddings and role probabilities (one encoder batch; cues for messages not embedded).
+
+    ``known``: embeddings of every message already computed (by the line-role step).
+    """
     texts = [m.text for m in msgs]
     if not (roles.available() and texts):
         return None, roles.role_probs(texts, None) if texts else roles.keyword_scores([])
+    if known is not None and len(known) == len(texts):
+        done = np.flatnonzero(np.abs(known).sum(axis=1) > 0)
+        probs = roles.keyword_scores(texts)
+        if len(done):
+            probs[done] = roles.role_probs([texts[i] for i in done], known[done])
+        return known, probs
     try:
         from ..embeddings import encode
 
@@ -129,23 +142,55 @@ def _cleaned(msg: Message) -> Message:
     return Message(facts.clean_quote(msg.text), msg.line, msg.source, msg.time, section=msg.section)
 
 
-def extract(notes: Notes, sources: list[str]) -> tuple[Summary, Candidates]:
-    """All facts of the notes, each with its source line."""
-    events, keyed, misleading = build_timeline(notes)
+def role_cause(msgs: list[Message], found: Roles, skip: set[int], blamed: set[int]) -> list[Fact]:
+    """The ``cause-found`` lines (no questions, no blame); sentences of one line joined."""
+    picked = [
+        _cleaned(msgs[i])
+        for i in indices(found.roles, "cause-found")
+        if i not in skip | blamed and not msgs[i].text.rstrip().endswith("?")
+    ]
+    return facts.merge_lines(picked)
+
+
+def extract(
+    notes: Notes,
+    sources: list[str],
+    line_model: LineRoleModel | None = None,
+    *,
+    use_roles: bool = True,
+) -> tuple[Summary, Candidates]:
+    """All facts of the notes, each with its source line.
+
+    Line roles (``line_roles``, when the model and encoder load) give each event its role and
+    type, the trigger lines and extra misleading paths, and fill the key times, cause and
+    resolution steps that the cue finders leave open (cues first: see ``ROLES_FIRST``).
+    """
     msgs = candidates(notes)
+    found = assign(msgs, line_model) if use_roles else None
+    events, keyed, misleading = build_timeline(notes, found)
     who = people(notes)
-    emb, probs = _scores(msgs)
+    emb, probs = _scores(msgs, found.embeddings if found else None)
     blamed = {i for i, m in enumerate(msgs) if facts.blames_person(m.text, who)}
     mis_ids = {id(m) for m in misleading}
     skip = {i for i, m in enumerate(msgs) if id(m) in mis_ids}
     cause = pick_cause(msgs, probs, skip, blamed)
+    if not cause and found:  # the roles fill the gap (cause-first lost 2 gold cause quotes)
+        cause = role_cause(msgs, found, skip, blamed)
+    trigger = (
+        facts.merge_lines([msgs[i] for i in indices(found.roles, "trigger") if i not in blamed])
+        if found
+        else []
+    )
     cause_keys = {c.source for c in cause}
+    steps = {id(msgs[i]) for i in indices(found.roles, "mitigation")} if found else set()
     fix_msgs = [
         m
         for m in msgs
         if (m.section and facts.FIX_SECTION.search(m.section) and m.time is None)
         or any(e.source == m.ref and e.type == "mitigation" for e in events)
     ]
+    if not fix_msgs:  # the roles' mitigation lines fill the gap
+        fix_msgs = [m for m in msgs if id(m) in steps]
     blamed_ids = {id(msgs[i]) for i in blamed}
     resolution = facts.merge_lines(
         [m for m in fix_msgs if not m.text.rstrip().endswith("?") and id(m) not in blamed_ids]
@@ -175,10 +220,15 @@ def extract(notes: Notes, sources: list[str]) -> tuple[Summary, Candidates]:
         impact=impact,
         affected_services=services,
         cause=cause,
+        trigger=trigger,
         resolution=resolution,
         misleading_paths=[facts.fact(m) for m in misleading],
         action_items=actions,
         warnings=list(notes.warnings),
+    )
+    summary.notes.append(
+        "line roles: "
+        + (found.source if found else "cue patterns only (no line-role model or encoder)")
     )
     summary.notes.append(
         "sentence roles: "

@@ -38,6 +38,8 @@ class Event(Fact):
     time: datetime | None = None
     display: str = ""
     type: str = "investigation"
+    #: the finer line role (``line_roles.ROLES``) when the line-role model ran, else None
+    role: str | None = None
     misleading: bool = False
 
 
@@ -79,10 +81,14 @@ class Summary(BaseModel):
     impact: list[Fact] = Field(default_factory=list)
     affected_services: list[Fact] = Field(default_factory=list)
     cause: list[Fact] = Field(default_factory=list)
+    #: the lines that set the failure off (``trigger`` role), context for the cause
+    trigger: list[Fact] = Field(default_factory=list)
     resolution: list[Fact] = Field(default_factory=list)
     misleading_paths: list[Fact] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
     categories: list[CategoryGuess] = Field(default_factory=list)
+    #: "no category stands out" when the classifier ran but predicted no category
+    category_note: str | None = None
     issue_summary: str = ""
     issue_summary_sources: list[str] = Field(default_factory=list)
     abstractive_summary: str | None = None

@@ -1,0 +1,66 @@
+"""MODEL_CARD.md text of ``models/line-roles`` (counts, method, grouped-CV scores, rebuild)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def card(meta: dict[str, Any], scores: str) -> str:
+    """The model card: data counts per role, method, the CV table and the rebuild command."""
+    train = meta["train"]
+    counts = "\n".join(f"| {role} | {n} |" for role, n in train["per_role"].items())
+    groups = ", ".join(train["groups"])
+    return f"""# line-roles: what each line of an incident timeline reports
+
+Twelve roles (guide: `../shared/corpus/timeline-roles-guide.md`): trigger, impact-start,
+detection, communication, investigation, misleading, cause-found, mitigation, recovery,
+resolution, followup, other. Used by `assist summarize` to derive the key facts (start,
+detection, mitigated, resolved, cause, misleading paths, resolution steps) and the finer
+`role` of each timeline event.
+
+## Method
+{meta["method"]}.
+
+- Emission head: multinomial logistic regression (scikit-learn, lbfgs, C={meta["C"]}, class
+  weights (largest count / count) ** {meta["class_power"]}), {meta["n_features"]} features: the
+  line's all-MiniLM-L6-v2 embedding (through `postmortem_assist.embeddings`), the line's and its
+  neighbours' cosine to short role descriptions written for this project
+  (`line_roles.PROTOTYPES`), today's cue patterns (`summarize/cues.py`) as binary features for
+  the line and its neighbours, its relative position, a time or date on the line.
+- Sequence step: transition log-scores between roles (add-one smoothed counts over the dev
+  timelines, row 0 = start) and a Viterbi decode, transition weight {meta.get("weight", "")}.
+- Deterministic: no sampling; lbfgs from zeros.
+
+## Files
+- `model.npz`: `coef` (12 x {meta["n_features"]}), `intercept`, `trans` (13 x 12), `log_prior`,
+  `protos` (prototype embeddings), `owner` (role of each prototype); float32/int64, loaded with
+  `allow_pickle=False`.
+- `model.json`: role order, settings, training counts and the CV scores below.
+No corpus text is stored: only weights, counts and scores.
+
+## Data
+Dev split only: `timeline_roles.jsonl` lines of {train["documents"]} dev postmortems,
+{train["lines"]} lines, companies: {groups}.
+
+| role | dev lines |
+|---|---|
+{counts}
+
+## Grouped 5-fold cross-validation on dev (folds by company), both systems in the same run
+"today's cues" is `assist summarize` before this model (cue patterns in
+`summarize/timeline.py`, the sentence-role head for the cause), run on the timeline text
+as notes; its events are mapped to roles (key lines to their role, event types to the
+nearest role). Key facts use the issue-#9 definitions (`line_roles.key_lines`); each share is
+over the documents whose gold timeline has the fact.
+
+{scores}
+## Rebuild
+    make model        # or: python -m postmortem_assist.summarize.train_line_roles
+    python -m postmortem_assist.evaluate.line_roles_eval --out eval/out/line-roles.json
+
+## Limits
+- 105 dev timelines from few companies (dfds, uk-moj, project-jupyter, yearn-finance carry
+  almost all lines), so every fold is a new writing style; the scores are for unseen styles.
+- Trained on published timelines, not chat; on chat notes summarize keeps its cue finders as
+  the fallback for any fact the roles do not give.
+"""

@@ -1,0 +1,343 @@
+"""Grouped 5-fold CV of timeline line roles on the dev timelines: new model vs today's cues.
+
+    python -m postmortem_assist.evaluate.line_roles_eval [--out eval/out/line-roles.json]
+
+Folds by company (``split_group``). Both systems run in the same call on the same
+documents: the line-role model (trained on the other folds) and today's summarize cues
+(``summarize.timeline`` / ``extract``, run on the timeline text as notes). Scores per role
+(precision/recall/F1) and per document, with the issue's definitions of the key facts
+(``line_roles.key_lines``): start, detection, recovery (mitigated), resolution, a cause line,
+misleading-line recall and the coarse event type of the timeline entries shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..summarize import line_roles as lr
+
+if TYPE_CHECKING:
+    from ..summarize.train_line_roles import Timeline
+
+FOLDS = 5
+#: Targets of issue #9 (share of documents that have the fact).
+TARGETS = {
+    "start": 0.8,
+    "detection": 0.8,
+    "recovery": 0.8,
+    "resolution": 0.8,
+    "cause": 0.7,
+    "misleading_recall": 0.6,
+    "coarse_type": 0.8,
+}
+SYSTEMS = ("line-role model (lines)", "summarize with the model", "today's cues")
+
+
+def gold_facts(roles: Sequence[str]) -> dict[str, Any]:
+    """Gold key lines of one timeline (indices), with the issue's definitions."""
+    return lr.key_lines(list(roles))
+
+
+def fold_ids(groups: Sequence[str], folds: int = FOLDS) -> np.ndarray:
+    """Fold number per document, grouped by company (deterministic GroupKFold)."""
+    from sklearn.model_selection import GroupKFold
+
+    out = np.zeros(len(groups), dtype=int)
+    for k, (_, test) in enumerate(GroupKFold(n_splits=folds).split(groups, groups=groups)):
+        out[test] = k
+    return out
+
+
+def cv_model(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any) -> list[list[str]]:
+    """Out-of-fold role predictions of the line-role model for every timeline."""
+    return cv_models(timelines, embs, **fit_args)[0]
+
+
+def cv_models(
+    timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any
+) -> tuple[list[list[str]], list[lr.LineRoleModel]]:
+    """Out-of-fold role predictions and, per timeline, the model that did not see it."""
+    from ..summarize.train_line_roles import fit, prototypes
+
+    protos = fit_args.pop("protos", None) or prototypes()
+    xs = [lr.features(t.lines, e, *protos) for t, e in zip(timelines, embs, strict=True)]
+    folds = fold_ids([t.group for t in timelines])
+    preds: list[list[str]] = [[] for _ in timelines]
+    models: list[lr.LineRoleModel] = [None] * len(timelines)  # type: ignore[list-item]
+    for k in sorted(set(folds)):
+        train = [i for i in range(len(timelines)) if folds[i] != k]
+        model = fit(
+            [xs[i] for i in train], [timelines[i].roles for i in train], protos=protos, **fit_args
+        )
+        for i in np.flatnonzero(folds == k):
+            path, _ = model.decode(xs[i])
+            preds[i] = [lr.ROLES[j] for j in path]
+            models[i] = model
+    return preds, models
+
+
+_EVENT_ROLE = {
+    "impact": "impact-start",
+    "detection": "detection",
+    "escalation": "communication",
+    "communication": "communication",
+    "investigation": "investigation",
+    "mitigation": "mitigation",
+    "resolution": "resolution",
+}
+
+
+def baseline(
+    timeline: Timeline, model: lr.LineRoleModel | None = None
+) -> tuple[list[str], dict[str, Any]]:
+    """``summarize`` on the timeline text as notes: a role per labelled line, and key lines.
+
+    Without ``model``: today's cues (roles off). With it: the product with that line-role model.
+    """
+    from ..notes import parse_notes
+    from ..reading import Source
+    from ..summarize.extract import extract
+
+    notes = parse_notes([Source("timeline", timeline.text)], timezone="UTC")
+    summary, _ = extract(notes, ["timeline"], model, use_roles=model is not None)
+    where = {n: i for i, n in enumerate(timeline.numbers)}
+    roles = ["other"] * len(timeline.numbers)
+
+    def at(line: int | None) -> int | None:
+        return where.get(line) if line is not None else None
+
+    for ev in summary.timeline:
+        i = at(ev.line)
+        if i is not None:
+            roles[i] = ev.role or _EVENT_ROLE.get(ev.type, "investigation")
+    keys: dict[str, Any] = {
+        "start": at(summary.start.line) if summary.start else None,
+        "detection": at(summary.detected.line) if summary.detected else None,
+        "recovery": at(summary.mitigated.line) if summary.mitigated else None,
+        "resolution": at(summary.resolved.line) if summary.resolved else None,
+        "cause": [i for f in summary.cause if (i := at(f.line)) is not None],
+        "misleading": [i for f in summary.misleading_paths if (i := at(f.line)) is not None],
+        "shown": sorted({i for ev in summary.timeline if (i := at(ev.line)) is not None}),
+    }
+    for name, role in (("start", "impact-start"), ("detection", "detection"),
+                       ("recovery", "recovery"), ("resolution", "resolution")):  # fmt: skip
+        if keys[name] is not None and model is None:
+            roles[keys[name]] = role
+    for i in keys["cause"]:
+        roles[i] = "cause-found"
+    for i in keys["misleading"]:
+        roles[i] = "misleading"
+    types = {at(ev.line): ev.type for ev in summary.timeline}
+    keys["types"] = {i: types.get(i) or "investigation" for i in keys["shown"]}
+    return roles, keys
+
+
+def model_keys(roles: Sequence[str]) -> dict[str, Any]:
+    """Key lines of predicted roles, plus the entries shown and their coarse types."""
+    keys = lr.key_lines(list(roles))
+    keys["shown"] = [i for i, r in enumerate(roles) if lr.COARSE[r] is not None]
+    keys["types"] = {i: lr.COARSE[roles[i]] for i in keys["shown"]}
+    return keys
+
+
+def doc_scores(golds: list[list[str]], keys: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-document key-fact scores (share of documents that have the fact)."""
+    hits: dict[str, list[bool]] = {k: [] for k in TARGETS}
+    mis_found = mis_total = 0
+    shown_ok = shown_n = 0
+    for roles, got in zip(golds, keys, strict=True):
+        gold = lr.key_lines(roles)
+        for name in ("start", "detection", "recovery"):
+            if gold[name] is not None:
+                hits[name].append(got[name] == gold[name])
+        if gold["resolution"] is not None:
+            ok_res = [i for i, r in enumerate(roles) if r == "resolution"] or [gold["resolution"]]
+            hits["resolution"].append(got["resolution"] in ok_res)
+        if gold["cause"]:
+            hits["cause"].append(bool(set(got["cause"]) & set(gold["cause"])))
+        if gold["misleading"]:
+            found = len(set(got["misleading"]) & set(gold["misleading"]))
+            mis_found += found
+            mis_total += len(gold["misleading"])
+            hits["misleading_recall"].append(found / len(gold["misleading"]) >= 0.5)
+        for i, kind in got["types"].items():
+            shown_n += 1
+            shown_ok += lr.COARSE[roles[i]] == kind or (
+                {kind, lr.COARSE[roles[i]]} <= {"communication", "escalation"}
+            )
+    out: dict[str, Any] = {}
+    for name in ("start", "detection", "recovery", "resolution", "cause"):
+        vals = hits[name]
+        out[name] = {"right": int(sum(vals)), "docs": len(vals), "share": _share(vals)}
+    out["misleading_recall"] = {
+        "found": mis_found,
+        "lines": mis_total,
+        "share": round(mis_found / mis_total, 3) if mis_total else None,
+        "docs": len(hits["misleading_recall"]),
+    }
+    out["coarse_type"] = {
+        "right": shown_ok,
+        "shown": shown_n,
+        "share": round(shown_ok / shown_n, 3) if shown_n else None,
+    }
+    return out
+
+
+def _share(vals: list[bool]) -> float | None:
+    return round(sum(vals) / len(vals), 3) if vals else None
+
+
+def role_scores(golds: list[list[str]], preds: list[list[str]]) -> dict[str, Any]:
+    """Per-role precision/recall/F1 and support over all lines, plus accuracy and macro-F1."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    y = [r for seq in golds for r in seq]
+    p = [r for seq in preds for r in seq]
+    prec, rec, f1, sup = precision_recall_fscore_support(
+        y, p, labels=list(lr.ROLES), zero_division=0
+    )
+    per = {
+        role: {
+            "p": round(float(a), 3),
+            "r": round(float(b), 3),
+            "f1": round(float(c), 3),
+            "n": int(d),
+        }
+        for role, a, b, c, d in zip(lr.ROLES, prec, rec, f1, sup, strict=True)
+    }
+    acc = float(np.mean([a == b for a, b in zip(y, p, strict=True)]))
+    coarse = [(lr.COARSE[a], lr.COARSE[b]) for a, b in zip(y, p, strict=True)]
+    return {
+        "per_role": per,
+        "accuracy": round(acc, 3),
+        "macro_f1": round(float(np.mean(f1)), 3),
+        "coarse_line_accuracy": round(float(np.mean([a == b for a, b in coarse])), 3),
+    }
+
+
+def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any) -> dict[str, Any]:
+    """Both systems on the same documents: per-role and per-document scores."""
+    golds = [t.roles for t in timelines]
+    preds, models = cv_models(timelines, embs, **fit_args)
+    base = [baseline(t) for t in timelines]
+    product = [baseline(t, m) for t, m in zip(timelines, models, strict=True)]
+    result: dict[str, Any] = {
+        "folds": FOLDS,
+        "grouped_by": "split_group (company)",
+        "documents": len(timelines),
+        "lines": sum(len(g) for g in golds),
+        "targets": TARGETS,
+        "systems": {},
+    }
+    for name, roles, keys in (
+        (SYSTEMS[0], preds, [model_keys(p) for p in preds]),
+        (SYSTEMS[1], [b[0] for b in product], [b[1] for b in product]),
+        (SYSTEMS[2], [b[0] for b in base], [b[1] for b in base]),
+    ):
+        result["systems"][name] = {
+            "lines": role_scores(golds, roles),
+            "documents": doc_scores(golds, keys),
+        }
+    result["failures"] = failures(timelines, preds)
+    return result
+
+
+def failures(timelines: list[Timeline], preds: list[list[str]]) -> dict[str, list[str]]:
+    """Documents where the model misses a key fact (ids only, never text)."""
+    out: dict[str, list[str]] = {k: [] for k in ("start", "detection", "recovery", "cause")}
+    for t, p in zip(timelines, preds, strict=True):
+        gold, got = lr.key_lines(t.roles), lr.key_lines(p)
+        for name in ("start", "detection", "recovery"):
+            if gold[name] is not None and got[name] != gold[name]:
+                out[name].append(t.doc_id)
+        if gold["cause"] and not set(gold["cause"]) & set(got["cause"]):
+            out["cause"].append(t.doc_id)
+    return out
+
+
+def table(result: dict[str, Any]) -> str:
+    """Markdown tables: per-document key facts and per-role F1, both systems side by side."""
+    systems = list(result["systems"])
+    rows = ["| measure (dev, grouped 5-fold CV) | target | " + " | ".join(systems) + " |",
+            "|---|---|" + "---|" * len(systems)]  # fmt: skip
+    labels = {
+        "start": "start line right",
+        "detection": "detection line right",
+        "recovery": "recovery (mitigated) line right",
+        "resolution": "resolution line right",
+        "cause": "a cause line found",
+        "misleading_recall": "misleading-line recall",
+        "coarse_type": "coarse event type of entries shown",
+    }
+    for key, label in labels.items():
+        cells = []
+        for s in systems:
+            d = result["systems"][s]["documents"][key]
+            n = d.get("docs") if key not in ("misleading_recall", "coarse_type") else None
+            if key == "misleading_recall":
+                cells.append(f"{d['share']:.0%} ({d['found']}/{d['lines']} lines)")
+            elif key == "coarse_type":
+                cells.append(f"{d['share']:.0%} ({d['right']}/{d['shown']})")
+            else:
+                cells.append(f"{d['share']:.0%} ({d['right']}/{n} docs)")
+        rows.append(f"| {label} | >= {result['targets'][key]:.0%} | " + " | ".join(cells) + " |")
+    rows += ["", "| role | n | " + " | ".join(f"{s} P / R / F1" for s in systems) + " |",
+             "|---|---|" + "---|" * len(systems)]  # fmt: skip
+    for role in lr.ROLES:
+        n = result["systems"][systems[0]]["lines"]["per_role"][role]["n"]
+        cells = []
+        for s in systems:
+            r = result["systems"][s]["lines"]["per_role"][role]
+            cells.append(f"{r['p']:.2f} / {r['r']:.2f} / {r['f1']:.2f}")
+        rows.append(f"| {role} | {n} | " + " | ".join(cells) + " |")
+    for key, label in (("accuracy", "line accuracy (12 roles)"), ("macro_f1", "macro-F1"),
+                       ("coarse_line_accuracy", "coarse type, all lines")):  # fmt: skip
+        cells = [f"{result['systems'][s]['lines'][key]:.3f}" for s in systems]
+        rows.append(f"| {label} | | " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def write_card(folder: Path, meta: dict[str, Any]) -> None:
+    """MODEL_CARD.md of ``models/line-roles`` from the training facts and the CV result."""
+    from .line_roles_card import card
+
+    (folder / "MODEL_CARD.md").write_text(card(meta, table(meta["cv"])), encoding="utf-8")
+
+
+def run(out: Path | None = None, cache: Path | None = None) -> dict[str, Any] | None:
+    """Load the dev timelines, run the CV, write JSON + markdown when ``out`` is given."""
+    from ..summarize.train_line_roles import embeddings, load_timelines
+
+    timelines = load_timelines()
+    if not timelines:
+        return None
+    result = evaluate(timelines, embeddings(timelines, cache))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        out.with_suffix(".md").write_text(table(result), encoding="utf-8")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--cache", type=Path, default=None)
+    args = parser.parse_args(argv)
+    result = run(args.out, args.cache)
+    if result is None:
+        print("line_roles_eval: no corpus with timeline_roles.jsonl found", file=sys.stderr)
+        return 2
+    sys.stdout.write(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""Key facts from line roles (issue #9 definitions), with today's cues as the fallback.
+
+start = the first ``impact-start`` line (else the first ``trigger``); detection = the first
+``detection``; mitigated = the first ``recovery``; resolved = a ``resolution`` line (else the
+last ``recovery``); cause = the ``cause-found`` lines (``trigger`` lines as context);
+misleading = the ``misleading`` lines; resolution steps = the ``mitigation`` lines. A key
+time needs a time on (or written in) its line. Today the cue finders of ``timeline`` answer
+first and the roles fill what they leave open (``timeline.ROLES_FIRST``: roles-first lost
+19 of the 68 gold-note facts); misleading lines of both are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..notes import Message
+from ..times import find_dates
+from . import line_roles as lr
+
+#: Key time -> the roles that give it, in order of preference ("last" = take the last line).
+KEY_ROLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "start": (("impact-start", "first"), ("trigger", "first")),
+    "detected": (("detection", "first"),),
+    "mitigated": (("recovery", "first"),),
+    "resolved": (("resolution", "first"), ("recovery", "last")),
+}
+
+
+@dataclass
+class Roles:
+    """The role of each candidate message and where it came from."""
+
+    roles: list[str]
+    source: str  # "line-role model" or why it is missing
+    probs: list[float] = field(default_factory=list)  # probability of the chosen role
+    embeddings: np.ndarray | None = None  # MiniLM rows of the messages (reused downstream)
+
+
+def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles | None:
+    """Roles of the candidate messages in order, or None when the model cannot run."""
+    model = model or lr.load()
+    if model is None or not msgs:
+        return None
+    lines = [
+        lr.Line(
+            m.text,
+            has_time=m.time is not None or bool(m.inline),
+            has_date=bool(find_dates(m.time_text or "")) or bool(find_dates(m.text)),
+        )
+        for m in msgs
+    ]
+    order = encode_order(msgs)
+    try:
+        emb = np.zeros((len(msgs), lr.DIM), dtype=np.float32)
+        emb[order] = lr.embed([lines[i].text for i in order])
+    except (ImportError, FileNotFoundError, OSError):
+        return None
+    roles, probs = lr.predict(lines, model, emb)
+    chosen = [float(probs[i, model.roles.index(r)]) for i, r in enumerate(roles)]
+    return Roles(roles, "line-role model", chosen, emb)
+
+
+#: Most messages embedded for the roles: long notes embed their cue-richest lines, the rest
+#: keep zero embeddings (their cue, neighbour and position features still count). 3,000-word
+#: chat notes have ~300 messages; encoding all of them took 11 s of the 3,000-word benchmark.
+MAX_ENCODE = 64  # the same batch the sentence-role head used before, reused by it
+
+
+def encode_order(msgs: list[Message]) -> list[int]:
+    """Indices of the messages to embed (all when few)."""
+    from .extract import _encode_order
+
+    return _encode_order(msgs, MAX_ENCODE)
+
+
+def indices(roles: list[str], role: str) -> list[int]:
+    """Positions of one role."""
+    return [i for i, r in enumerate(roles) if r == role]

@@ -1,0 +1,199 @@
+"""Line roles of incident timelines: cleaning, decode, key facts, the artifact, summarize."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import needs_corpus
+from postmortem_assist.reading import Source
+from postmortem_assist.summarize import line_roles as lr
+from postmortem_assist.summarize import summarize_sources
+
+# A wiki-style timeline table written for these tests.
+TABLE = """\
+## Timeline (all times UTC)
+
+| Time | Event |
+|------|-------|
+| 2025-02-11 09:40 | Release 8.14 of the payments-router rolled out to all regions |
+| 2025-02-11 09:52 | Card payments in EU start failing with gateway timeouts |
+| 2025-02-11 09:58 | PagerDuty alert fires: payments-router 5xx above 5% |
+| 2025-02-11 10:03 | Incident declared SEV1, status page updated |
+| 2025-02-11 10:10 | Suspected the card network provider; provider confirms no issue on their side |
+| 2025-02-11 10:21 | Found that release 8.14 dropped the retry budget setting |
+| 2025-02-11 10:25 | Rolled back payments-router to release 8.13 |
+| 2025-02-11 10:34 | Error rate back to baseline, card payments succeeding again |
+| 2025-02-11 11:30 | Incident resolved after an hour of monitoring |
+"""
+
+
+def test_clean_table_row_bullet_and_header() -> None:
+    row = lr.clean("| 2025-02-11 10:25 | Rolled back payments-router to release 8.13 |")
+    assert row.text == "Rolled back payments-router to release 8.13"
+    assert row.has_time and row.table_row
+    bullet = lr.clean("- 14:02 **config push** to [eu-west](https://example.com/x)")
+    assert bullet.text == "config push to eu-west"
+    assert bullet.has_time and not bullet.table_row
+    head = lr.clean("### Tuesday 4 March")
+    assert head.header and not head.has_time
+    assert lr.is_separator("|------|:-----:|") and not lr.is_separator("| a | b |")
+
+
+def test_key_lines_follow_the_issue_definitions() -> None:
+    roles = ["other", "trigger", "detection", "investigation", "misleading", "cause-found",
+             "mitigation", "recovery", "mitigation", "recovery", "followup"]  # fmt: skip
+    keys = lr.key_lines(roles)
+    assert keys["start"] == 1  # no impact-start: the trigger
+    assert keys["detection"] == 2
+    assert keys["recovery"] == 7  # the first recovery
+    assert keys["resolution"] == 9  # no resolution line: the last recovery
+    assert keys["cause"] == [5] and keys["misleading"] == [4] and keys["steps"] == [6, 8]
+    with_start = lr.key_lines(["trigger", "impact-start", "resolution", "recovery"])
+    assert with_start["start"] == 1 and with_start["resolution"] == 2
+
+
+def test_viterbi_follows_transitions_when_emissions_are_unsure() -> None:
+    # two roles; emissions slightly favour role 1 on every line, transitions forbid 1 -> 1
+    emit = np.log(np.array([[0.45, 0.55]] * 3))
+    trans = np.log(np.array([[0.5, 0.5], [0.5, 0.5], [0.999, 0.001]]))
+    assert lr.viterbi(emit, trans, weight=0.0).tolist() == [1, 1, 1]
+    assert lr.viterbi(emit, trans, weight=1.0).tolist() == [1, 0, 1]
+    learned = np.exp(lr.transitions([[0, 1, 0], [0, 1]], 2))
+    assert np.allclose(learned.sum(axis=1), 1.0)
+    assert learned[1, 1] > learned[1, 0]  # after role 0: role 1 twice, role 0 never
+    assert learned[0, 0] > learned[0, 1]  # both sequences start with role 0
+
+
+def test_artifact_is_numbers_only_and_describes_itself() -> None:
+    folder = lr.MODEL_DIR
+    data = np.load(folder / "model.npz", allow_pickle=False)
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    assert tuple(meta["roles"]) == lr.ROLES
+    assert data["coef"].shape == (len(lr.ROLES), meta["n_features"])
+    assert data["trans"].shape == (len(lr.ROLES) + 1, len(lr.ROLES))
+    assert sum(meta["train"]["per_role"].values()) == meta["train"]["lines"]
+    card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "train_line_roles" in card and "grouped 5-fold" in card
+
+
+# An incident log with times on bullets, written for these tests.
+BULLETS = """\
+# Incident log: payments-router, 11 Feb 2025 (times UTC)
+
+- 09:40 release 8.14 of payments-router rolled out to all regions
+- 09:52 card payments in EU start failing with gateway timeouts
+- 09:58 PagerDuty alert fires: payments-router 5xx above 5%
+- 10:03 incident declared SEV1, status page updated
+- 10:10 suspected the card network provider; provider confirms no issue on their side
+- 10:21 root cause: release 8.14 dropped the retry budget setting, so every slow call timed out
+- 10:25 rolled back payments-router to release 8.13
+- 10:34 error rate back to baseline, card payments succeeding again
+- 11:30 incident resolved after an hour of monitoring
+"""
+
+
+@pytest.fixture(scope="module")
+def bullet_summary():  # type: ignore[no-untyped-def]
+    return summarize_sources([Source("log.md", BULLETS)], categories=False)
+
+
+@pytest.fixture(scope="module")
+def table_summary():  # type: ignore[no-untyped-def]
+    return summarize_sources([Source("wiki.md", TABLE)], categories=False)
+
+
+def test_table_timeline_events_carry_their_role(table_summary) -> None:  # type: ignore[no-untyped-def]
+    events = {e.line: e for e in table_summary.timeline}
+    assert all(e.role in lr.ROLES for e in events.values())
+    for e in events.values():  # the JSON type is the coarse type of the role
+        if lr.COARSE[e.role] is not None:
+            assert e.type == lr.COARSE[e.role]
+    assert "line roles: line-role model" in table_summary.notes
+    dumped = table_summary.model_dump(mode="json")
+    assert "role" in dumped["timeline"][0] and "trigger" in dumped
+
+
+def test_bullet_timeline_key_facts(bullet_summary) -> None:  # type: ignore[no-untyped-def]
+    s = bullet_summary
+    assert s.detected is not None and s.detected.line == 5  # the PagerDuty line
+    assert s.start is not None and s.start.line == 4  # "start failing"
+    assert s.resolved is not None and s.resolved.line in (10, 11)
+    assert s.mitigated is not None and s.mitigated.time <= s.resolved.time
+    roles = {e.line: e.role for e in s.timeline}
+    assert set(roles.values()) <= set(lr.ROLES) and None not in roles.values()
+    assert any("retry budget" in c.text for c in s.cause)
+    assert any("rolled back" in r.text.lower() for r in s.resolution)
+    assert s.durations.total is not None and s.durations.total > 0
+
+
+def test_timeline_without_times_gives_a_draft_not_a_traceback() -> None:
+    text = (
+        "Timeline\n\n- deploy of the search indexer went out\n- search results empty for "
+        "most users\n- support noticed a spike in tickets\n- reverted the indexer deploy\n"
+        "- search results back to normal\n"
+    )
+    s = summarize_sources([Source("untimed.md", text)], categories=False)
+    assert s.start is None and s.resolved is None
+    assert any("When did the impact start" in q for q in s.open_questions)
+    assert "## Timeline" in s.draft
+
+
+def test_broken_table_rows_and_mixed_zones_are_read() -> None:
+    text = (
+        "| Time | Event |\n|---|---|\n| 2025-05-02 08:10 UTC | queue consumers stop acking |\n"
+        "| 2025-05-02 10:15 CEST | alert: orders queue depth above 50k\n"
+        "| broken row without a time |\n| 2025-05-02 08:40 UTC | consumers restarted, "
+        "queue draining | extra cell |\n| 2025-05-02 09:05 UTC | queue depth back to normal |\n"
+    )
+    s = summarize_sources([Source("broken.md", text)], categories=False)
+    assert s.timeline, "timed rows still become events"
+    lines = {e.line for e in s.timeline}
+    assert 5 not in lines  # the row without a time is not an event
+    assert s.draft.startswith("# Postmortem draft")
+
+
+def test_cli_reports_roles_in_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postmortem_assist.cli import main
+
+    notes = tmp_path / "wiki.md"
+    notes.write_text(TABLE, encoding="utf-8")
+    before = notes.read_bytes()
+    monkeypatch.setattr("sys.argv", ["assist", "summarize", "--format", "json", str(notes)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {e["role"] for e in data["timeline"]} <= set(lr.ROLES)
+    assert notes.read_bytes() == before
+
+
+def test_eval_stage_skips_cleanly_without_the_corpus() -> None:
+    from postmortem_assist.evaluate.run import STAGES, Bar, run_line_roles
+    from postmortem_assist.evaluate.speed import Speed
+
+    notes: list[str] = []
+    assert "line-roles" in STAGES
+    assert run_line_roles(None, Speed(), Bar(), notes) == {}
+    assert notes and "line roles skipped" in notes[0]
+
+
+@needs_corpus
+def test_dev_timelines_align_with_their_labels(corpus_dir: Path) -> None:
+    from postmortem_assist.evaluate.line_roles_eval import fold_ids
+    from postmortem_assist.summarize.train_line_roles import load_timelines
+
+    timelines = load_timelines(corpus_dir)
+    assert len(timelines) >= 100
+    assert all(len(t.lines) == len(t.roles) == len(t.numbers) for t in timelines)
+    assert all(not lr.is_separator(raw) or raw.count("|") == 0 for t in timelines for raw in t.raw)
+    folds = fold_ids([t.group for t in timelines])
+    for k in set(folds):  # no company is in two folds
+        inside = {t.group for t, f in zip(timelines, folds, strict=True) if f == k}
+        outside = {t.group for t, f in zip(timelines, folds, strict=True) if f != k}
+        assert not inside & outside
