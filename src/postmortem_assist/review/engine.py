@@ -80,7 +80,8 @@ class Engine:
             yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
         # Word lists and the token Matcher, in the Matcher's own order (by end, then start),
         # so that overlapping matches of one rule are resolved as when all were patterns.
-        matchers = [m for m in (*self.words.values(), self.shallow) if len(m)]
+        every: list[Any] = [*self.words.values(), self.shallow]
+        matchers = [m for m in every if len(m)]
         shallow = sorted(
             (m for matcher in matchers for m in matcher(doc)), key=lambda m: (m[2], m[1])
         )
