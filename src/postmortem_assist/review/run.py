@@ -18,6 +18,9 @@ from . import analyse_many, engine_for
 from .analysis import Analysis
 from .spec import load_rules
 
+#: Documents tokenized together (one ``nlp.pipe`` batch) and held in memory at once.
+BATCH = 32
+
 
 def run_review(
     paths: list[str],
@@ -73,12 +76,17 @@ def run_review(
 def _review_chunk(
     sources: list[Source], settings: Settings, categories: bool
 ) -> list[tuple[list[Finding], list[dict[str, Any]]]]:
-    """Findings (and categories when asked) of language-checked sources, in input order."""
+    """Findings (and categories when asked) of language-checked sources, in input order.
+
+    Sources are analysed ``BATCH`` at a time, so only one batch of spaCy Docs and parses is
+    held in memory however many files are reviewed.
+    """
     engine = engine_for(settings)
-    return [
-        (engine.review(a), _categories(a) if categories else [])
-        for a in analyse_many(sources, checked=True)
-    ]
+    out: list[tuple[list[Finding], list[dict[str, Any]]]] = []
+    for i in range(0, len(sources), BATCH):
+        for a in analyse_many(sources[i : i + BATCH], checked=True):
+            out.append((engine.review(a), _categories(a) if categories else []))
+    return out
 
 
 def _review_all(
