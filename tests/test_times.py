@@ -33,7 +33,8 @@ def test_clock_time_handles_am_pm_and_seconds() -> None:
     assert clock_time("2:02 PM") == (14, 2, 0)
     assert clock_time("12:10 am") == (0, 10, 0)
     assert clock_time("03:26:41") == (3, 26, 41)
-    assert clock_time("13:00 PM") is None
+    assert clock_time("13:00 AM") is None
+    assert clock_time("17:14pm") == (17, 14, 0)  # a 24-hour clock with a stray suffix
 
 
 def test_combine_converts_to_utc_or_stays_naive() -> None:

@@ -98,7 +98,11 @@ class InputShape(StrEnum):
 @app.command()
 def summarize(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Notes, chat logs or Slack exports; - for stdin.")
+        list[str] | None,
+        typer.Argument(
+            help="Notes, chat logs, Slack exports (folder or zip); - for stdin. Several inputs "
+            "are merged into one incident unless --each is given."
+        ),
     ] = None,
     fmt: Annotated[
         DraftFormat, typer.Option("--format", "-f", help="Output format.")
@@ -114,15 +118,29 @@ def summarize(
     ] = None,
     max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the draft here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the draft here instead of stdout (a folder with --each)."
+        ),
     ] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="Slack export channel to read (needed if it has several).")
+    ] = None,
+    each: Annotated[
+        bool,
+        typer.Option(
+            "--each/--merge",
+            help="--each: one draft per input, written to -o DIR. --merge (default): all inputs "
+            "are one incident.",
+        ),
+    ] = False,
 ) -> None:
     """Draft a postmortem from raw incident notes: timeline, facts, open questions."""
     from .summarize.run import run_summarize
 
     code = run_summarize(
         paths or ["-"], fmt.value, timezone, input_format.value if input_format else None,
-        model, max_bytes, output,
+        model, max_bytes, output, channel, each,
     )  # fmt: skip
     raise typer.Exit(code)
 
@@ -139,20 +157,27 @@ def rules_cmd(
     raise typer.Exit(show_rules(rule))
 
 
+class ClassifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
 def classify(
     paths: Annotated[list[str], typer.Argument(help="Postmortems or notes, or - for stdin.")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = (
-        OutputFormat.text
-    ),
+    fmt: Annotated[
+        ClassifyFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ClassifyFormat.text,
     top: Annotated[int, typer.Option(min=1, max=11, help="Categories to show.")] = 3,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the result here instead of stdout.")
+    ] = None,
 ) -> None:
     """Name the likely root-cause categories of incidents, with probabilities."""
     from .classify.run import run_classify
 
-    if fmt == OutputFormat.sarif:
-        raise fail("classify supports --format text or json")
-    raise typer.Exit(run_classify(paths, fmt.value, top))
+    raise typer.Exit(run_classify(paths, fmt.value, top, max_bytes, output))
 
 
 @app.command()
@@ -189,6 +214,50 @@ def eval_cmd(
     from .evaluate.run import Options, run_cli
 
     raise typer.Exit(run_cli(Options(corpus, split, only or [], limit, jobs, out), compare))
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        list[str], typer.Argument(help="Postmortems: folders, files, globs (md, txt, html, docx).")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for report.html, scorecard.csv, ...")
+    ] = Path("audit-report"),
+    jobs: Annotated[int, typer.Option(help="Worker processes for reviewing.")] = 1,
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="Cause similarity (cosine) for recurring groups [default: 0.75]."),
+    ] = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+) -> None:
+    """Audit a folder of past postmortems: scorecards, trends, recurring incidents, HTML report.
+
+    Exit codes: 0 all audited, 1 audited but some files skipped, 2 nothing usable.
+    """
+    from .audit.run import run_audit
+
+    raise typer.Exit(run_audit(paths, output, jobs, threshold, max_bytes))
+
+
+@app.command()
+def similar(
+    path: Annotated[str, typer.Argument(help="A draft postmortem (or - for stdin).")],
+    pool: Annotated[
+        list[str], typer.Option("--in", help="Past postmortems: folders, files or globs.")
+    ],
+    top: Annotated[int, typer.Option(min=1, help="How many to show.")] = 5,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = (
+        OutputFormat.text
+    ),
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = MAX_BYTES,
+) -> None:
+    """Find past postmortems whose causes are most like a draft's, with the matching sentence."""
+    from .audit.run import run_similar
+
+    if fmt == OutputFormat.sarif:
+        raise fail("similar supports --format text or json")
+    raise typer.Exit(run_similar(path, pool, top, fmt.value, max_bytes))
 
 
 def main() -> None:

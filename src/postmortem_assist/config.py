@@ -14,9 +14,10 @@ Example::
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .findings import Severity
 from .reading import InputError
@@ -33,6 +34,26 @@ class Settings(BaseModel):
     allowed_acronyms: list[str] = Field(default_factory=list)
     allowed_names: list[str] = Field(default_factory=list)
     fail_on: Severity = Severity.warning
+    #: Where the settings came from (for error messages); not part of the settings.
+    _source: str = PrivateAttr(default="settings")
+
+    def check_rule_ids(self, known: Iterable[str], ignore: Iterable[str] = ()) -> None:
+        """Refuse rule ids or families that name no rule, like ``--select`` does.
+
+        ``known`` holds every rule id and family; ``ignore`` are ``--ignore`` values.
+        """
+        names = set(known)
+        for where, values in (
+            (f"{self._source} disable", self.disable),
+            (f"{self._source} enable", self.enable),
+            (f"{self._source} severity", list(self.severity)),
+            ("--ignore", list(ignore)),
+        ):
+            unknown = [v for v in values if v not in names]
+            if unknown:
+                raise InputError(
+                    f"{where}: unknown rule or family: {', '.join(unknown)} (see `assist rules`)"
+                )
 
     def is_enabled(self, rule_id: str) -> bool:
         """Explicit rule ids beat families; enable beats disable at the same level."""
@@ -83,8 +104,10 @@ def load_settings(path: Path | None = None, start: Path | None = None) -> Settin
         return Settings()
     where, data = found
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
         raise InputError(f"{where}: invalid [tool.assist] setting {loc}: {first['msg']}") from None
+    settings._source = str(where)
+    return settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -20,6 +20,9 @@ from .paths import rules_dir
 ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 EMPHASIS_LINE = re.compile(r"^ {0,3}(\*\*|__)(.+?)\1:?[ \t]*$")
+#: A bold label that opens a paragraph ("**Summary of impact:** Between 16:15 UTC ..."), as
+#: status-page exports (Azure) write their sections: a heading when the label names a section.
+LEAD_IN = re.compile(r"^ {0,3}(\*\*|__)([^*_\n]{2,60}?)(?::\1|\1:)[ \t]+(?=\S)")
 COLON_LINE = re.compile(r"^ {0,3}([A-Za-z][A-Za-z &/;()'-]{2,50}):[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?|^[ \t]*\[[ xX]\][ \t]+")
@@ -67,11 +70,20 @@ class Document:
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self._heading_starts = [s.heading_start for s in self.sections]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         line = bisect.bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section holding a character offset (None in a heading line); O(log n)."""
+        i = bisect.bisect_right(self._heading_starts, offset) - 1
+        if i < 0:
+            return None
+        sec = self.sections[i]
+        return sec if offset >= sec.start else None
 
     @property
     def structured(self) -> bool:
@@ -133,17 +145,31 @@ def normalise_heading(heading: str) -> str:
 
 def classify_heading(heading: str) -> str | None:
     """Map a heading to a canonical section kind, or None when it names none."""
-    norm = normalise_heading(heading)
+    return _classify_normalised(normalise_heading(heading))
+
+
+@lru_cache(maxsize=4096)
+def _classify_normalised(norm: str) -> str | None:
     if not norm:
         return None
-    for kind in section_kinds():
-        if norm in kind.headings:
-            return kind.kind
-    for kind in section_kinds():
-        for phrase in kind.headings:
-            if len(phrase) > 3 and re.search(rf"\b{re.escape(phrase)}\b", norm):
-                return kind.kind
+    for section in section_kinds():
+        if norm in section.headings:
+            return section.kind
+    for name, pattern in _phrase_patterns():
+        if pattern.search(norm):
+            return name
     return None
+
+
+@cache
+def _phrase_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One compiled ``\\b(phrase|...)\\b`` pattern per section kind (phrases over 3 chars)."""
+    out = []
+    for kind in section_kinds():
+        phrases = [re.escape(p) for p in kind.headings if len(p) > 3]
+        if phrases:
+            out.append((kind.kind, re.compile(rf"\b(?:{'|'.join(phrases)})\b")))
+    return tuple(out)
 
 
 def _headings(text: str) -> list[tuple[int, int, int, str]]:
@@ -179,6 +205,8 @@ def _headings(text: str) -> list[tuple[int, int, int, str]]:
             m.group(m.lastindex or 1)
         ):
             found.append((offsets[i], body_start, 7, m.group(m.lastindex or 1)))
+        elif (m := LEAD_IN.match(line)) and classify_heading(m.group(2)):
+            found.append((offsets[i], offsets[i] + m.end(), 7, m.group(2)))
     return found
 
 

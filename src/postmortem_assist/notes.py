@@ -1,10 +1,15 @@
-"""Raw incident notes to messages: chat logs, ISO logs, Slack exports, markdown and prose.
+"""Raw incident notes to messages: chat logs, ISO logs, Slack (``slack.py``), email threads,
+issue-tracker threads, wiki timelines, markdown and prose.
 
-Every message keeps its source name and 1-based line number, so each fact extracted later
-can point back at the line it came from. Times become aware UTC datetimes when a zone is
-known (on the line, stated once in the notes, or given with ``--timezone``) and stay naive
-otherwise; nothing is silently presented as UTC. Problems found while reading times
-(no zone, ambiguous dates, times running backwards) are collected as ``warnings``.
+Timeline shapes are read as real timelines write them: table rows, stamped bullets, time
+headers with prose under them, ``key: time`` lines, date-only lines that carry the date
+forward, and entries wrapped over several lines (joined; ``last_line`` says where they end).
+Every message keeps its source name and 1-based line number in the input file, so each fact
+extracted later can point back at the line it came from. Times become aware UTC datetimes
+when a zone is known (written on the time, given with ``--timezone``, stated for the notes,
+or written on other times of the same notes) and stay naive otherwise; nothing is silently
+presented as UTC. Problems found while reading times (no zone, mixed zones, ambiguous dates,
+times running backwards) are collected as ``warnings``.
 """
 
 from __future__ import annotations
@@ -18,12 +23,18 @@ from .reading import InputError, Source
 from .times import (
     _MONTH,
     _ZONE_ALT,
+    LEADING_STAMP,
+    TRAILING_STAMP,
     clock_time,
     combine,
     find_dates,
     find_times,
     has_ampm,
+    stamp_has_clock,
+    stamp_text,
+    written_zones,
     zone_info,
+    zone_key,
     zone_statement,
 )
 
@@ -32,12 +43,14 @@ UNDATED = date(1970, 1, 1)
 SHAPES = ("slack", "chat", "ic-log", "iso-log", "month-chat", "markdown", "plain")
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
-_ZONE = rf"(?:{_ZONE_ALT}|Z|[+-]\d{{2}}:?\d{{2}})"
+_ZONE = rf"(?:(?:UTC|GMT)\s?[+-]\d{{1,2}}(?::?\d{{2}})?|{_ZONE_ALT}|Z|[+-]\d{{2}}:?\d{{2}})"
 _AUTHOR = r"[\w.@-]{1,40}(?: \([^)]{1,30}\))?"
 #: One regular expression per chat shape: ``time``, optional ``author``, ``text``.
 LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "chat": re.compile(
-        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T])?{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
+        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]"
+        rf"|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
+        rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
         rf"(?:<?(?P<author>{_AUTHOR})>?:?\s+)?(?P<text>.*)$"
     ),
     "iso-log": re.compile(
@@ -54,11 +67,6 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"(?:(?P<author>[\w.@-]{{1,30}}):\s+)?(?P<text>.*)$"
     ),
 }
-#: A time at the start of a bullet or line in notes: "- **14:05** text", "* 10:02 — text".
-LEADING_TIME = re.compile(
-    rf"^\s*(?:[-*+•]|\d{{1,2}}[.)])?\s*(?:\*\*|__)?(?P<time>{_CLOCK}(?:\s*{_ZONE})?)"
-    rf"(?:\*\*|__)?\s*(?:[-–—:|]\s*)?(?P<text>\S.*)$"
-)
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\[[ xX]\])\s+(?:\[[ xX]\]\s+)?")
 HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<atx>.+?)\s*#*|(?P<plain>[A-Za-z][\w '&/-]{2,40}):?)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -80,6 +88,10 @@ class Message:
     inline: list[tuple[int, str, datetime]] = field(
         default_factory=list
     )  # (offset, as written, time)
+    last_line: int | None = None  # last input line of an entry wrapped over several lines
+    time_line: int | None = None  # line the time was written on, when taken from a time header
+    day: date | None = None  # the calendar day the message falls on, when known
+    block: int = 0  # the email of a thread (or Slack thread) the message belongs to
 
     @property
     def ref(self) -> str:
@@ -133,44 +145,6 @@ def _shape_of(source: Source) -> str:
     return "slack" if source.name.lower().endswith(".json") else detect_shape(source.text)
 
 
-def _slack_messages(source: Source) -> list[Message]:
-    """Messages of a Slack channel export (a JSON list of objects with ts, user, text)."""
-    try:
-        data = json.loads(source.text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"{source.name}: malformed Slack JSON at line {err.lineno}, column {err.colno}: "
-            f"{err.msg}"
-        ) from None
-    if isinstance(data, dict):
-        data = data.get("messages", data.get("items"))
-    if not isinstance(data, list):
-        raise InputError(f"{source.name}: Slack export must be a JSON list of messages")
-    out = []
-    needle = 0
-    for i, item in enumerate(data):
-        if not isinstance(item, dict) or "text" not in item:
-            raise InputError(f"{source.name}: Slack message {i + 1} has no 'text' field")
-        text = str(item.get("text") or "").strip()
-        stamp = None
-        if item.get("ts") is not None:
-            try:
-                stamp = datetime.fromtimestamp(float(item["ts"]), UTC).replace(microsecond=0)
-            except (TypeError, ValueError, OverflowError):
-                raise InputError(
-                    f"{source.name}: Slack message {i + 1} has a bad 'ts' value {item['ts']!r}"
-                ) from None
-        pos = source.text.find(json.dumps(text)[1:-1][:30], needle) if text else -1
-        if pos >= 0:
-            needle = pos
-        line = source.text.count("\n", 0, max(needle, 0)) + 1
-        if not text or item.get("subtype") in {"channel_join", "channel_leave"}:
-            continue
-        author = item.get("user_name") or item.get("user") or item.get("username")
-        out.append(Message(text, line, source.name, stamp, author, item.get("ts")))
-    return out
-
-
 def _split_prose(text: str) -> list[str]:
     """Sentences of a prose line (a cheap splitter; spaCy is not needed at this grain)."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
@@ -186,90 +160,304 @@ def _section_of(line: str) -> str | None:
     return head or None
 
 
+_EMAIL_HEADER = re.compile(r"^(?P<key>From|Sent|Date|To|Cc|Subject):\s*(?P<value>.*)$", re.I)
+_EMAIL_WROTE = re.compile(r"^On .{5,120} wrote:$|^-{2,}\s*(?:Original|Forwarded) Message", re.I)
+#: A comment or status line of an issue tracker used as an incident log:
+#: "**dana** commented on Apr 8, 2025, 10:31 AM", "Anna Weber added a comment - 12/Feb/24 9:05 AM".
+COMMENT_HEADER = re.compile(
+    r"^\s*(?:\*\*|__)?@?(?P<author>[\w.@-]+(?: [A-Z][\w.-]+){0,2})(?:\*\*|__)?\s+"
+    r"(?P<verb>commented|added a comment|replied|wrote|posted an update|opened this(?: issue)?"
+    r"|opened|closed this(?: issue)?(?: as (?!on\b)\w+)?|reopened this(?: issue)?"
+    r"|changed the status(?: to [\w ]{1,20}?)?|resolved this(?: issue)?)"
+    r"\s*(?:on|at|-|—|–)?\s*(?P<stamp>.{6,60}?)[\s*_]*$",
+    re.I,
+)
+#: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
+#: the backtracking regular expressions linear on a hostile multi-megabyte line).
+_SHORT = 200
+_CHATTY_VERBS = ("commented", "added a comment", "replied", "wrote", "posted")
+_PLACEHOLDER = re.compile(r"[-:?xXhHmM\s]*")
+
+
+def is_email(text: str) -> bool:
+    """Notes that are an email thread: ``From:`` and ``Sent:``/``Date:`` header lines."""
+    head = re.compile(r"^(?:Sent|Date):\s*\S", re.M)
+    return bool(re.search(r"^From:\s*\S", text, re.M) and head.search(text))
+
+
+def _stamp_cell(cell: str) -> str | None:
+    """The stamp when a table cell holds only a date and/or time ("2024-03-05 16:06")."""
+    bare = cell.strip().strip("*_`~").strip()
+    m = LEADING_STAMP.match(bare)
+    if m is None or not _PLACEHOLDER.fullmatch(m.group("rest")):
+        return None
+    return stamp_text(m)
+
+
+def _table_cells(line: str) -> list[str]:
+    body = line.strip().replace("\\|", "\x00")
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return [c.replace("\x00", "|").strip() for c in body.split("|")]
+
+
 def _lines(source: Source, shape: str) -> list[Message]:
-    """Messages of a text source: chat lines by their shape, other lines by bullets/prose."""
+    """Messages of a text source: chat lines by their shape; timeline entries (table rows,
+    stamped bullets, time headers with prose under them, ``key: time`` lines, wrapped lines
+    joined to their entry), bullets and prose sentences otherwise."""
     pattern = LINE_SHAPES.get(shape)
+    email = is_email(source.text)
     out: list[Message] = []
     section: str | None = None
     paragraph = 0
+    block = 0
+    author: str | None = None
     prose: list[tuple[int, str]] = []
+    entry: Message | None = None  # the entry a wrapped line continues
+    header: tuple[str, int] | None = None  # (time as written, line) of a time header
+    table_rows = 0
+    wrapped: dict[int, list[str]] = {}  # id of an entry -> its text and its wrapped lines
+
+    def inherit(msg: Message) -> Message:
+        if header is not None and msg.time_text is None:
+            msg.time_text, msg.time_line = header
+        msg.block = block
+        if msg.author is None:
+            msg.author = author
+        return msg
 
     def flush() -> None:
         if not prose:
             return
-        first = prose[0][0]
+        first, last = prose[0][0], prose[-1][0]
         joined = " ".join(t for _, t in prose)
         for sent in _split_prose(joined):
-            out.append(Message(sent, first, source.name, section=section, paragraph=paragraph))
+            msg = Message(sent, first, source.name, section=section, paragraph=paragraph)
+            msg.last_line = last if last != first else None
+            out.append(inherit(msg))
         prose.clear()
 
+    def add(msg: Message) -> Message:
+        out.append(inherit(msg))
+        return msg
+
     for number, raw in enumerate(source.text.split("\n"), 1):
-        if not raw.strip():
+        stripped = raw.strip()
+        if not stripped:
             flush()
             paragraph += 1
+            entry = None
+            table_rows = 0
+            continue
+        if email:
+            mail = _EMAIL_HEADER.match(stripped)
+            if stripped.startswith(">") or _EMAIL_WROTE.match(stripped):
+                flush()
+                entry = None
+                continue
+            if mail:
+                flush()
+                entry = None
+                key, value = mail.group("key").lower(), mail.group("value").strip()
+                if key == "from":
+                    block += 1
+                    header = None
+                    author = re.sub(r"\s*[<(\[].*$", "", value).strip("\"' ") or None
+                elif key in {"sent", "date"} and find_times(value):
+                    msg = add(
+                        Message(
+                            stripped,
+                            number,
+                            source.name,
+                            time_text=value,
+                            section=section,
+                            paragraph=paragraph,
+                        )
+                    )
+                    msg.author = "#heading"
+                elif key == "subject" and not out:
+                    add(
+                        Message(stripped, number, source.name, section=section, paragraph=paragraph)
+                    ).author = "#heading"
+                continue
+        comment = COMMENT_HEADER.match(raw) if not pattern and len(raw) <= _SHORT else None
+        if comment and find_times(comment.group("stamp")):
+            flush()
+            stamp = comment.group("stamp").strip()
+            header = (stamp, number)
+            author = comment.group("author")
+            verb = comment.group("verb").lower()
+            chatty = verb.startswith(_CHATTY_VERBS)
+            msg = add(
+                Message(
+                    stripped
+                    if chatty
+                    else verb.replace("this issue", "this").replace("this", "the issue"),
+                    number,
+                    source.name,
+                    author=author,
+                    time_text=stamp,
+                    section=section,
+                    paragraph=paragraph,
+                )
+            )
+            if chatty:
+                msg.author = "#heading"
+            entry = None
             continue
         m = pattern.match(raw) if pattern else None
         if m:
             flush()
-            author = (m.group("author") or "").strip() or None
-            out.append(
+            entry = add(
                 Message(
                     m.group("text").strip(),
                     number,
                     source.name,
                     None,
-                    author,
+                    (m.group("author") or "").strip() or None,
                     m.group("time").strip(),
                     section,
                     paragraph=paragraph,
                 )
             )
             continue
-        if raw.strip().startswith("```") or set(raw.strip()) <= set("-=_*|: "):
+        if stripped.startswith("```") or set(stripped) <= set("-=_*|: "):
             flush()
+            entry = None
             continue
-        head = _section_of(raw) if not BULLET.match(raw) else None
-        if head is not None and (raw.lstrip().startswith("#") or not raw.strip().endswith(".")):
+        if stripped.startswith("|") or (table_rows and "|" in stripped):
             flush()
-            section = head
-            paragraph += 1
-            out.append(
+            cells = _table_cells(raw)
+            stamps = [st for c in cells if (st := _stamp_cell(c))]
+            words = [c for c in cells if c and not _stamp_cell(c)]
+            text = " — ".join(words)
+            table_rows += 1
+            if stamps:
+                entry = add(
+                    Message(
+                        text,
+                        number,
+                        source.name,
+                        time_text=" ".join(stamps),
+                        section=section,
+                        bullet=True,
+                        paragraph=paragraph,
+                    )
+                )
+            elif table_rows == 1:
+                entry = None  # the header row ("Time | Event"); its zone is read with the text
+            elif cells and not cells[0] and entry is not None and text:
+                wrapped.setdefault(id(entry), [entry.text]).append(text)
+                entry.last_line = number
+            elif text:
+                entry = add(
+                    Message(
+                        text, number, source.name, section=section, bullet=True, paragraph=paragraph
+                    )
+                )
+            continue
+        table_rows = 0
+        atx = re.match(r"^\s{0,3}#{1,6}\s+(?P<h>.+?)\s*#*$", raw)
+        lead = LEADING_STAMP.match(atx.group("h") if atx else raw)
+        if lead and not stamp_has_clock(lead) and not find_dates(lead.group("stamp")):
+            lead = None
+        if (
+            entry is not None
+            and not atx
+            and not lead
+            and not BULLET.match(raw)
+            and (raw[:1].isspace() or (entry.author not in (None, "#heading") and bool(pattern)))
+        ):  # a wrapped line: indented under its entry, or a chat message going on
+            wrapped.setdefault(id(entry), [entry.text]).append(stripped)
+            entry.last_line = number
+            continue
+        if lead and atx:
+            flush()
+            rest = lead.group("rest").strip()
+            msg = add(
                 Message(
-                    raw.strip().lstrip("#").strip(),
+                    rest or atx.group("h"),
+                    number,
+                    source.name,
+                    time_text=stamp_text(lead),
+                    section=section,
+                    paragraph=paragraph,
+                )
+            )
+            header = (stamp_text(lead), number) if stamp_has_clock(lead) else None
+            if not rest:
+                msg.author = "#heading"
+            entry = None
+            continue
+        title = _section_of(raw) if not BULLET.match(raw) and not lead else None
+        if title is not None and (raw.lstrip().startswith("#") or not stripped.endswith(".")):
+            flush()
+            section = title
+            header = None
+            paragraph += 1
+            add(
+                Message(
+                    stripped.lstrip("#").strip(),
                     number,
                     source.name,
                     section=section,
                     paragraph=paragraph,
                 )
-            )
-            out[-1].author = "#heading"
+            ).author = "#heading"
+            entry = None
             continue
-        lead = LEADING_TIME.match(raw)
-        if lead and find_times(lead.group("time")):
+        if lead:
             flush()
-            out.append(
+            rest = lead.group("rest").strip()
+            if not rest and stamp_has_clock(lead):  # "14:29" alone: a header over prose
+                header = (stamp_text(lead), number)
+            msg = add(
                 Message(
-                    lead.group("text").strip(),
+                    rest or stripped,
                     number,
                     source.name,
-                    time_text=lead.group("time").strip(),
+                    time_text=stamp_text(lead),
                     section=section,
                     bullet=True,
                     paragraph=paragraph,
                 )
             )
-        elif BULLET.match(raw):
+            if not rest:
+                msg.author = "#heading"
+            entry = msg if rest else None
+            continue
+        tail = TRAILING_STAMP.match(stripped) if len(stripped) <= _SHORT else None
+        if tail and (find_dates(tail.group("stamp")) or stamp_has_clock(tail)):
+            flush()
+            label = BULLET.sub("", tail.group("rest"), count=1).strip().strip("*_`:( ").strip()
+            entry = add(
+                Message(
+                    label or stripped,
+                    number,
+                    source.name,
+                    time_text=stamp_text(tail),
+                    section=section,
+                    bullet=True,
+                    paragraph=paragraph,
+                )
+            )
+            continue
+        if BULLET.match(raw):
             flush()
             body = BULLET.sub("", raw, count=1).strip()
-            out.append(
+            entry = add(
                 Message(
                     body, number, source.name, section=section, bullet=True, paragraph=paragraph
                 )
             )
         else:
-            prose.append((number, raw.strip()))
+            prose.append((number, stripped))
     flush()
     for msg in out:
+        if id(msg) in wrapped:
+            msg.text = " ".join(wrapped[id(msg)]).strip()
         msg.text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", msg.text).strip()
     return out
 
@@ -284,6 +472,11 @@ def _stated_zone(text: str, default: str | None) -> str | None:
     if stated is None:
         m = re.search(rf"\b(?:in|are|all)\s+(?P<z>{_ZONE_ALT})\b", text[:3000])
         stated = m.group("z") if m else None
+    if stated is None:  # an IANA name written near the top: "notes, 2024-03-31 (Europe/Berlin)"
+        for m in re.finditer(r"(?<![\w/])[A-Z][a-z]+/[A-Z][A-Za-z_]+(?![\w/])", text[:1000]):
+            if zone_info(m.group(0)) is not None:
+                stated = m.group(0)
+                break
     return stated or default
 
 
@@ -301,19 +494,25 @@ def _resolve(
         day = dates[0].value
     mentions = find_times(written)
     own_zone = zone_info(mentions[0].zone) if mentions and mentions[0].zone else None
-    if "T" in written and re.search(r"(Z|[+-]\d{2}:?\d{2})$", written):
-        own_zone = zone_info("UTC") if written.endswith("Z") else zone_info(written[-6:])
-        clock = written.split("T", 1)[1]
+    iso = re.search(r"\d{4}-\d{2}-\d{2}T(?P<clock>[\d:.]+)(?P<zone>Z|[+-]\d{2}:?\d{2})?$", written)
+    if iso:
+        clock = iso.group("clock")
+        if iso.group("zone"):
+            own_zone = zone_info("UTC" if iso.group("zone") == "Z" else iso.group("zone"))
+    elif mentions:
+        clock = mentions[0].clock
     else:
-        clock = mentions[0].clock if mentions else written
+        msg.day = day if dates else None
+        return day, zone
     hms = clock_time(clock)
+    msg.day = day
     if hms is None or day is None:
         return day, own_zone or zone
     msg.time = combine(day, hms, own_zone or zone)
     return day, own_zone or zone
 
 
-def _inline_times(msg: Message, zone: tzinfo | None, day: date | None) -> None:
+def inline_times(msg: Message, zone: tzinfo | None, day: date | None) -> None:
     """Clock times written inside a message, resolved against the message's own time."""
     text = msg.text
     found = find_times(text)
@@ -355,50 +554,118 @@ def _is_pm(ref: datetime | None, zone: tzinfo | None) -> bool:
     return local.hour >= 12
 
 
+#: ``Sent:``/``Date:`` lines of an email: their zone is the mail's own, not the notes'.
+_MAIL_DATE = re.compile(r"^(?:Sent|Date):.*$", re.M)
+
+
+def _zone_for(
+    sources: list[Source], timezone: str | None, warnings: list[str]
+) -> tuple[str | None, str | None]:
+    """(zone for zone-less times, how it was chosen) over all the notes, warning on a mix.
+
+    ``--timezone`` wins; else a zone stated for the notes ("All times UTC"); else the zone
+    written on the notes' own times ("9:12am PT"), the most common one when several are.
+    """
+    stated = [z for s in sources if (z := _stated_zone(s.text, None))]
+    written = [z for s in sources for z in written_zones(_MAIL_DATE.sub("", s.text))]
+    keys = {zone_key(z): z for z in [*stated, *written]}
+    chosen: str | None
+    if timezone:
+        chosen, how = timezone, "--timezone"
+    elif stated:
+        chosen, how = stated[0], "stated in the notes"
+    elif written:
+        counts: dict[str, int] = {}
+        for z in written:
+            counts[zone_key(z)] = counts.get(zone_key(z), 0) + 1
+        best = max(counts, key=lambda k: counts[k])
+        chosen, how = keys[best], "written on other times"
+    else:
+        return None, None
+    if len(keys) > 1:
+        warnings.append(
+            f"the notes mix time zones ({', '.join(sorted(keys.values()))}): each time is read "
+            f"in the zone written on it, times without one as {chosen} ({how}); "
+            "pass --timezone to change"
+        )
+    elif how == "written on other times" and any(
+        m.zone is None for s in sources for m in find_times(s.text)
+    ):
+        warnings.append(
+            f"times without a zone are read as {chosen}, the zone written on other times in the "
+            "notes; pass --timezone to change"
+        )
+    return chosen, how
+
+
+def _oldest_first(msgs: list[Message]) -> list[Message]:
+    """Emails of a thread written newest first, put oldest first (lines are unchanged)."""
+    blocks: dict[int, list[Message]] = {}
+    for msg in msgs:
+        blocks.setdefault(msg.block, []).append(msg)
+    if len(blocks) < 2:
+        return msgs
+    sent = {b: next((m.time for m in ms if m.time is not None), None) for b, ms in blocks.items()}
+    if any(t is None for t in sent.values()):
+        return msgs
+    order = sorted(blocks, key=lambda b: (_utc_key(sent[b]), b))
+    return [m for b in order for m in blocks[b]]
+
+
+def _utc_key(stamp: datetime | None) -> datetime:
+    if stamp is None:
+        return datetime.min
+    return (
+        stamp.replace(tzinfo=None)
+        if stamp.tzinfo is None
+        else stamp.astimezone(UTC).replace(tzinfo=None)
+    )
+
+
 def parse_notes(
-    sources: list[Source], *, timezone: str | None = None, input_format: str | None = None
+    sources: list[Source],
+    *,
+    timezone: str | None = None,
+    input_format: str | None = None,
+    channel: str | None = None,
 ) -> Notes:
-    """Read notes into ordered messages with resolved times and warnings."""
+    """Read notes into ordered messages with resolved times and warnings.
+
+    Sources that form a Slack export (``users.json``, ``channels.json``, a folder per
+    channel) are read as one channel (``channel`` picks it when there are several).
+    """
+    from .slack import channel_messages, read_export, split_export
+
     if input_format and input_format not in SHAPES:
         raise InputError(f"unknown input format {input_format!r} (one of {', '.join(SHAPES)})")
-    default_zone = None
-    if timezone:
-        default_zone = zone_info(timezone)
-        if default_zone is None:
-            raise InputError(
-                f"unknown time zone {timezone!r} (use an IANA name like Europe/Berlin)"
-            )
+    if timezone and zone_info(timezone) is None:
+        raise InputError(f"unknown time zone {timezone!r} (use an IANA name like Europe/Berlin)")
     messages: list[Message] = []
     warnings: list[str] = []
     shapes = []
     first_day: date | None = None
-    zone_used: str | None = None
+    chosen, how = _zone_for(sources, timezone, warnings)
+    export, sources = split_export(sources)
+    zone = zone_info(chosen) if chosen else None
+    zone_used: str | None = chosen
+    if export:
+        slack = read_export(export, channel, zone, warnings)
+        messages.extend(slack)
+        shapes.append("slack")
+        zone_used = zone_used or "UTC"
     for source in sources:
         shape = input_format or _shape_of(source)
         shapes.append(shape)
         if shape == "slack":
-            slack = _slack_messages(source)
-            for msg in slack:
-                if msg.time is not None:
-                    _inline_times(
-                        msg,
-                        zone_info(_stated_zone(source.text, timezone) or "UTC"),
-                        msg.time.date(),
-                    )
-            messages.extend(slack)
-            if zone_used is None:
-                zone_used = "UTC"
+            messages.extend(channel_messages(source, zone, warnings))
+            zone_used = zone_used or "UTC"
             continue
-        stated = _stated_zone(source.text, timezone)
-        zone_used = zone_used or stated
-        zone = zone_info(stated) if stated else default_zone
         day = _first_date(source.text)
         if day is None:
             day = UNDATED
-            lines = source.text.split("\n")
             if any(
-                LEADING_TIME.match(ln) or any(p.match(ln) for p in LINE_SHAPES.values())
-                for ln in lines
+                LEADING_STAMP.match(ln) or any(p.match(ln) for p in LINE_SHAPES.values())
+                for ln in source.text.split("\n")
             ):
                 warnings.append(
                     f"{source.name}: the notes give no date; times are shown without one"
@@ -409,12 +676,32 @@ def parse_notes(
         ):
             raise InputError(f"{source.name}: no line has the {shape!r} shape")
         last: datetime | None = None
+        block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
         for msg in msgs:
             before = day
             day, line_zone = _resolve(msg, day, zone, warnings)
+            if msg.block and msg.author == "#heading" and line_zone is not None:
+                block_zone.setdefault(msg.block, line_zone)
+            if (
+                how not in ("--timezone", "stated in the notes")
+                and msg.block in block_zone
+                and not msg.time_text
+            ):
+                line_zone = block_zone[msg.block]
+                note = (
+                    f"{source.name}: times in each email's text are read in the zone of its "
+                    "Sent:/Date: line; pass --timezone to change"
+                )
+                if find_times(msg.text) and note not in warnings:
+                    warnings.append(note)
             if msg.time is not None and line_zone is not None and zone_used is None:
                 zone_used = "written on the lines"
-            if msg.time is not None and last is not None and msg.time < _same_kind(last, msg.time):
+            if (
+                msg.time is not None
+                and last is not None
+                and msg.time < _same_kind(last, msg.time)
+                and not msg.block
+            ):
                 gap = _same_kind(last, msg.time) - msg.time
                 if (
                     gap > timedelta(hours=12)
@@ -424,6 +711,7 @@ def parse_notes(
                 ):
                     msg.time += timedelta(days=1)
                     day = (day or msg.time.date()) + timedelta(days=1)
+                    msg.day = day
                 elif msg.time_text and LINE_SHAPES.get(shape) is not None:
                     warnings.append(
                         f"{msg.ref}: time {msg.time_text} is earlier than the message before it; "
@@ -431,13 +719,17 @@ def parse_notes(
                     )
             if msg.time is not None:
                 last = msg.time
-            _inline_times(msg, line_zone or zone, day)
+            inline_times(msg, line_zone or zone, day)
         first_day = first_day or _first_date(source.text)
-        messages.extend(msgs)
+        messages.extend(_oldest_first(msgs))
+    if not messages and export:
+        raise InputError(f"{export[0].name}: the Slack export holds no messages")
     for msg in messages:
-        if msg.source and msg.time is None and msg.time_text:
+        if msg.source and msg.time is None and msg.time_text and msg.day is None:
             warnings.append(f"{msg.ref}: time {msg.time_text!r} has no date; give one in the notes")
     shape = shapes[0] if len(set(shapes)) == 1 else "mixed"
+    if first_day is None:  # Slack: the day of the first message with a date
+        first_day = next((m.day for m in messages if m.day is not None and m.time), None)
     notes = Notes(messages, shape, zone_used, warnings, first_day)
     has_times = any(m.time is not None or m.inline for m in messages)
     if has_times and not notes.zone_known:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 from dateutil import parser as dtparser
 from dateutil import tz
@@ -39,6 +40,10 @@ ZONES: dict[str, str] = {
     "AEST": "Australia/Sydney",
     "AEDT": "Australia/Sydney",
     "SGT": "Asia/Singapore",
+    "PACIFIC": "America/Los_Angeles",
+    "MOUNTAIN": "America/Denver",
+    "CENTRAL": "America/Chicago",
+    "EASTERN": "America/New_York",
 }
 _ZONE_ALT = "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True))
 #: An IANA zone name as people write it ("US/Pacific", "Europe/Berlin"), case-sensitive.
@@ -46,20 +51,24 @@ _IANA = r"(?-i:[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+)"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}"
+    rf"|\d{{1,2}}/{_MONTH}/\d{{2,4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
 )
 _CLOCK = r"(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
 _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
+#: "GMT+2", "UTC-07:00", "UTC+5:30": an offset written after UTC or GMT.
+_GMT_OFFSET = r"(?:UTC|GMT)\s?[+-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
 TIMESTAMP = re.compile(
     rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
-    rf"(?:\s*(?P<offset>{_OFFSET})|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?(?![\w:])",
+    rf"(?:\s*\(?(?P<offset>{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?"
+    r"(?![\w:])",
     re.I,
 )
 #: "All times UTC", "Timeline (PDT)", "times are in US/Pacific" — a zone for the whole text.
 ZONE_STATEMENT = re.compile(
     r"(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?"
-    rf"\b(?P<zone>{_ZONE_ALT}|{_IANA})\b"
+    rf"\b(?P<zone>{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)\b"
 )
 
 
@@ -109,10 +118,23 @@ def zone_statement(text: str) -> str | None:
     return m.group("zone") if m else None
 
 
+def _gmt_offset(name: str) -> tzinfo | None:
+    """A fixed zone for "GMT+2" or "UTC-07:00" (the offset from UTC, as people mean it)."""
+    m = re.fullmatch(r"(?:UTC|GMT)\s?([+-−])(\d{1,2})(?::?(\d{2}))?", name.strip("() "), re.I)
+    if m is None:
+        return None
+    sign = -1 if m.group(1) in "-−" else 1
+    delta = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
+    return timezone(sign * delta) if delta < timedelta(hours=15) else None
+
+
 def zone_info(name: str | None) -> tzinfo | None:
     """A tzinfo for an abbreviation, offset or IANA name; None when unknown."""
     if not name:
         return None
+    gmt = _gmt_offset(name)
+    if gmt is not None:
+        return gmt
     key = name.strip("() ").upper()
     if key in ZONES:
         return tz.gettz(ZONES[key])
@@ -147,6 +169,7 @@ _YEAR = r"(?:19|20)\d{2}"
 DATE_PATTERN = re.compile(
     rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|\d{{1,2}}/{_MONTH}/\d{{2,4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?)(?![\d:])",
     re.I,
@@ -166,19 +189,26 @@ class DateMention:
     ambiguous: bool
 
 
+@lru_cache(maxsize=4096)
+def _parse_date(raw: str, year: int) -> date | None:
+    """dateutil's reading of a written date (cached: timelines repeat the same dates)."""
+    try:
+        return dtparser.parse(raw, default=datetime(year, 1, 1), fuzzy=True).date()
+    except (ValueError, OverflowError):
+        return None
+
+
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     """Calendar dates in the text ("2024-03-05", "Mar 5", "16 January 2024", "3/5/24")."""
     out = []
     for m in DATE_PATTERN.finditer(text):
         raw = m.group(0)
         has_year = bool(re.search(r"\d{4}|/\d{2,4}$", raw))
-        year = default_year or 2000
-        try:
-            value = dtparser.parse(raw, default=datetime(year, 1, 1), fuzzy=True).date()
-        except (ValueError, OverflowError):
+        value = _parse_date(raw, default_year or 2000)
+        if value is None:
             continue
         ambiguous = False
-        if "/" in raw:
+        if re.fullmatch(r"\d+/\d+/\d+", raw):
             a, b = (int(x) for x in raw.split("/")[:2])
             ambiguous = a <= 12 and b <= 12 and a != b
         out.append(DateMention(m.start(), m.end(), raw, value, has_year, ambiguous))
@@ -197,9 +227,11 @@ def clock_time(clock: str) -> tuple[int, int, int] | None:
         return None
     hour, minute, second = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
     ampm = _AMPM.search(clock)
-    if ampm:
-        if hour > 12:
+    if ampm and hour > 12:  # "17:14pm": a 24-hour clock with a stray suffix
+        ampm = None if ampm.group(0).lower().startswith("p") else ampm
+        if ampm is not None:
             return None
+    if ampm:
         pm = ampm.group(0).lower().startswith("p")
         hour = (hour % 12) + (12 if pm else 0)
     if hour > 23 or minute > 59 or second > 59:
@@ -243,3 +275,64 @@ def resolve_date(written: str) -> date | None:
         return dtparser.parse(written, default=datetime(2000, 1, 1), fuzzy=True).date()
     except (ValueError, OverflowError):
         return None
+
+
+# --- Stamps that open or close a line of a timeline (used by ``notes``) ---
+
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+_ZONE_TAIL = rf"(?:\s*\(?(?:{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?:{_ZONE_ALT}|{_IANA})\b\)?)?"
+_STAMP = (
+    rf"(?:{_WEEKDAY})?(?:(?P<date>{_DATE})(?:(?:[T\s,]+|:\s+|\s+at\s+)~?(?P<clock>{_CLOCK}))?"
+    rf"|~?(?P<lone>{_CLOCK})){_ZONE_TAIL}"
+    rf"(?:\s*(?:-|–|—|to)\s*~?{_CLOCK}{_ZONE_TAIL})?"  # a range: the start is the stamp
+)
+#: A stamp at the start of a line, after a bullet and markup: "- **14:05**", "| 2024-03-05 16:06 |".
+LEADING_STAMP = re.compile(
+    rf"^\s*(?:[-*+•]\s+|\d{{1,3}}[.)]\s+)?(?:\*\*|__|`|\[)?\s*(?P<stamp>{_STAMP})(?![\w/]|:\d)"
+    r"\s*(?:\*\*|__|`|\])?\s*:?\s*(?:\*\*|__|`|\])?\s*(?:[-–—|:]\s*)?(?P<rest>.*)$",
+    re.I,
+)
+#: A stamp closing a short ``key: value`` line: "First detected 2023-11-02 15:31",
+#: "**Resolved:** 14:20 UTC", "Rollback done (4 May ~09:10 UTC)".
+TRAILING_STAMP = re.compile(
+    rf"^(?P<rest>(?:\S+\s+){{0,5}}?\S*[A-Za-z*_`:)]+?(?<!\bat)(?<!\bby)(?<!\buntil)(?<!\baround)"
+    rf"(?<!\bsince)(?<!\bbefore)(?<!\bafter)(?<!\bfrom)(?<!\bto)(?<!\babout))"
+    rf"[\s:*_(`~-]+(?P<stamp>{_STAMP})[\s)*_`.]*$",
+    re.I,
+)
+
+
+def stamp_text(match: re.Match[str]) -> str:
+    """The stamp of a LEADING/TRAILING_STAMP match as written, without a range end or '~'."""
+    stamp = match.group("stamp")
+    cut = re.search(rf"\s*(?:-|–|—|to)\s*~?{_CLOCK}(?P<z>{_ZONE_TAIL})$", stamp, re.I)
+    if cut and (match.group("clock") or match.group("lone")):
+        head = stamp[: cut.start()]
+        own = find_times(head)
+        stamp = head if own and own[0].zone else f"{head} {cut.group('z').strip()}"
+    stamp = stamp.replace("~", "").strip()
+    if stamp.endswith(")") and "(" not in stamp:
+        stamp = stamp[:-1].strip()
+    return stamp
+
+
+def stamp_has_clock(match: re.Match[str]) -> bool:
+    return bool(match.group("clock") or match.group("lone")) and bool(find_times(stamp_text(match)))
+
+
+def zone_key(name: str) -> str:
+    """One key per zone however it is written ("PT", "PDT" -> America/Los_Angeles)."""
+    gmt = _gmt_offset(name)
+    if gmt is not None:
+        return str(gmt)
+    key = name.strip("() ").upper()
+    if key in ZONES:
+        return ZONES[key]
+    if re.fullmatch(_OFFSET, name.strip(), re.I):
+        return "UTC" if key == "Z" else key.replace(":", "")
+    return name.strip("() ")
+
+
+def written_zones(text: str) -> list[str]:
+    """Zones written next to clock times in the text, in order (as written)."""
+    return [m.zone for m in find_times(text) if m.zone]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -10,18 +12,39 @@ from rich.table import Table
 
 from ..document import parse
 from ..nlp import ModelError, check_language
-from ..reading import MAX_BYTES, InputError, Source, expand, read_source
+from ..reading import (
+    MAX_BYTES,
+    InputError,
+    Source,
+    check_output,
+    expand,
+    read_source,
+    write_output,
+)
 
 
-def run_classify(paths: list[str], fmt: str, top: int, max_bytes: int = MAX_BYTES) -> int:
+def run_classify(
+    paths: list[str],
+    fmt: str,
+    top: int,
+    max_bytes: int = MAX_BYTES,
+    output: Path | None = None,
+) -> int:
     """Classify each input (its root-cause section when it has one); 2 if any input failed."""
     from . import classify_batch
 
     errors: list[str] = []
     sources: list[Source] = []
+    names: list[list[str]] = []
     for arg in paths:
         try:
-            for name in expand([arg]):
+            names.append(list(expand([arg])))
+        except InputError as exc:
+            errors.append(str(exc))
+    check_output(output, [n for group in names for n in group])
+    for group in names:
+        try:
+            for name in group:
                 source = read_source(name, max_bytes)
                 check_language(source)
                 sources.append(source)
@@ -36,7 +59,8 @@ def run_classify(paths: list[str], fmt: str, top: int, max_bytes: int = MAX_BYTE
         results = classify_batch([s.text for s in sources], focuses=focuses)
     except FileNotFoundError as exc:
         raise ModelError(f"root-cause model missing ({exc.filename}); run `make model`") from None
-    console = Console(highlight=False)
+    buffer = io.StringIO()
+    console = Console(file=buffer if output else None, highlight=False)
     err = Console(stderr=True, highlight=False)
     for message in errors:
         err.print(f"[bold red]assist: error:[/] {escape(message)}", soft_wrap=True)
@@ -49,7 +73,10 @@ def run_classify(paths: list[str], fmt: str, top: int, max_bytes: int = MAX_BYTE
             }
             for s, r in zip(sources, results, strict=True)
         ]
-        print(json.dumps({"version": 1, "files": payload}, indent=2, ensure_ascii=False))
+        console.out(
+            json.dumps({"version": 1, "files": payload}, indent=2, ensure_ascii=False),
+            highlight=False,
+        )
     else:
         for source, result in zip(sources, results, strict=True):
             console.print(f"[bold]{escape(source.name)}[/]")
@@ -62,6 +89,8 @@ def run_classify(paths: list[str], fmt: str, top: int, max_bytes: int = MAX_BYTE
                     console.print(
                         f"      [dim]evidence:[/] {escape(c.evidence[:200])}", soft_wrap=True
                     )
+    if output is not None:
+        write_output(output, buffer.getvalue())
     return 2 if errors else 0
 
 

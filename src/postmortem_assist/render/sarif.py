@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,18 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render_sarif(reports: list[FileReport], rules: list[Rule]) -> str:
-    """One SARIF run with every rule as a reportingDescriptor and one result per finding."""
+    """One SARIF run with every rule as a reportingDescriptor and one result per finding.
+
+    Columns and ``charOffset``/``charLength`` count Unicode code points
+    (``columnKind: unicodeCodePoints``) of the file as written: CRLF line ends count as two
+    characters; a UTF-8/16/32 byte-order mark is not counted.
+    """
     index = {r.id: i for i, r in enumerate(rules)}
     descriptors = [
         {
             "id": r.id,
             "name": r.id.replace("/", "-"),
-            "shortDescription": {"text": r.message.replace("{", "").replace("}", "")},
+            "shortDescription": {"text": short_description(r)},
             "fullDescription": {"text": r.description.strip()},
             "help": {"text": f"{r.why.strip()}\n\nInstead: {r.suggestion.strip()}"},
             "defaultConfiguration": {"level": LEVEL[r.severity.value]},
@@ -45,8 +51,9 @@ def render_sarif(reports: list[FileReport], rules: list[Rule]) -> str:
                                 "startColumn": f.column,
                                 "endLine": f.end_line,
                                 "endColumn": max(f.end_column, 1),
-                                "charOffset": f.start,
-                                "charLength": f.end - f.start,
+                                "charOffset": report.file_offset(f.start),
+                                "charLength": report.file_offset(f.end)
+                                - report.file_offset(f.start),
                             },
                         }
                     }
@@ -64,12 +71,24 @@ def render_sarif(reports: list[FileReport], rules: list[Rule]) -> str:
                 "rules": descriptors,
             }
         },
+        "columnKind": "unicodeCodePoints",
         "results": results,
         "invocations": [
             {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
         ],
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
+
+
+def short_description(rule: Rule) -> str:
+    """The first sentence of the rule's description (its message holds placeholders such
+    as ``{match}`` that only a finding can fill)."""
+    text = " ".join(rule.description.split())
+    m = _SENTENCE_END.search(text)
+    return text[: m.start() + 1] if m else text
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"'])|[.!?]$")
 
 
 def _uri(path: str) -> str:

@@ -17,10 +17,7 @@ def render_text(reports: list[FileReport], console: Console) -> None:
     counts: Counter[str] = Counter()
     for report in reports:
         if report.error:
-            console.print(
-                f"[bold red]error[/]: {escape(report.error)}", highlight=False, soft_wrap=True
-            )
-            continue
+            continue  # the CLI prints input errors on stderr
         for f in report.findings:
             counts[f.severity.value] += 1
             console.print(

@@ -33,6 +33,10 @@ class Analysis:
     masked: list[tuple[int, int]]
     _deep: dict[int, Doc] = field(default_factory=dict)
     _tagged: dict[int, Doc] = field(default_factory=dict)
+    _masked_ends: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._masked_ends = [e for _, e in self.masked]
 
     @classmethod
     def of(cls, document: Document, light_doc: Doc | None = None) -> Analysis:
@@ -47,16 +51,13 @@ class Analysis:
 
     def is_masked(self, start: int, end: int) -> bool:
         """True when a character range overlaps code, a URL, a comment or a heading."""
-        return any(s < end and start < e for s, e in self.masked)
+        # the ranges come from one finditer: sorted and disjoint, so one bisect suffices
+        i = bisect.bisect_left(self._masked_ends, start + 1)
+        return i < len(self.masked) and self.masked[i][0] < end
 
     def section_at(self, offset: int) -> Section | None:
         """The section holding a character offset (None in a heading line)."""
-        starts = [s.heading_start for s in self.document.sections]
-        i = bisect.bisect_right(starts, offset) - 1
-        if i < 0:
-            return None
-        sec = self.document.sections[i]
-        return sec if offset >= sec.start else None
+        return self.document.section_at(offset)
 
     def sentences(self) -> list[Span]:
         """Non-blank sentences of the light Doc."""

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from ..config import Settings, load_settings
 from ..findings import Finding, Severity
 from ..nlp import check_language
-from ..reading import InputError, Source, expand, read_source
+from ..reading import InputError, Source, check_output, expand, read_source, write_output
 from ..render import FileReport
 from . import analyse_many, engine_for
 from .analysis import Analysis
 from .spec import load_rules
 
+err = Console(stderr=True, highlight=False)
 #: Documents tokenized together (one ``nlp.pipe`` batch) and held in memory at once.
 BATCH = 32
 
@@ -41,8 +44,9 @@ def run_review(
     if jobs < 1:
         raise InputError("--jobs must be at least 1")
     settings = load_settings(config)
+    known = {r.id for r in load_rules()} | {r.family for r in load_rules()}
+    settings.check_rule_ids(known, ignore)
     if select:
-        known = {r.id for r in load_rules()} | {r.family for r in load_rules()}
         unknown = [s for s in select if s not in known]
         if unknown:
             raise InputError(f"unknown rule or family: {', '.join(unknown)} (see `assist rules`)")
@@ -51,14 +55,16 @@ def run_review(
     settings.disable = [*settings.disable, *ignore]
     reports: list[FileReport] = []
     good: list[tuple[FileReport, Source]] = []
-    for name in _names(paths, reports):
+    names = _names(paths, reports)
+    check_output(output, names)
+    for name in names:
         try:
             source = read_source(name, max_bytes)
             check_language(source)
         except InputError as exc:
             reports.append(FileReport(path=name, error=str(exc)))
             continue
-        good.append((FileReport(path=name), source))
+        good.append((FileReport(path=name, crlf=source.crlf), source))
         reports.append(good[-1][0])
     if good:  # spaCy and the rules load only when there is something to review
         results = _review_all([s for _, s in good], settings, categories, jobs)
@@ -67,6 +73,9 @@ def run_review(
             if categories:
                 report.categories = cats
     _emit(reports, fmt, output)
+    for report in reports:  # per-file errors go to stderr, like the other commands
+        if report.error:
+            err.print(f"[bold red]assist: error:[/] {escape(report.error)}", soft_wrap=True)
     threshold = (fail_on or settings.fail_on).rank
     if any(r.error for r in reports):
         return 2
@@ -134,12 +143,14 @@ def _categories(analysis: Analysis) -> list[dict[str, Any]]:
 
 def _emit(reports: list[FileReport], fmt: str, output: Path | None) -> None:
     if fmt == "text":
-        console = Console(
-            file=output.open("w", encoding="utf-8") if output else None, highlight=False
-        )
         from ..render.text import render_text
 
-        render_text(reports, console)
+        if output is None:
+            render_text(reports, Console(highlight=False))
+            return
+        buffer = io.StringIO()  # written only when complete, so a failure leaves no stub
+        render_text(reports, Console(file=buffer, highlight=False))
+        write_output(output, buffer.getvalue())
         return
     if fmt == "json":
         from ..render.json_out import render_json
@@ -150,6 +161,6 @@ def _emit(reports: list[FileReport], fmt: str, output: Path | None) -> None:
 
         text = render_sarif(reports, list(load_rules()))
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
     else:
         print(text)

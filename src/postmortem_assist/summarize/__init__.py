@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..reading import MAX_BYTES, InputError, Source, read_sources
+from ..reading import MAX_BYTES, InputError, Source
 from .model import ActionItem, CategoryGuess, Event, Fact, KeyTime, Summary
 
 __all__ = [
@@ -55,6 +55,7 @@ def summarize_sources(
     model: str | Path | None = None,
     categories: bool = True,
     check: bool = True,
+    channel: str | None = None,
 ) -> Summary:
     """Summarize already-read sources (see :func:`summarize`)."""
     from ..notes import parse_notes
@@ -75,7 +76,7 @@ def summarize_sources(
         for source in sources:
             if not source.text.lstrip().startswith(("[", "{")):
                 check_language(source)
-    notes = parse_notes(sources, timezone=timezone, input_format=input_format)
+    notes = parse_notes(sources, timezone=timezone, input_format=input_format, channel=channel)
     if not any(m.text.strip() for m in notes.messages):
         raise InputError(f"{sources[0].name}: no text to summarize")
     summary, cands = extract(notes, [s.name for s in sources])
@@ -93,11 +94,14 @@ def summarize_sources(
         m.group("name")
         for msg in notes.messages
         for m in [PERSON_AS_CAUSE.search(msg.text)]
-        if m and m.group("name").lower() in people(notes) | _entity_people(msg.text)
+        if m
+        and m.group("name").lower()
+        in people(notes) | _entity_people(msg.text[max(0, m.start() - 300) : m.end() + 300])
     }
-    from .draft import depersonalise
+    from .draft import depersonalise, depersonalise_facts
 
     summary.issue_summary = depersonalise(summary.issue_summary, blamed)
+    depersonalise_facts(summary, blamed)
     summary.draft = render(summary, blamed)
     if check:
         from .check import drop_blame
@@ -120,9 +124,14 @@ def summarize(
     input_format: str | None = None,
     model: str | Path | None = None,
     max_bytes: int = MAX_BYTES,
+    channel: str | None = None,
 ) -> Summary:
-    """Summarize notes from files, directories, globs or ``-`` (stdin)."""
+    """Summarize notes from files, directories, globs, Slack exports or ``-`` (stdin),
+    merged into one incident."""
+    from .run import read_inputs
+
     names = [str(sources)] if isinstance(sources, str | Path) else [str(p) for p in sources]
     return summarize_sources(
-        read_sources(names, max_bytes), timezone=timezone, input_format=input_format, model=model
-    )
+        read_inputs(names, max_bytes), timezone=timezone, input_format=input_format, model=model,
+        channel=channel,
+    )  # fmt: skip

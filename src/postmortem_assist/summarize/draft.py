@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Event, Summary
+from .model import Event, Fact, Summary
 
 TYPE_LABEL = {
     "impact": "Impact starts",
@@ -44,6 +44,57 @@ def depersonalise(text: str, names: set[str]) -> str:
         lambda m: m.group(1) + m.group(2)[0].upper() + m.group(2)[1:],
         text,
     )
+
+
+def depersonalise_facts(summary: Summary, names: set[str]) -> None:
+    """Depersonalise every fact's text in place, so the JSON is as blameless as the draft
+    (each fact's ``source`` still points at the original line)."""
+    if not names:
+        return
+    facts: list[Fact] = [
+        *summary.timeline, *summary.impact, *summary.affected_services, *summary.cause,
+        *summary.resolution, *summary.misleading_paths, *summary.action_items,
+    ]  # fmt: skip
+    facts += [k for k in (summary.start, summary.detected, summary.mitigated) if k]
+    facts += [summary.resolved] if summary.resolved else []
+    for fact in facts:
+        fact.text = depersonalise(fact.text, names)
+    if summary.abstractive_summary:
+        summary.abstractive_summary = depersonalise(summary.abstractive_summary, names)
+    summary.open_questions = [depersonalise(q, names) for q in summary.open_questions]
+
+
+#: Placeholder tokens that ``assist review`` reports (rules/structure/placeholder.yml).
+PLACEHOLDER = re.compile(
+    r"(?<![\w-])(?:TODO|TBD|TBA|FIXME|XXX|TKTK|todo|tbd|fixme)(?![\w-])[ \t]*[:–-]?[ \t]*"
+)
+
+#: A ticket reference left to fill in ("INC-XXX").
+TICKET_PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9]+-(?:XXX+|TBD|TODO|\?+)(?![\w-])")
+
+
+def without_placeholders(text: str) -> str:
+    """Notes' placeholder markers rewritten so the draft passes ``assist review``.
+
+    A leading marker ("TODO: add a check") is dropped, leaving the open action; one between
+    two statements becomes "; "; one standing for a missing fact ("impact TBD") becomes
+    "not yet known"; "INC-XXX" becomes "a ticket not yet filed"; "???" becomes "?".
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
+        if not after or after[0] in ".,;:)!?" or before.endswith("("):
+            return "not yet known"
+        if not before or before[-1] in ".;:!?":
+            return ""
+        if m.group().strip() == "todo":  # "the todo list"
+            return "to-do "
+        return "; "
+
+    text = TICKET_PLACEHOLDER.sub("a ticket not yet filed", text)
+    text = PLACEHOLDER.sub(repl, text)
+    text = re.sub(r"\?{2,}", "?", text)
+    return re.sub(r"\s+;", ";", text).strip()
 
 
 def _ref(summary: Summary, source: str) -> str:
@@ -92,7 +143,7 @@ def render(summary: Summary, blamed: set[str]) -> str:
     """The draft as markdown; people described as a cause are replaced by roles."""
 
     def clean(text: str) -> str:
-        return depersonalise(_inline(text), blamed)
+        return without_placeholders(depersonalise(_inline(text), blamed))
 
     lines = ["# Postmortem draft", ""]
     lines.append(
@@ -161,10 +212,11 @@ def render(summary: Summary, blamed: set[str]) -> str:
             if a.ticket and a.ticket not in a.text:
                 extra.append(a.ticket)
             tail = f" ({', '.join(extra)})" if extra else ""
-            lines.append(f"- {_inline(a.text)}{tail} {_ref(summary, a.source)}")
+            text = without_placeholders(_inline(a.text))
+            lines.append(f"- {text[:1].upper() + text[1:]}{tail} {_ref(summary, a.source)}")
     else:
         lines.append("The notes list no follow-up actions.")
     lines += ["", "## Open questions", ""]
     questions = summary.open_questions or ["None: every required fact was found in the notes."]
-    lines += [f"- {q}" for q in questions]
+    lines += [f"- {without_placeholders(q)}" for q in questions]
     return "\n".join(lines) + "\n"

@@ -1,9 +1,11 @@
-"""Corrective-action checks: each bulleted item should be an action with owner and date."""
+"""Corrective-action checks: each bulleted item or table row should be an action with an
+owner and a date."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...document import Item, normalise_heading
@@ -35,52 +37,109 @@ DUE = re.compile(
 )
 
 
-def action_items(analysis: Analysis, rule: Rule) -> Iterator[Item]:
-    """Bulleted/numbered items and table rows of corrective-action sections.
+#: Table header cells that name the owner column, and the due-date/tracking columns.
+OWNER_COLUMN = re.compile(r"(?i)\b(?:owners?|assignees?|assigned|dri|responsible|who)\b")
+DUE_COLUMN = re.compile(
+    r"(?i)\b(?:due|dates?|deadline|eta|target|when|tickets?|tracking|issues?|jira|links?|bugs?)\b"
+)
+#: Cell values that fill nothing in.
+EMPTY_CELL = re.compile(r"(?i)^(?:|[-–—?/.]+|tbd|tbc|todo|n/?a|none|unassigned|\?\?\?)$")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row of an action-item table: its cells and the table's header cells."""
+
+    cells: list[str]
+    header: list[str]
+
+    def column(self, pattern: re.Pattern[str]) -> list[str] | None:
+        """The cells under headers matching ``pattern`` (None when no header matches)."""
+        idx = [i for i, h in enumerate(self.header) if pattern.search(h)]
+        if not idx:
+            return None
+        return [self.cells[i] if i < len(self.cells) else "" for i in idx]
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a markdown table row (escaped pipes stay inside a cell)."""
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    return [c.strip() for c in re.split(r"(?<!\\)\|", body)]
+
+
+def action_items(analysis: Analysis, rule: Rule) -> Iterator[tuple[Item, Row | None]]:
+    """Bulleted/numbered items and table rows of corrective-action sections, each with its
+    table row (cells and header) when it is one.
 
     Sections whose heading names lessons rather than actions (``skip_headings``) and
-    plain paragraphs are not action items.
+    plain paragraphs are not action items. The first row of each table is its header.
     """
     skip = set(rule.match.options.get("skip_headings", []))
     doc = analysis.document
+    text = analysis.text
     for section in doc.of_kind("corrective_actions"):
         if section.heading and normalise_heading(section.heading) in skip:
             continue
-        table_header: list[str] | None = None
+        header: list[str] | None = None
+        last_row_end = -2
         for item in doc.items(section):
-            raw = analysis.text[item.start : item.end]
-            is_row = analysis.text[: item.start].rsplit("\n", 1)[-1].lstrip().startswith("|")
-            if is_row and table_header is None:
-                table_header = [c.strip().lower() for c in raw.strip().strip("|").split("|")]
+            line_start = text.rfind("\n", 0, item.start) + 1
+            line_end = text.find("\n", item.start)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if not line.lstrip().startswith("|"):
+                header = None
+                if item.bullet:
+                    yield item, None
                 continue
-            if item.bullet or is_row:
-                yield item
+            previous = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_start]
+            continues = last_row_end == line_start - 1 or TABLE_RULE_LINE.match(previous)
+            last_row_end = line_start + len(line)
+            if header is None or not continues:
+                header = [c.lower() for c in _cells(line)]
+                continue
+            yield item, Row(_cells(line), header)
 
 
-def _table_owner(analysis: Analysis, item: Item) -> bool:
-    """A table row whose section has an owner column filled in."""
-    line_start = analysis.text.rfind("\n", 0, item.start) + 1
-    line = analysis.text[line_start : analysis.text.find("\n", item.start)]
-    return line.lstrip().startswith("|") and line.count("|") >= 3
+TABLE_RULE_LINE = re.compile(r"^\s*\|?\s*:?-{2,}[-:| ]*\s*$")
+
+
+def _filled(cells: list[str]) -> bool:
+    return any(not EMPTY_CELL.match(c.strip("*_` ")) for c in cells)
 
 
 @check("action_owner")
 def action_owner(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """An action item with nobody named to do it."""
+    """An action item with nobody named to do it (in a table: an empty owner cell)."""
     names = [n.lower() for n in ctx.settings.allowed_names]
-    for item in action_items(analysis, rule):
-        if OWNER.search(item.text) or _table_owner(analysis, item):
+    for item, row in action_items(analysis, rule):
+        owner = row.column(OWNER_COLUMN) if row else None
+        if owner is not None:
+            if not _filled(owner):
+                yield Hit(item.start, item.end)
             continue
-        if any(n in item.text.lower() for n in names):
+        if OWNER.search(item.text) or any(n in item.text.lower() for n in names):
             continue
         yield Hit(item.start, item.end)
 
 
 @check("action_due")
 def action_due(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """An action item with no due date and no ticket to track it."""
-    for item in action_items(analysis, rule):
-        if not DUE.search(item.text):
+    """An action item with no due date and no ticket to track it (in a table: empty
+    due/ticket cells and no date or ticket elsewhere in the row)."""
+    for item, row in action_items(analysis, rule):
+        due = row.column(DUE_COLUMN) if row else None
+        if due is not None and _filled(due):
+            continue
+        text = (
+            item.text
+            if row is None
+            else " ".join(
+                c for c, h in zip(row.cells, row.header, strict=False) if not OWNER_COLUMN.search(h)
+            )
+        )
+        if not DUE.search(text):
             yield Hit(item.start, item.end)
 
 
@@ -106,7 +165,7 @@ def action_verb(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     an item whose first word then reads as a verb is an action.
     """
     items = []
-    for item in action_items(analysis, rule):
+    for item, _ in action_items(analysis, rule):
         span = analysis.doc.char_span(item.start, item.end, alignment_mode="expand")
         if span is not None and any(t.is_alpha for t in span):
             items.append((item, span))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...document import Section, section_kinds
@@ -23,8 +24,16 @@ def _heading_hit(section: Section, params: dict[str, str]) -> Hit:
 
 
 def _has_any(text: str, phrases: list[str]) -> bool:
-    low = text.lower()
-    return any(re.search(rf"(?<!\w){re.escape(str(p))}(?!\w)", low) for p in phrases)
+    return (
+        bool(phrases) and _any_of(tuple(str(p) for p in phrases)).search(text.lower()) is not None
+    )
+
+
+@lru_cache(maxsize=256)
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all cue phrases (one pass over the text instead of one per phrase)."""
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 @check("missing_section")

@@ -1,0 +1,293 @@
+"""Real timeline shapes, email threads, zones and daylight-saving changes in notes.
+
+Every fixture here is written for these tests (no corpus text)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from postmortem_assist.notes import Message, parse_notes
+from postmortem_assist.reading import InputError, Source
+
+
+def _read(text: str, name: str = "n.md", **kw: str) -> tuple[list[Message], list[str]]:
+    notes = parse_notes([Source(name, text)], **kw)
+    return notes.messages, notes.warnings
+
+
+def _at(msgs: list[Message], line: int) -> Message:
+    return next(m for m in msgs if m.line == line)
+
+
+WIKI = """# INC-2231 checkout latency
+
+## Timeline
+
+| Time (PDT) | Event | Owner |
+|------------|-------|-------|
+| 2025-03-24 16:06 | Deploy of pricing-svc v2.14 starts | release bot |
+| 2025-03-24 16:11 | p99 latency on /checkout climbs above 3 s | |
+| | EU region only at first | |
+| 2025-03-24 16:19:30 | PagerDuty pages the payments on-call | |
+| 2025-03-24 17:02 | Rolled back to v2.13; latency back to normal | Dana |
+"""
+
+
+def test_table_rows_become_entries_with_zone_from_the_header() -> None:
+    msgs, warnings = _read(WIKI)
+    assert not any(m.line in (5, 6) for m in msgs)  # header row and separator row
+    deploy = _at(msgs, 7)
+    assert deploy.time == datetime(2025, 3, 24, 23, 6, tzinfo=UTC)  # PDT is UTC-7 in March
+    assert deploy.text.startswith("Deploy of pricing-svc v2.14 starts")
+    wrapped = _at(msgs, 8)
+    assert wrapped.text.endswith("EU region only at first") and wrapped.last_line == 9
+    assert _at(msgs, 10).time == datetime(2025, 3, 24, 23, 19, 30, tzinfo=UTC)
+    assert _at(msgs, 11).time == datetime(2025, 3, 25, 0, 2, tzinfo=UTC)
+    assert not warnings
+
+
+def test_separate_date_and_time_columns_and_broken_rows() -> None:
+    text = (
+        "All times UTC\n\n| Date | Time | What |\n|---|---|---|\n"
+        "| 2024-02-01 | 10:05 | cron job deletes the wrong bucket prefix |\n"
+        "| 2024-02-01 | 10:40 | restore from versioned objects begins\n"
+        "| garbage row with | no time |\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 5).time == datetime(2024, 2, 1, 10, 5, tzinfo=UTC)
+    assert _at(msgs, 6).time == datetime(2024, 2, 1, 10, 40, tzinfo=UTC)  # no closing pipe
+    assert _at(msgs, 7).time is None and "garbage row" in _at(msgs, 7).text
+
+
+def test_time_headers_carry_their_time_to_the_prose_under_them() -> None:
+    text = (
+        "All times in CET\n\n### 2024-11-05 08:52 PM\n\n"
+        "Support reports that many customers cannot log in; the login page\n"
+        "spins forever on the mobile app.\n\n### 09:02 PM\n\nRestarting the auth pods does "
+        "not help.\n\n### 09:21 PM - Cause found\n\nThe session store ran out of memory.\n"
+    )
+    msgs, _ = _read(text)
+    header = _at(msgs, 3)
+    assert header.time == datetime(2024, 11, 5, 19, 52, tzinfo=UTC)
+    prose = _at(msgs, 5)
+    assert prose.time == header.time and prose.time_line == 3 and prose.last_line == 6
+    assert _at(msgs, 10).time == datetime(2024, 11, 5, 20, 2, tzinfo=UTC)
+    assert _at(msgs, 12).text == "Cause found"
+    assert _at(msgs, 14).time == datetime(2024, 11, 5, 20, 21, tzinfo=UTC)
+
+
+def test_key_value_lines_and_nested_bullets() -> None:
+    text = (
+        "All times UTC.\n- First detected 2023-11-02 15:31\n"
+        "  - Incident declared 2023-11-02 15:40\n"
+        "  - Resolved: 2023-11-02 17:20\nWe fixed it at 17:20 after the rollback.\n"
+    )
+    msgs, _ = _read(text)
+    assert [(m.line, m.text) for m in msgs if m.time][:3] == [
+        (2, "First detected"),
+        (3, "Incident declared"),
+        (4, "Resolved"),
+    ]
+    assert _at(msgs, 4).time == datetime(2023, 11, 2, 17, 20, tzinfo=UTC)
+    assert _at(msgs, 5).time is None  # prose ending in a time is not a key: value line
+
+
+def test_bold_and_backtick_stamps_dates_carried_forward_and_wrapped_bullets() -> None:
+    text = (
+        "Timeline (all times UTC)\n\n**Monday 3 June 2024**\n"
+        "- 23:50 nightly batch starts on the ledger cluster\n"
+        "- 23:58 disk on ledger-3 hits 95%, writes slow down and the\n"
+        "  reconciliation job starts timing out\n**Tuesday 4 June 2024**\n"
+        "- `00:12` on-call paged by the disk alert\n"
+        "- **00:40:15**: old snapshots deleted, writes recover\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 3).day == date(2024, 6, 3) and _at(msgs, 3).time is None
+    wrapped = _at(msgs, 5)
+    assert wrapped.text.endswith("reconciliation job starts timing out") and wrapped.last_line == 6
+    assert _at(msgs, 8).time == datetime(2024, 6, 4, 0, 12, tzinfo=UTC)
+    assert _at(msgs, 9).time == datetime(2024, 6, 4, 0, 40, 15, tzinfo=UTC)
+    assert _at(msgs, 9).text == "old snapshots deleted, writes recover"
+
+
+def test_twelve_hour_chat_with_seconds_and_zone_stated_once() -> None:
+    text = (
+        "#inc-payments export, Mar 5 2024, times in ET\n"
+        "[11:58:02 PM] ana: card declines at 30%\n[12:01:40 AM] raj: rolling back gateway\n"
+    )
+    msgs, _ = _read(text, "chat.txt")
+    assert _at(msgs, 2).time == datetime(2024, 3, 6, 4, 58, 2, tzinfo=UTC)
+    assert _at(msgs, 3).time == datetime(2024, 3, 6, 5, 1, 40, tzinfo=UTC)  # past midnight
+
+
+def test_iso_log_with_offsets() -> None:
+    text = (
+        "2024-07-02T03:26:41+02:00 alertmanager: KubePodCrashLooping api-7f9\n"
+        "2024-07-02T03:31:05+02:00 sre-bot: rollout undo deployment/api\n"
+    )
+    msgs, _ = _read(text, "x.log")
+    assert msgs[0].time == datetime(2024, 7, 2, 1, 26, 41, tzinfo=UTC)
+
+
+EMAIL = """From: Priya Raman <priya@example.com>
+Sent: Wednesday, March 6, 2024 9:40 AM -0800
+To: infra-team
+Subject: RE: search outage yesterday
+
+Closing this out: the index rebuild finished at 08:55 and search is fully back.
+
+> From: Tom
+> we are still rebuilding
+
+From: Tom Becker <tom@example.com>
+Sent: Tuesday, March 5, 2024 4:12 PM -0800
+Subject: search outage
+
+Search started returning empty results at 15:20 after the shard rebalance.
+"""
+
+
+def test_email_thread_is_read_oldest_first_without_quoted_replies() -> None:
+    msgs, _ = _read(EMAIL, "mail.txt")
+    assert not any("still rebuilding" in m.text for m in msgs)
+    lines = [m.line for m in msgs]
+    assert lines.index(15) < lines.index(6)  # Tom's first mail comes before Priya's reply
+    assert _at(msgs, 15).author == "Tom Becker"
+    assert _at(msgs, 12).time == datetime(2024, 3, 6, 0, 12, tzinfo=UTC)
+    start = _at(msgs, 15).inline[0][2]
+    assert start == datetime(2024, 3, 5, 23, 20, tzinfo=UTC)  # the mail's own -0800
+
+
+def test_zone_written_once_applies_to_zoneless_times_with_a_warning() -> None:
+    text = (
+        "cart incident, 2024-05-14\n\n- 8:50 deploy of cart-svc 5.2\n- 8:53 errors at 12%\n"
+        "- 9:12am PT rolled back to 5.1\n"
+    )
+    msgs, warnings = _read(text)
+    assert _at(msgs, 3).time == datetime(2024, 5, 14, 15, 50, tzinfo=UTC)
+    assert _at(msgs, 5).time - _at(msgs, 3).time == datetime(1, 1, 1, 0, 22) - datetime(1, 1, 1)
+    assert any("read as PT" in w for w in warnings)
+    msgs, _ = _read(text, timezone="UTC")  # --timezone says otherwise
+    assert _at(msgs, 3).time == datetime(2024, 5, 14, 8, 50, tzinfo=UTC)
+
+
+def test_mixed_zones_warn_and_each_time_keeps_its_own_zone() -> None:
+    text = "All times UTC, 2024-05-14\n\n- 16:05 deploy\n- 9:12am PT rolled back\n"
+    msgs, warnings = _read(text)
+    assert _at(msgs, 4).time == datetime(2024, 5, 14, 16, 12, tzinfo=UTC)
+    assert any("mix time zones" in w for w in warnings)
+
+
+def test_zoneless_times_are_never_made_utc() -> None:
+    msgs, warnings = _read("incident 2024-05-14\n\n- 16:05 deploy\n- 16:20 rollback\n")
+    assert _at(msgs, 3).time == datetime(2024, 5, 14, 16, 5)  # naive: zone unknown
+    assert any("no time zone" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        # Berlin springs forward 02:00 -> 03:00 on 2024-03-31: 01:50 to 03:10 is 20 minutes
+        ("Notes, 2024-03-31 (Europe/Berlin)\n\n[01:50] jo: lag alert\n[03:10] mi: failover done\n",
+         20),
+        # US Pacific falls back 02:00 -> 01:00 on 2024-11-03: 00:40 PDT to 02:10 PST is 150
+        ("times in US/Pacific, 2024-11-03\n\n[00:40] jo: lag alert\n[02:10] mi: failover done\n",
+         150),
+    ],
+)  # fmt: skip
+def test_daylight_saving_changes(text: str, minutes: int) -> None:
+    msgs, _ = _read(text, "chat.txt")
+    first, last = (m for m in msgs if m.time)
+    assert last.time is not None and first.time is not None
+    assert (last.time - first.time).total_seconds() == minutes * 60
+
+
+def test_a_timeline_without_times_still_reads() -> None:
+    msgs, warnings = _read("## Timeline\n\n- deploy went out\n- errors rose\n- rolled back\n")
+    assert [m.text for m in msgs if m.bullet] == ["deploy went out", "errors rose", "rolled back"]
+    assert all(m.time is None for m in msgs) and not warnings
+
+
+def test_unknown_timezone_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown time zone"):
+        _read("- 10:00 x\n", timezone="Mars/Olympus")
+
+
+def test_each_email_reads_its_own_offset() -> None:
+    text = (
+        "From: Lena Vogt <lena@example.com>\nSent: Thursday, 7 November 2024 10:02 +0100\n"
+        "Subject: RE: VPN outage\n\nThe new certificate went live at 09:40, tunnels are back.\n\n"
+        "From: Sam Ortiz <sam@example.com>\nSent: Wednesday, November 6, 2024 11:15 PM -0800\n"
+        "Subject: VPN outage\n\nTunnels started dropping at 22:50 after the certificate expired.\n"
+    )
+    msgs, warnings = _read(text, "mail.txt")
+    assert [m.line for m in msgs if m.author != "#heading"] == [11, 5]  # oldest first
+    assert warnings == [
+        "mail.txt: times in each email's text are read in the zone of its Sent:/Date: line; "
+        "pass --timezone to change"
+    ]
+    assert _at(msgs, 11).inline[0][2] == datetime(2024, 11, 7, 6, 50, tzinfo=UTC)  # PST
+    assert _at(msgs, 5).inline[0][2] == datetime(2024, 11, 7, 8, 40, tzinfo=UTC)  # CET
+
+
+def test_issue_tracker_thread_as_incident_log() -> None:
+    text = (
+        "# INC-4821: Orders stuck in pending after payment\n\n"
+        "**maria-ops** opened this issue on Apr 8, 2025, 10:14 AM GMT+2\n\n"
+        "Customers report orders stuck in pending after a card payment. 37 tickets so far.\n\n"
+        "**dkowalski** commented on Apr 8, 2025, 10:31 AM GMT+2\n\n"
+        "The payment-events consumer has zero throughput since 09:52.\n\n"
+        "**maria-ops** closed this as completed on Apr 8, 2025, 11:40 AM GMT+2\n"
+    )
+    msgs, _ = _read(text, "issue.md")
+    assert (_at(msgs, 3).text, _at(msgs, 3).author) == ("opened the issue", "maria-ops")
+    report = _at(msgs, 5)
+    assert report.time == datetime(2025, 4, 8, 8, 14, tzinfo=UTC) and report.time_line == 3
+    comment = _at(msgs, 9)
+    assert comment.author == "dkowalski" and comment.time == datetime(2025, 4, 8, 8, 31, tzinfo=UTC)
+    assert comment.inline[0][2] == datetime(2025, 4, 8, 7, 52, tzinfo=UTC)  # 09:52 at GMT+2
+    assert _at(msgs, 11).text == "closed the issue as completed"
+
+
+def test_jira_comments_with_day_month_name_dates() -> None:
+    text = (
+        "OPS-311 Disk full on build agents (all times UTC)\n\n"
+        "Anna Weber added a comment - 12/Feb/24 9:05 AM\nAgents 3 to 7 fail: no space left.\n\n"
+        "Tom Riedel added a comment - 12/Feb/24 9:48 AM\nImage cache pruned, all agents green.\n"
+    )
+    msgs, _ = _read(text, "jira.txt")
+    assert _at(msgs, 4).author == "Anna Weber"
+    assert _at(msgs, 4).time == datetime(2024, 2, 12, 9, 5, tzinfo=UTC)
+    assert _at(msgs, 7).time == datetime(2024, 2, 12, 9, 48, tzinfo=UTC)
+
+
+def test_chat_with_dates_in_brackets_twelve_hour_seconds_across_us_dst() -> None:
+    text = (
+        "#inc-search (times are Pacific)\n[Mar 10, 2024 1:52:10 AM] ana: indexer lag alert\n"
+        "[Mar 10, 2024 3:05:44 AM] raj: reindex done, lag back to zero\n"
+    )
+    msgs, _ = _read(text, "chat.txt")
+    assert (_at(msgs, 2).author, _at(msgs, 2).text) == ("ana", "indexer lag alert")
+    assert _at(msgs, 2).time == datetime(2024, 3, 10, 9, 52, 10, tzinfo=UTC)  # PST
+    assert _at(msgs, 3).time == datetime(2024, 3, 10, 10, 5, 44, tzinfo=UTC)  # PDT
+
+
+def test_summary_of_notes_mixing_pt_with_zoneless_times_keeps_order_and_minutes() -> None:
+    from postmortem_assist.summarize import summarize_sources
+
+    text = (
+        "Checkout incident, 2024-05-14\n\n"
+        "- 8:50 cart-svc 5.2 deployed to prod; checkout errors start for customers\n"
+        "- 8:53 PagerDuty alert: checkout 5xx above 5%, on-call paged\n"
+        "- 9:12am PT rolled back cart-svc to 5.1; 5xx back under 0.1%, declaring mitigated\n"
+        "- 9:40 incident resolved after monitoring\n"
+    )
+    summary = summarize_sources([Source("mixed.md", text)])
+    times = {e.line: e.time for e in summary.timeline}
+    assert [e.line for e in summary.timeline] == sorted(times)  # the PT line is in its place
+    assert times[5] - times[3] == datetime(1, 1, 1, 0, 22) - datetime(1, 1, 1)  # not 502 min
+    assert summary.mitigated is not None and summary.mitigated.line == 5
+    assert summary.mitigated.time == datetime(2024, 5, 14, 16, 12, tzinfo=UTC)
+    assert summary.timezone == "PT" and "read as PT" in " ".join(summary.warnings)
