@@ -13,7 +13,8 @@ Two runtimes compute the same network from the same safetensors weights:
   float32.
 
 ``ASSIST_ENCODER_BACKEND`` = ``numpy`` / ``torch`` forces one; the default (``auto``) uses
-numpy for calls of at most ``NUMPY_MAX_TOKENS`` tokens while torch is not loaded yet.
+numpy for calls of at most ``NUMPY_MAX_TOKENS`` tokens while torch is not loaded yet and the
+process has encoded fewer than ``NUMPY_BUDGET_TOKENS`` tokens in NumPy.
 Each runtime is loaded once per model path and cached at module level.
 """
 
@@ -38,6 +39,10 @@ MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs
 #: Largest call (in tokens, after truncation) that ``auto`` runs in NumPy: below ~20k tokens
 #: the torch import costs more than NumPy's slower forward pass.
 NUMPY_MAX_TOKENS = 8000
+#: Tokens a process encodes in NumPy before ``auto`` switches to torch for good: a long run of
+#: small calls (``assist eval`` summarizing 132 documents) then pays the import only once.
+NUMPY_BUDGET_TOKENS = 20000
+_numpy_tokens = 0
 
 _CACHE: dict[str, tuple[Any, Any]] = {}
 _NUMPY: dict[str, _NumpyMiniLM] = {}
@@ -222,8 +227,12 @@ def _use_numpy(texts: list[str], max_length: int, model_path: str | Path | None)
         return False  # torch is loaded already: the faster per-token runtime is free
     if sum(len(t) for t in texts) > 8 * NUMPY_MAX_TOKENS:
         return False  # clearly large (a token is ~4 characters): skip counting
+    global _numpy_tokens
     tokens = sum(len(e.ids) for e in _numpy_encoder(model_path).tokenize(texts, max_length))
-    return tokens <= NUMPY_MAX_TOKENS
+    if tokens > NUMPY_MAX_TOKENS or _numpy_tokens + tokens > NUMPY_BUDGET_TOKENS:
+        return False
+    _numpy_tokens += tokens
+    return True
 
 
 def _np_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
