@@ -259,3 +259,25 @@ def test_ruled_out_causes_do_not_vote() -> None:
     kept = "It was not the database but the cache that ran out of memory."
     assert "the cache that ran out of memory" in clean(kept)
     assert clean("The generator did not start.") == "The generator did not start."
+
+
+def test_tfidf_counts_equal_scikit_learn_countvectorizer() -> None:
+    """The sklearn-free counting of the stored TF-IDF features matches CountVectorizer."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from postmortem_assist.classify.features import Tfidf
+
+    texts = [
+        "The TLS certificate for api.example.com expired at 03:12 UTC; renewals had failed",
+        "  A config push   set max_connections=10 on the primary DB,\nso checkout timed out. ",
+        "Rollback done.",
+        "é ü Ωmega x y zz",
+        "",
+    ]
+    for analyzer, ngram in (("word", (1, 2)), ("char_wb", (2, 5)), ("word", (2, 3))):
+        reference = CountVectorizer(analyzer=analyzer, ngram_range=ngram, lowercase=True)
+        reference.fit(texts[:3])
+        vocab = sorted(reference.vocabulary_, key=reference.vocabulary_.__getitem__)
+        ours = Tfidf(vocab, np.ones(len(vocab)), analyzer, ngram).counts(texts)
+        expected = reference.transform(texts).astype(np.float32)
+        np.testing.assert_array_equal(ours.toarray(), expected.toarray())

@@ -71,3 +71,42 @@ def test_bf16_forward_stays_close_to_float32(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.undo()
         embeddings.bf16_enabled.cache_clear()
     assert (fast * exact).sum(1).min() > 0.999  # cosine: same embedding up to bf16 rounding
+
+
+def test_numpy_runtime_matches_torch_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [
+        "The config push at 14:03 broke routing in two regions; we rolled back at 14:40.",
+        "Disk full on the primary.",
+        "Checkout requests failed with HTTP 503 while the pool waited for free connections.",
+    ]
+    spans = [[(0, 15), (17, 40)], [(0, 9)], [(0, 8), (9, 17), (500, 505)]]
+    monkeypatch.setenv("ASSIST_ENCODER_BACKEND", "numpy")
+    fast = embeddings.encode(texts, batch_size=2)
+    fast_docs, fast_segs = embeddings.encode_with_spans(texts, spans)
+    monkeypatch.setenv("ASSIST_ENCODER_BACKEND", "torch")
+    monkeypatch.setenv("ASSIST_ENCODER_BF16", "0")
+    embeddings.bf16_enabled.cache_clear()
+    try:
+        exact = embeddings.encode(texts, batch_size=2)
+        exact_docs, exact_segs = embeddings.encode_with_spans(texts, spans)
+    finally:
+        monkeypatch.undo()
+        embeddings.bf16_enabled.cache_clear()
+    np.testing.assert_allclose(fast, exact, atol=1e-5)
+    np.testing.assert_allclose(fast_docs, exact_docs, atol=1e-5)
+    for a, b in zip(fast_segs, exact_segs, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert not fast_segs[2][2].any()  # a span beyond the text is a zero row in both runtimes
+
+
+def test_small_calls_do_not_import_torch() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from postmortem_assist import embeddings as e; "
+        "v = e.encode(['The disk filled up.', 'A certificate expired.']); "
+        "print(v.shape, 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-1] == "False"

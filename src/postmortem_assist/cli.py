@@ -66,13 +66,17 @@ def review(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (output order is unchanged).")
+    ] = 1,
 ) -> None:
     """Review postmortem drafts like a linter: structure, blame, clarity, actions."""
     from .review.run import run_review
 
     code = run_review(
-        paths, fmt.value, fail_on, config, select or [], ignore or [], categories, max_bytes, output
-    )
+        paths, fmt.value, fail_on, config, select or [], ignore or [], categories, max_bytes,
+        output, jobs,
+    )  # fmt: skip
     raise typer.Exit(code)
 
 

@@ -140,28 +140,67 @@ def embed_prepared(
 
 
 class Tfidf:
-    """TF-IDF with a fixed vocabulary and idf vector (stored as JSON/npz, no pickle)."""
+    """TF-IDF with a fixed vocabulary and idf vector (stored as JSON/npz, no pickle).
+
+    Counting reproduces scikit-learn's ``CountVectorizer`` (lowercase; ``word`` tokens of two
+    or more word characters and their n-grams, or ``char_wb`` n-grams of space-padded words) in a
+    few lines, so that classifying does not import scikit-learn (~0.7 s of start-up);
+    ``tests/test_classify.py`` checks it against ``CountVectorizer`` itself.
+    """
+
+    _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+    _SPACES = re.compile(r"\s\s+")
 
     def __init__(self, vocab: list[str], idf: np.ndarray, analyzer: str, ngram: tuple[int, int]):
+        if analyzer not in ("word", "char_wb"):
+            raise ValueError(f"unsupported analyzer {analyzer!r}")
         self.vocab = vocab
         self.idf = idf.astype(np.float32)
         self.analyzer = analyzer
         self.ngram = ngram
-        from sklearn.feature_extraction.text import CountVectorizer
+        self._index = {t: i for i, t in enumerate(vocab)}
 
-        self._cv = CountVectorizer(
-            vocabulary={t: i for i, t in enumerate(vocab)},
-            analyzer=analyzer,
-            ngram_range=ngram,
-            lowercase=True,
-            dtype=np.float32,
-        )
+    def terms(self, text: str) -> list[str]:
+        """The n-grams ``CountVectorizer`` would count in ``text`` (with repeats)."""
+        lo, hi = self.ngram
+        text = text.lower()
+        out: list[str] = []
+        if self.analyzer == "word":
+            tokens = self._TOKEN.findall(text)
+            for n in range(lo, min(hi, len(tokens)) + 1):
+                out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            return out
+        for word in self._SPACES.sub(" ", text).split():
+            w = f" {word} "
+            for n in range(lo, hi + 1):
+                out.extend(w[i : i + n] for i in range(max(1, len(w) - n + 1)))
+                if len(w) <= n:
+                    break  # a short word is counted once, as a whole
+        return out
+
+    def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Term counts over the fixed vocabulary, (len(texts), len(vocab)) float32."""
+        from collections import Counter
+
+        from scipy import sparse
+
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for r, text in enumerate(texts):
+            found = Counter(i for t in self.terms(text) if (i := self._index.get(t)) is not None)
+            for c in sorted(found):
+                rows.append(r)
+                cols.append(c)
+                vals.append(found[c])
+        shape = (len(texts), len(self.vocab))
+        return sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Sublinear tf * idf, rows L2-normalised."""
         from scipy import sparse
 
-        x = self._cv.transform(list(texts)).astype(np.float32)
+        x = self.counts(list(texts))
         x.data = 1.0 + np.log(x.data)
         x = x.multiply(self.idf[None, :]).tocsr()
         norms = np.sqrt(np.asarray(x.multiply(x).sum(1))).ravel()

@@ -54,10 +54,14 @@ def analyse(source: Source) -> Analysis:
     return Analysis.of(parse(source.text, source.name))
 
 
-def analyse_many(sources: Sequence[Source], batch_size: int = 32) -> list[Analysis]:
-    """Analyse many English sources, tokenizing them in one ``nlp.pipe`` batch."""
-    for source in sources:
-        check_language(source)
+def analyse_many(
+    sources: Sequence[Source], batch_size: int = 32, *, checked: bool = False
+) -> list[Analysis]:
+    """Analyse many English sources, tokenizing them in one ``nlp.pipe`` batch
+    (``checked=True``: the caller has already refused non-English sources)."""
+    if not checked:
+        for source in sources:
+            check_language(source)
     docs = nlp.light().pipe((s.text for s in sources), batch_size=batch_size)
     return [
         Analysis.of(parse(s.text, s.name), doc) for s, doc in zip(sources, docs, strict=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import nlp
 from ..config import Settings
@@ -34,7 +36,9 @@ class Engine:
     """Compiled rules: one PhraseMatcher and one Matcher for all pattern rules."""
 
     def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+        nlp.import_spacy()  # first spaCy import of the process: without torch
         from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+        from spacy.tokens import Doc
 
         self.settings = settings or Settings()
         self.rules = {
@@ -46,6 +50,8 @@ class Engine:
         self.checks = load_checks()
         vocab = nlp.full().vocab
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        #: Token patterns that are only exact words, run as phrase lists (see _word_sequences).
+        self.words = {attr: PhraseMatcher(vocab, attr=attr) for attr in ("LOWER", "ORTH")}
         self.shallow = Matcher(vocab)
         self.deep_tokens = Matcher(vocab)
         self.deep_deps = DependencyMatcher(vocab)
@@ -53,8 +59,19 @@ class Engine:
             m = rule.match
             if m.kind == "phrase":
                 self.phrases.add(rule.id, [nlp.light().make_doc(p) for p in m.phrases])
+            elif m.kind == "tokens" and rule.deep:
+                self.deep_tokens.add(rule.id, m.patterns)
             elif m.kind == "tokens":
-                (self.deep_tokens if rule.deep else self.shallow).add(rule.id, m.patterns)
+                rest = []
+                for pattern in m.patterns:
+                    words = _word_sequences(pattern)
+                    if words is None:
+                        rest.append(pattern)
+                        continue
+                    attr, seqs = words
+                    self.words[attr].add(rule.id, [Doc(vocab, words=list(w)) for w in seqs])
+                if rest:
+                    self.shallow.add(rule.id, rest)
             elif m.kind == "dependency":
                 self.deep_deps.add(rule.id, m.patterns)
             elif m.check not in self.checks:
@@ -65,12 +82,19 @@ class Engine:
     def _pattern_hits(self, analysis: Analysis) -> Iterator[tuple[Rule, Hit]]:
         doc = analysis.doc
         vocab_str = doc.vocab.strings
-        for matcher in (self.phrases, self.shallow):
-            if not len(matcher):
-                continue
-            for match_id, start, end in matcher(doc):
-                span = doc[start:end]
-                yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
+        for match_id, start, end in self.phrases(doc) if len(self.phrases) else []:
+            span = doc[start:end]
+            yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
+        # Word lists and the token Matcher, in the Matcher's own order (by end, then start),
+        # so that overlapping matches of one rule are resolved as when all were patterns.
+        every: list[Any] = [*self.words.values(), self.shallow]
+        matchers = [m for m in every if len(m)]
+        shallow = sorted(
+            (m for matcher in matchers for m in matcher(doc)), key=lambda m: (m[2], m[1])
+        )
+        for match_id, start, end in shallow:
+            span = doc[start:end]
+            yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
         deep = [r for r in self.rules.values() if r.deep]
         if not deep:
             return
@@ -206,6 +230,44 @@ class Engine:
             end=hit.end,
             match=params["match"],
         )
+
+
+#: Most phrases a word-list pattern may expand to before it stays a Matcher pattern.
+MAX_SEQUENCES = 20_000
+
+
+def _word_sequences(pattern: list[dict[str, Any]]) -> tuple[str, set[tuple[str, ...]]] | None:
+    """The word sequences a token pattern of exact words matches, as ``(attr, sequences)``.
+
+    A pattern qualifies when every token is one ``LOWER`` (or every token one ``ORTH``)
+    value or ``IN`` list, required or ``OP: "?"``: it then matches exactly the sequences of
+    the lists' product, which spaCy's PhraseMatcher finds in one hash lookup per token
+    instead of the Matcher's per-token pattern states (3 s vs 0.01 s per 200 documents).
+    Anything else (other attributes, ``*``/``+``, regexes) returns None and stays a pattern.
+    """
+    attr = None
+    slots: list[list[str | None]] = []
+    for tok in pattern:
+        keys = set(tok) - {"OP"}
+        op = tok.get("OP")
+        if len(keys) != 1 or op not in (None, "?"):
+            return None
+        key = keys.pop()
+        if key not in ("LOWER", "ORTH") or attr not in (None, key):
+            return None
+        attr, value = key, tok[key]
+        words = [value] if isinstance(value, str) else None
+        if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+            words = value["IN"]
+        if not words or not all(isinstance(w, str) and w for w in words):
+            return None
+        if key == "LOWER" and any(w != w.lower() for w in words):
+            return None  # a capital never equals a LOWER value: keep the pattern's meaning
+        slots.append([*words, None] if op == "?" else list(words))
+    if attr is None or math.prod(len(s) for s in slots) > MAX_SEQUENCES:
+        return None
+    seqs = {tuple(w for w in combo if w is not None) for combo in itertools.product(*slots)}
+    return attr, {s for s in seqs if s}
 
 
 def _fill(template: str, params: dict) -> str:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
-from ..config import load_settings
-from ..findings import Severity
+from ..config import Settings, load_settings
+from ..findings import Finding, Severity
 from ..nlp import check_language
 from ..reading import InputError, Source, check_output, expand, read_source, write_output
 from ..render import FileReport
@@ -19,6 +21,8 @@ from .analysis import Analysis
 from .spec import load_rules
 
 err = Console(stderr=True, highlight=False)
+#: Documents tokenized together (one ``nlp.pipe`` batch) and held in memory at once.
+BATCH = 32
 
 
 def run_review(
@@ -31,8 +35,14 @@ def run_review(
     categories: bool,
     max_bytes: int,
     output: Path | None,
+    jobs: int = 1,
 ) -> int:
-    """Review every input; a bad file is reported and the others still reviewed."""
+    """Review every input; a bad file is reported and the others still reviewed.
+
+    ``jobs`` > 1 reviews in that many processes; the output is the same, in input order.
+    """
+    if jobs < 1:
+        raise InputError("--jobs must be at least 1")
     settings = load_settings(config)
     known = {r.id for r in load_rules()} | {r.family for r in load_rules()}
     settings.check_rule_ids(known, ignore)
@@ -43,7 +53,6 @@ def run_review(
         settings.disable = sorted({r.family for r in load_rules()})
         settings.enable = list(select)
     settings.disable = [*settings.disable, *ignore]
-    engine = engine_for(settings)
     reports: list[FileReport] = []
     good: list[tuple[FileReport, Source]] = []
     names = _names(paths, reports)
@@ -57,10 +66,12 @@ def run_review(
             continue
         good.append((FileReport(path=name, crlf=source.crlf), source))
         reports.append(good[-1][0])
-    for (report, _), analysis in zip(good, analyse_many([s for _, s in good]), strict=True):
-        report.findings = engine.review(analysis)
-        if categories:
-            report.categories = _categories(analysis)
+    if good:  # spaCy and the rules load only when there is something to review
+        results = _review_all([s for _, s in good], settings, categories, jobs)
+        for (report, _), (found, cats) in zip(good, results, strict=True):
+            report.findings = found
+            if categories:
+                report.categories = cats
     _emit(reports, fmt, output)
     for report in reports:  # per-file errors go to stderr, like the other commands
         if report.error:
@@ -69,6 +80,44 @@ def run_review(
     if any(r.error for r in reports):
         return 2
     return 1 if any(f.severity.rank >= threshold for r in reports for f in r.findings) else 0
+
+
+def _review_chunk(
+    sources: list[Source], settings: Settings, categories: bool
+) -> list[tuple[list[Finding], list[dict[str, Any]]]]:
+    """Findings (and categories when asked) of language-checked sources, in input order.
+
+    Sources are analysed ``BATCH`` at a time, so only one batch of spaCy Docs and parses is
+    held in memory however many files are reviewed.
+    """
+    engine = engine_for(settings)
+    out: list[tuple[list[Finding], list[dict[str, Any]]]] = []
+    for i in range(0, len(sources), BATCH):
+        for a in analyse_many(sources[i : i + BATCH], checked=True):
+            out.append((engine.review(a), _categories(a) if categories else []))
+    return out
+
+
+def _review_all(
+    sources: list[Source], settings: Settings, categories: bool, jobs: int
+) -> list[tuple[list[Finding], list[dict[str, Any]]]]:
+    """Review in ``jobs`` worker processes (contiguous chunks, results in input order).
+
+    The engine is compiled (spaCy loaded) before the workers fork, so they share it.
+    """
+    engine_for(settings)
+    workers = min(jobs, len(sources))
+    if workers <= 1:
+        return _review_chunk(sources, settings, categories)
+    size = -(-len(sources) // (workers * 4))  # a few chunks per worker balance uneven files
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        done = pool.map(
+            _review_chunk, chunks, [settings] * len(chunks), [categories] * len(chunks)
+        )
+        return [result for chunk in done for result in chunk]
 
 
 def _names(paths: list[str], reports: list[FileReport]) -> list[str]:

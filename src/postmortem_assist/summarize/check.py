@@ -6,12 +6,21 @@ from .model import Summary
 
 
 def blame_lines(draft: str) -> set[int]:
-    """1-based line numbers of the draft that the blame rules flag."""
-    from ..config import Settings
-    from ..review import review_text
+    """1-based line numbers of the draft that the blame rules flag.
 
-    findings = review_text(draft, "<draft>", Settings(disable=["structure", "clarity", "actions"]))
-    return {f.line for f in findings if f.family == "blame"}
+    Only the blame rules are compiled, and the draft (built from notes already checked to
+    be English) is not language-checked again.
+    """
+    from ..config import Settings
+    from ..reading import Source
+    from ..review import analyse_many, engine_for, load_rules
+
+    if not draft.strip():
+        return set()
+    others = sorted({r.family for r in load_rules()} - {"blame"})
+    engine = engine_for(Settings(disable=others))
+    [analysis] = analyse_many([Source("<draft>", draft)], checked=True)
+    return {f.line for f in engine.review(analysis) if f.family == "blame"}
 
 
 def drop_blame(draft: str, summary: Summary) -> str:

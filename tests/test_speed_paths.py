@@ -1,0 +1,153 @@
+"""What the speed work must not change: the same findings with ``--jobs``, no torch in the
+review path, the English fast path never accepting other languages, and word-list patterns
+matching exactly what the token Matcher matched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from postmortem_assist import nlp
+from postmortem_assist.review.engine import _word_sequences
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "drafts" / "checkout-outage.md"
+
+DRAFTS = {
+    "cache.md": (
+        "# Cache stampede on the product page\n\n## Summary\n\nOn 2024-03-04 from 09:10 to "
+        "09:52 UTC the product page returned errors for some users after the cache cluster "
+        "restarted. Alice obviously forgot to warm the cache, which caused the outage.\n\n"
+        "## Timeline\n\n- 09:10 cache cluster restarted for a kernel patch\n- 09:14 alert: "
+        "product page error rate 12%\n- 09:52 error rate back to normal\n\n## Root cause\n\n"
+        "Every request missed the empty cache at once and the database was overwhelmed. "
+        "We should have been more careful. TODO: add the query graphs.\n\n## Action items\n\n"
+        "- Improve monitoring\n- Warm the cache before traffic returns (owner: @cache-team, "
+        "due 2024-04-01)\n"
+    ),
+    "dns.md": (
+        "# DNS outage\n\n## Summary\n\nYesterday a mistyped record in the zone file took the "
+        "API offline for about an hour. A lot of customers were affected.\n\n## Timeline\n\n"
+        "- 14:02 zone file deployed\n- 14:05 API health checks failing\n- 15:01 record fixed\n\n"
+        "## Action items\n\n- Add a zone-file linter to CI (owner: Dana, due 2024-05-10)\n"
+    ),
+    "queue.md": (
+        "## Summary\n\nThe export queue stalled for 3 hours because the worker pool was sized "
+        "for the old batch size. Bob pushed the change without review and it was his "
+        "mistake.\n\n## Root cause\n\nThe worker count was halved in the config refactor, so "
+        "exports waited in the queue until the on-call engineer noticed the backlog.\n"
+    ),
+}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "postmortem_assist.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_jobs_give_the_same_report_in_input_order(tmp_path: Path) -> None:
+    paths = []
+    for name, text in DRAFTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    paths.append(str(EXAMPLE))
+    one = _cli("review", "-f", "json", *paths)
+    two = _cli("review", "-f", "json", "--jobs", "2", *paths)
+    assert one.returncode == two.returncode == 1, one.stderr + two.stderr
+    assert one.stdout == two.stdout
+    report = json.loads(two.stdout)
+    assert [f["path"] for f in report["files"]] == paths
+    rules = {f["rule"] for f in report["files"][0]["findings"]}
+    assert {"blame/character", "structure/placeholder", "actions/vague"} <= rules
+    assert _cli("review", "--jobs", "0", paths[0]).returncode == 2
+
+
+def test_review_keeps_torch_and_langdetect_out() -> None:
+    code = (
+        "import sys\n"
+        "from postmortem_assist.cli import main\n"
+        f"sys.argv = ['assist', 'review', '-f', 'json', {str(EXAMPLE)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', [m for m in ('torch', 'transformers', 'sklearn', 'langdetect') "
+        "if m in sys.modules], 'spacy' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip().endswith("LOADED [] True")
+
+
+def test_an_empty_file_is_refused_without_loading_spacy(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from postmortem_assist.cli import main\n"
+        f"sys.argv = ['assist', 'review', {str(empty)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n"
+        "    print('EXIT', e.code, 'spacy' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert "input is empty" in out.stdout + out.stderr
+    assert out.stdout.strip().endswith("EXIT 2 False")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Datenbankserver ist um 14 Uhr ausgefallen, weil die Festplatte voll war. Die Kunden "
+        "konnten zwei Stunden lang keine Bestellungen aufgeben, und das Team hat die alte Version "
+        "wiederhergestellt, nachdem die Ursache gefunden wurde. Wir haben danach die Überwachung "
+        "der Festplatten erweitert und einen Alarm für volle Datenträger eingerichtet.",
+        "Le serveur de base de données est tombé en panne à 14 heures parce que le disque était "
+        "plein. Les clients n'ont pas pu passer de commande pendant deux heures et l'équipe a "
+        "restauré l'ancienne version après avoir trouvé la cause. Nous avons ensuite ajouté une "
+        "alerte pour les disques pleins et revu la surveillance des serveurs de production.",
+        "De databaseserver viel om 14 uur uit omdat de schijf vol was. Klanten konden twee uur "
+        "lang geen bestellingen plaatsen en het team heeft de oude versie teruggezet nadat de "
+        "oorzaak was gevonden. We hebben daarna een waarschuwing voor volle schijven toegevoegd "
+        "en de bewaking van de productieservers uitgebreid zodat dit sneller opvalt.",
+    ],
+)
+def test_other_languages_never_take_the_english_fast_path(text: str) -> None:
+    assert not nlp._plainly_english(text)
+    assert nlp.non_english_reason(text) is not None
+
+
+def test_english_draft_takes_the_fast_path() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert nlp._plainly_english(text)
+    assert nlp.detect_language(text) == ("en", 1.0)
+
+
+def test_word_list_patterns_become_phrases_and_others_stay_patterns() -> None:
+    attr, seqs = _word_sequences(
+        [{"LOWER": {"IN": ["double", "triple"]}}, {"LOWER": "-", "OP": "?"}, {"LOWER": "check"}]
+    ) or ("", set())
+    assert attr == "LOWER"
+    assert seqs == {
+        ("double", "check"),
+        ("triple", "check"),
+        ("double", "-", "check"),
+        ("triple", "-", "check"),
+    }
+    assert _word_sequences([{"ORTH": {"IN": ["TODO", "TBD"]}}]) == ("ORTH", {("TODO",), ("TBD",)})
+    assert _word_sequences([{"IS_TITLE": True}, {"LOWER": "'s"}]) is None
+    assert _word_sequences([{"LOWER": "a"}, {"IS_ALPHA": True, "OP": "*"}]) is None
+    assert _word_sequences([{"ORTH": "["}, {"LOWER": "insert"}]) is None  # mixed attributes
+    assert _word_sequences([{"LOWER": "Foo"}]) is None  # never matches as a LOWER value
