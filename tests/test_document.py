@@ -75,23 +75,3 @@ def test_text_without_headings_is_one_body_section() -> None:
     doc = parse("The database failed over at 14:02 UTC.\nService recovered.", "n.txt")
     assert [s.kind for s in doc.sections] == ["body"]
     assert not doc.structured
-
-
-def test_bold_lead_in_labels_are_section_headings() -> None:
-    text = (
-        "# Storage - Errors creating disks in West Europe\n\n"
-        "**Summary of impact:** Between 09:10 UTC and 11:40 UTC on 3 Mar 2025, 12% of disk "
-        "create calls failed.\n\n"
-        "**Workaround:** retry the call.\n\n"
-        "**Root cause and mitigation:** A configuration push disabled a storage stamp.\n\n"
-        "**Note:** this label names no section, so it is ordinary text.\n"
-    )
-    doc = parse(text)
-    kinds = [(s.kind, s.heading) for s in doc.sections]
-    assert ("summary", "Summary of impact") in kinds
-    assert ("root_cause", "Root cause and mitigation") in kinds
-    summary = doc.of_kind("summary")[0]
-    assert doc.section_text(summary).startswith("Between 09:10 UTC")
-    assert "retry the call" in doc.section_text(summary)  # unknown label stays in the section
-    root = doc.of_kind("root_cause")[0]
-    assert "Note:" in doc.section_text(root)

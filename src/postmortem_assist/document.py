@@ -20,9 +20,6 @@ from .paths import rules_dir
 ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 EMPHASIS_LINE = re.compile(r"^ {0,3}(\*\*|__)(.+?)\1:?[ \t]*$")
-#: A bold label that opens a paragraph ("**Summary of impact:** Between 16:15 UTC ..."), as
-#: status-page exports (Azure) write their sections: a heading when the label names a section.
-LEAD_IN = re.compile(r"^ {0,3}(\*\*|__)([^*_\n]{2,60}?)(?::\1|\1:)[ \t]+(?=\S)")
 COLON_LINE = re.compile(r"^ {0,3}([A-Za-z][A-Za-z &/;()'-]{2,50}):[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?|^[ \t]*\[[ xX]\][ \t]+")
@@ -205,8 +202,6 @@ def _headings(text: str) -> list[tuple[int, int, int, str]]:
             m.group(m.lastindex or 1)
         ):
             found.append((offsets[i], body_start, 7, m.group(m.lastindex or 1)))
-        elif (m := LEAD_IN.match(line)) and classify_heading(m.group(2)):
-            found.append((offsets[i], offsets[i] + m.end(), 7, m.group(2)))
     return found
 
 
