@@ -16,7 +16,6 @@ from multiprocessing import get_context
 
 from pydantic import BaseModel, Field
 
-from ..config import Settings
 from ..reading import Source
 from . import causes as cz
 from .scorecard import FORMULA, CategoryShare, Scorecard, scorecard
@@ -57,19 +56,13 @@ class Archive(BaseModel):
     timing: dict[str, float] = Field(default_factory=dict)  # seconds per stage (wall, CPU)
 
 
-def _settings() -> Settings:
-    """Review settings of an audit: the defaults plus ``actions/no-due-date``, which is quiet
-    in a review but is what the scorecard's "action items with a due date" counts."""
-    return Settings(enable=["actions/no-due-date"])
-
-
 def _review_batch(sources: list[Source]) -> list[Scorecard | str]:
     """Scorecards for a batch (an error string for a source that cannot be reviewed)."""
     from ..nlp import check_language
     from ..reading import InputError
     from ..review import analyse_many, engine_for
 
-    engine = engine_for(_settings())
+    engine = engine_for()
     out: list[Scorecard | str] = ["" for _ in sources]
     ok: list[int] = []
     for i, s in enumerate(sources):
@@ -92,7 +85,7 @@ def review_all(
     """Scorecards of every source in input order, reviewed in ``jobs`` processes."""
     from ..review import engine_for
 
-    engine_for(_settings())  # compile once; forked workers inherit it
+    engine_for()  # compile once; forked workers inherit it
     chunks = [list(sources[i : i + BATCH]) for i in range(0, len(sources), BATCH)]
     results: list[Scorecard | str] = []
     workers = min(jobs, os.cpu_count() or 1, len(chunks))
