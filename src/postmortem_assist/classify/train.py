@@ -266,12 +266,10 @@ def macro_f1(pred: np.ndarray, y: np.ndarray, cols: list[int]) -> float:
     return float(np.mean([_f1(pred[:, j], y[:, j]) for j in cols]))
 
 
-def _features(
-    dev: Data, rows: np.ndarray, fit_rows: np.ndarray, cfg: dict[str, Any], base: Featurizer
-) -> Any:
-    """Feature matrix of ``rows`` with TF-IDF vocabularies fitted on ``fit_rows`` only."""
-    texts = [dev.items[i].text for i in fit_rows]
-    feats = Featurizer(
+def _featurizer(texts: list[str], cfg: dict[str, Any], base: Featurizer) -> Featurizer:
+    """A featurizer with ``cfg``'s weights, TF-IDF vocabularies fitted on ``texts`` and the
+    keywords and label vectors of ``base``."""
+    return Featurizer(
         fit_tfidf(texts, WORD),
         fit_tfidf(texts, CHAR) if cfg["char"] else None,
         1.0,
@@ -281,6 +279,13 @@ def _features(
         protos=base.protos,
         labels=base.labels,
     )
+
+
+def _features(
+    dev: Data, rows: np.ndarray, fit_rows: np.ndarray, cfg: dict[str, Any], base: Featurizer
+) -> Any:
+    """Feature matrix of ``rows`` with TF-IDF vocabularies fitted on ``fit_rows`` only."""
+    feats = _featurizer([dev.items[i].text for i in fit_rows], cfg, base)
     return feats.matrix([dev.items[i].text for i in rows], dev.emb[rows])
 
 
@@ -457,16 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     cal = calibrate(raw, dev, summ)
     rows, w = _train_rows(dev, summ, set(), best)
     texts = [dev.items[i].text for i in rows]
-    feats = Featurizer(
-        fit_tfidf(texts, WORD),
-        fit_tfidf(texts, CHAR) if best["char"] else None,
-        1.0,
-        kw_weight=best["kw_weight"],
-        zs_weight=best["zs_weight"],
-        keywords=keywords,
-        protos=protos,
-        labels=labels,
-    )
+    feats = _featurizer(texts, best, base)
     x = feats.matrix(texts, dev.emb[rows])
     coef, bias = fit_heads(x, _targets(dev)[rows], w, best["C"])
     head = Head(labels, coef, bias, cal["a"], cal["b"], cal["thr"], float(cal["unk_thr"]))
