@@ -241,6 +241,12 @@ def test_unknown_rule_ids_in_config_are_refused(tmp_path: Path, setting: str) ->
     assert out == ""
 
 
+def test_unknown_select_is_refused_like_ignore() -> None:
+    code, out, err = cli(["review", "-", "--select", "blame/nope"], stdin=DRAFT.encode())
+    assert_one_line_error(code, err, "--select: unknown rule or family: blame/nope")
+    assert out == ""
+
+
 def test_unknown_ignore_is_refused_and_known_ones_work() -> None:
     code, _, err = cli(["review", "-", "--ignore", "clarity/vaguequantity"], stdin=DRAFT.encode())
     assert_one_line_error(code, err, "--ignore: unknown rule or family: clarity/vaguequantity")

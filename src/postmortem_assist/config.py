@@ -55,16 +55,20 @@ class Settings(BaseModel):
     #: Where the settings came from (for error messages); not part of the settings.
     _source: str = PrivateAttr(default="settings")
 
-    def check_rule_ids(self, known: Iterable[str], ignore: Iterable[str] = ()) -> None:
-        """Refuse rule ids or families that name no rule, like ``--select`` does.
+    def check_rule_ids(
+        self, known: Iterable[str], ignore: Iterable[str] = (), select: Iterable[str] = ()
+    ) -> None:
+        """Refuse rule ids or families that name no rule, in the settings and on the command line.
 
-        ``known`` holds every rule id and family; ``ignore`` are ``--ignore`` values.
+        ``known`` holds every rule id and family; ``ignore`` and ``select`` are the
+        ``--ignore`` and ``--select`` values.
         """
         names = set(known)
         for where, values in (
             (f"{self._source} disable", self.disable),
             (f"{self._source} enable", self.enable),
             (f"{self._source} severity", list(self.severity)),
+            ("--select", list(select)),
             ("--ignore", list(ignore)),
         ):
             unknown = [v for v in values if v not in names]

@@ -44,13 +44,10 @@ def run_review(
     if jobs < 1:
         raise InputError("--jobs must be at least 1")
     settings = load_settings(config)
-    known = {r.id for r in load_rules()} | {r.family for r in load_rules()}
-    settings.check_rule_ids(known, ignore)
+    rules = load_rules()
+    settings.check_rule_ids({r.id for r in rules} | {r.family for r in rules}, ignore, select)
     if select:
-        unknown = [s for s in select if s not in known]
-        if unknown:
-            raise InputError(f"unknown rule or family: {', '.join(unknown)} (see `assist rules`)")
-        settings.disable = sorted({r.family for r in load_rules()})
+        settings.disable = sorted({r.family for r in rules})
         settings.enable = list(select)
     settings.disable = [*settings.disable, *ignore]
     reports: list[FileReport] = []
