@@ -71,7 +71,7 @@ def _review_batch(sources: list[Source]) -> list[Scorecard | str]:
             ok.append(i)
         except InputError as exc:
             out[i] = str(exc)
-    for i, analysis in zip(ok, analyse_many([sources[i] for i in ok]), strict=True):
+    for i, analysis in zip(ok, analyse_many([sources[i] for i in ok], checked=True), strict=True):
         try:
             out[i] = scorecard(sources[i], analysis, engine.review(analysis))
         except Exception as exc:  # one odd document must not stop a batch of hundreds
