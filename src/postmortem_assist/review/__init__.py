@@ -72,8 +72,8 @@ def review_sources(sources: Iterable[Source], settings: Settings | None = None) 
     """Review already-read sources; findings of all of them, in input order."""
     engine = engine_for(settings)
     findings: list[Finding] = []
-    for analysis in analyse_many(list(sources)):
-        findings.extend(engine.review(analysis))
+    for found in engine.review_many(analyse_many(list(sources))):
+        findings.extend(found)
     return findings
 
 

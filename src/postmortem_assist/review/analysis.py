@@ -34,6 +34,8 @@ class Analysis:
     _deep: dict[int, Doc] = field(default_factory=dict)
     _tagged: dict[int, Doc] = field(default_factory=dict)
     _masked_ends: list[int] = field(default_factory=list)
+    _sentences: list[Span] | None = None
+    _words: list[list[str]] | None = None
 
     def __post_init__(self) -> None:
         self._masked_ends = [e for _, e in self.masked]
@@ -60,13 +62,29 @@ class Analysis:
         return self.document.section_at(offset)
 
     def sentences(self) -> list[Span]:
-        """Non-blank sentences of the light Doc."""
-        return [s for s in self.doc.sents if s.text.strip()]
+        """Non-blank sentences of the light Doc (computed once; every rule asks)."""
+        if self._sentences is None:
+            self._sentences = [s for s in self.doc.sents if s.text.strip()]
+        return self._sentences
+
+    def sentence_words(self) -> list[list[str]]:
+        """Lower-cased words of each of :meth:`sentences` (computed once, read by several
+        rules' cheap pre-filters)."""
+        if self._words is None:
+            lower = self.doc.to_array("LOWER")
+            strings = self.doc.vocab.strings
+            self._words = [[strings[int(x)] for x in lower[s.start : s.end]] for s in self.sentences()]
+        return self._words
 
     def parse(self, sents: list[Span]) -> list[Doc]:
-        """Full parses of the given sentences (cached; new ones parsed in one batch)."""
+        """Full parses of the given sentences (cached; new ones parsed in one batch).
+
+        Named entities are added on first use: call :func:`nlp.ensure_entities` on a parsed
+        Doc (or its tokens' ``doc``) before reading ``ent_type_``.
+        """
         todo = [s for s in sents if s.start_char not in self._deep]
-        for sent, parsed in zip(todo, nlp.parse_many([s.text for s in todo]), strict=True):
+        texts = [s.text for s in todo]
+        for sent, parsed in zip(todo, nlp.parse_many(texts, entities=False), strict=True):
             self._deep[sent.start_char] = parsed
         return [self._deep[s.start_char] for s in sents]
 
@@ -76,3 +94,18 @@ class Analysis:
         for sent, tagged in zip(todo, nlp.tag_many([s.text for s in todo]), strict=True):
             self._tagged[sent.start_char] = tagged
         return [self._tagged[s.start_char] for s in sents]
+
+
+def parse_batch(wanted: list[tuple[Analysis, list[Span]]]) -> None:
+    """Parse the sentences wanted of many documents in one ``nlp.pipe`` batch, filling each
+    Analysis's cache (one batch of hundreds costs ~30% less than many batches of two)."""
+    todo: list[tuple[Analysis, Span]] = []
+    for analysis, sents in wanted:
+        seen: set[int] = set()
+        for sent in sents:
+            if sent.start_char not in analysis._deep and sent.start_char not in seen:
+                seen.add(sent.start_char)
+                todo.append((analysis, sent))
+    parsed = nlp.parse_many([s.text for _, s in todo], entities=False)
+    for (analysis, sent), doc in zip(todo, parsed, strict=True):
+        analysis._deep[sent.start_char] = doc

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span
+
     from ..config import Settings
     from .analysis import Analysis
     from .spec import Rule
@@ -36,14 +38,23 @@ class Context:
 
 
 CheckFn = Callable[["Analysis", "Rule", "Context"], Iterator[Hit]]
+CandidatesFn = Callable[["Analysis", "Rule", "Context"], list["Span"]]
 CHECKS: dict[str, CheckFn] = {}
+#: Sentences a check will ask ``Analysis.parse`` for: the engine parses those of many
+#: documents in one batch before the checks run (``Engine.review_many``).
+CANDIDATES: dict[str, CandidatesFn] = {}
 
 
-def check(name: str) -> Callable[[CheckFn], CheckFn]:
-    """Register a check under the name that rule files use (``match.check``)."""
+def check(
+    name: str, candidates: CandidatesFn | None = None
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check under the name that rule files use (``match.check``), with the
+    function that picks the sentences it parses, if it parses any."""
 
     def register(fn: CheckFn) -> CheckFn:
         CHECKS[name] = fn
+        if candidates is not None:
+            CANDIDATES[name] = candidates
         return fn
 
     return register

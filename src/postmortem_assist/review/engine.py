@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,8 +13,10 @@ from .. import nlp
 from ..config import Settings
 from ..findings import Finding
 from . import rewrite
-from .base import Context, Hit
+from .analysis import parse_batch
+from .base import CANDIDATES, Context, Hit
 from .checks import load_checks
+from .checks.blame import name_like
 from .learned import learned_pass
 from .spec import Rule
 
@@ -77,6 +80,10 @@ class Engine:
             elif m.check not in self.checks:
                 raise ValueError(f"{rule.id}: unknown check {m.check!r}")
         self.learned = learned_pass(self.rules, self.settings)
+        #: Deep patterns that read entity types need NER on the parses (see nlp.parse_many).
+        self.deep_wants_entities = any(
+            "ENT_TYPE" in json.dumps(r.match.patterns) for r in self.rules.values() if r.deep
+        )
 
     # -- matching -------------------------------------------------------------------
     def _pattern_hits(self, analysis: Analysis) -> Iterator[tuple[Rule, Hit]]:
@@ -95,24 +102,11 @@ class Engine:
         for match_id, start, end in shallow:
             span = doc[start:end]
             yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
-        deep = [r for r in self.rules.values() if r.deep]
-        if not deep:
-            return
-        wanted: dict[int, Span] = {}
-        for sent in analysis.sentences():
-            words = {t.lower_ for t in sent}
-            if any(t.is_title and t.is_alpha and t.text != "I" for t in sent):
-                words.add("@name")  # trigger_with: [..., "@name"] = a capitalised word
-            for rule in deep:
-                m = rule.match
-                if (not m.trigger or words & set(m.trigger)) and (
-                    not m.trigger_with or words & set(m.trigger_with)
-                ):
-                    wanted[sent.start_char] = sent
-                    break
-        sents = list(wanted.values())
+        sents = self._deep_sentences(analysis)
         for sent, parsed in zip(sents, analysis.parse(sents), strict=True):
             base = sent.start_char
+            if self.deep_wants_entities and any(t.pos_ == "PROPN" for t in parsed):
+                nlp.ensure_entities(parsed)  # ENT_TYPE is only ever asked of proper nouns
             for match_id, start, end in self.deep_tokens(parsed) if len(self.deep_tokens) else []:
                 span = parsed[start:end]
                 yield (
@@ -124,6 +118,38 @@ class Engine:
                 lo = min(t.idx for t in toks)
                 hi = max(t.idx + len(t.text) for t in toks)
                 yield self.rules[vocab_str[match_id]], Hit(base + lo, base + hi)
+
+    def _deep_sentences(self, analysis: Analysis) -> list[Span]:
+        """Sentences the deep (parsed) pattern rules want: those with their trigger words."""
+        deep = [r for r in self.rules.values() if r.deep]
+        if not deep:
+            return []
+        wanted: dict[int, Span] = {}
+        for sent, lowers in zip(analysis.sentences(), analysis.sentence_words(), strict=True):
+            words = set(lowers)
+            if any(t.text != "I" and name_like(t, sent.start) for t in sent):
+                words.add("@name")  # trigger_with: [..., "@name"] = a name-like word
+            for rule in deep:
+                m = rule.match
+                if (not m.trigger or words & set(m.trigger)) and (
+                    not m.trigger_with or words & set(m.trigger_with)
+                ):
+                    wanted[sent.start_char] = sent
+                    break
+        return list(wanted.values())
+
+    def _prefetch(self, analyses: Sequence[Analysis]) -> None:
+        """Parse every sentence that deep patterns and checks will ask for, across all the
+        documents, in one batch (the rules then read the cached parses)."""
+        wanted = []
+        for analysis in analyses:
+            sents = self._deep_sentences(analysis)
+            for rule in self.rules.values():
+                pick = CANDIDATES.get(rule.match.check or "") if rule.match.kind == "check" else None
+                if pick is not None:
+                    sents += pick(analysis, rule, self.context)
+            wanted.append((analysis, sents))
+        parse_batch(wanted)
 
     def _check_hits(self, analysis: Analysis) -> Iterator[tuple[Rule, Hit]]:
         for rule in self.rules.values():
@@ -181,6 +207,12 @@ class Engine:
         return ranges
 
     # -- public ---------------------------------------------------------------------
+    def review_many(self, analyses: Sequence[Analysis]) -> list[list[Finding]]:
+        """Findings of each document (as :meth:`review`), with the parses of all of them
+        made in one batch first."""
+        self._prefetch(analyses)
+        return [self.review(a) for a in analyses]
+
     def review(self, analysis: Analysis) -> list[Finding]:
         """All findings for one document, sorted by position then rule id."""
         text = analysis.text

@@ -90,8 +90,9 @@ def _review_chunk(
     engine = engine_for(settings)
     out: list[tuple[list[Finding], list[dict[str, Any]]]] = []
     for i in range(0, len(sources), BATCH):
-        for a in analyse_many(sources[i : i + BATCH], checked=True):
-            out.append((engine.review(a), _categories(a) if categories else []))
+        batch = analyse_many(sources[i : i + BATCH], checked=True)
+        for a, found in zip(batch, engine.review_many(batch), strict=True):
+            out.append((found, _categories(a) if categories else []))
     return out
 
 

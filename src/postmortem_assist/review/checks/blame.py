@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...nlp import ensure_entities
 from ..base import Hit, check
 
 if TYPE_CHECKING:
@@ -65,9 +66,12 @@ def _is_person(tok: Token, ctx: Context, tools: set[str], loose: bool = False) -
         return False
     if HANDLE.match(text) or (text == "@" and tok.i + 1 < len(tok.doc)):
         return True
+    if tok.pos_ != "PROPN":
+        return False
+    ensure_entities(tok.doc)
     if tok.ent_type_ == "PERSON":
-        return tok.pos_ == "PROPN"
-    return loose and tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in {"", "NORP"}
+        return True
+    return loose and tok.is_title and tok.ent_type_ in {"", "NORP"}
 
 
 def _clause_words(verb: Token) -> set[str]:
@@ -143,7 +147,70 @@ def _rewrite(verb: Token, person: Token) -> str:
     )
 
 
-@check("person_as_cause")
+NEGATIONS = frozenset({"n't", "not", "never"})
+#: Past forms the "-ed" rule does not give (lemmas of the rule's verb lists).
+_IRREGULAR_FORMS = {
+    "forget": ("forgot", "forgotten"),
+    "break": ("broke", "broken"),
+    "run": ("ran",),
+    "tell": ("told",),
+    "misread": (),
+    "read": (),
+    "mistake": ("mistook", "mistaken"),
+}
+
+
+def _forms(lemmas: set[str]) -> set[str]:
+    """Surface forms a verb lemma can take (base, -s, -ed, -ing, irregular pasts)."""
+    out: set[str] = set()
+    for lemma in lemmas:
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        out |= {lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing"}
+        out |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}  # skip -> skipped
+        out |= set(_IRREGULAR_FORMS.get(lemma, ()))
+    return out
+
+
+def _plurals(words: set[str]) -> set[str]:
+    return words | {w + "s" for w in words}
+
+
+def name_like(tok: Token, sent_start: int) -> bool:
+    """A word that could be a person's name or handle: an @handle, or a capitalised word
+    other than a sentence-initial function word ("The", "We", "After")."""
+    if tok.text.startswith("@"):
+        return True
+    return tok.is_title and tok.is_alpha and not (tok.i == sent_start and tok.is_stop)
+
+
+def _person_candidates(analysis: Analysis, rule: Rule, ctx: Context) -> list[Span]:
+    """Cheap pre-filter (a parse costs ~3 ms a sentence): the sentences whose words could
+    meet :func:`person_as_cause`'s conditions: a failure verb or mistake marker, or a negation
+    with an omission verb; and a name-like word, or a pronoun/role with a human-only verb or
+    strong marker."""
+    opts = rule.match.options
+    cues = _plurals(set(opts.get("mistake_markers", []))) | set(opts.get("trigger_words", []))
+    omission_forms = _forms(set(opts.get("omission_verbs", [])))
+    agents = set(opts.get("pronoun_agents", []))
+    agent_cues = _forms(set(opts.get("human_only_verbs", []))) | _plurals(
+        set(opts.get("strong_markers", []))
+    )
+    candidates = []
+    for sent, words in zip(analysis.sentences(), analysis.sentence_words(), strict=True):
+        section = analysis.section_at(sent.start_char)
+        if section is None or section.kind not in rule.scope:
+            continue
+        lowers = set(words)
+        if not (lowers & cues or (lowers & NEGATIONS and lowers & omission_forms)):
+            continue
+        if any(name_like(t, sent.start) for t in sent) or (
+            lowers & agents and lowers & agent_cues
+        ):
+            candidates.append(sent)
+    return candidates
+
+
+@check("person_as_cause", candidates=_person_candidates)
 def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Sentences where a named person or @handle is the agent of a failure."""
     opts = rule.match.options
@@ -155,16 +222,7 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
     tools = {t.lower() for t in opts.get("tools", [])}
     agents = set(opts.get("pronoun_agents", []))
     strong = set(opts.get("strong_markers", []))
-    cues = markers | set(opts.get("trigger_words", [])) | {"n't", "not", "never"}
-    candidates = []
-    for sent in analysis.sentences():
-        section = analysis.section_at(sent.start_char)
-        if section is None or section.kind not in rule.scope:
-            continue
-        lowers = {t.lower_ for t in sent}
-        has_name = any(t.text.startswith("@") or (t.is_title and t.is_alpha) for t in sent)
-        if (has_name or lowers & agents) and lowers & cues:
-            candidates.append(sent)
+    candidates = _person_candidates(analysis, rule, ctx)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
         base = sent.start_char
         for verb in doc:
@@ -209,7 +267,18 @@ def _counterfactual(sent: Span, lowers: list[str], people: set[str]) -> Hit | No
     return None
 
 
-@check("hindsight")
+def _hindsight_candidates(analysis: Analysis, rule: Rule, ctx: Context) -> list[Span]:
+    """Sentences with "should/ought ... have": parsed to find who should have."""
+    return [
+        sent
+        for sent, lowers in zip(analysis.sentences(), analysis.sentence_words(), strict=True)
+        if _in_scope(analysis, rule, sent.start_char)
+        and {"should", "ought"} & set(lowers)
+        and {"have", "'ve"} & set(lowers)
+    ]
+
+
+@check("hindsight", candidates=_hindsight_candidates)
 def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Hindsight phrases, and "should have + participle" said of people.
 
@@ -220,16 +289,16 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     states an expectation, nor for "there should have been" (a missing safeguard).
     """
     opts = rule.match.options
-    always = [p.split() for p in opts.get("always", [])]
+    always: dict[str, list[list[str]]] = {}  # phrases by their first word
+    for phrase in opts.get("always", []):
+        always.setdefault(phrase.split()[0], []).append(phrase.split())
     people = set(opts.get("person_subjects", []))
     expectation = set(opts.get("expectation_verbs", []))
-    candidates = []
-    for sent in analysis.sentences():
+    for sent, lowers in zip(analysis.sentences(), analysis.sentence_words(), strict=True):
         if not _in_scope(analysis, rule, sent.start_char):
             continue
-        lowers = [t.lower_ for t in sent]
-        for i in range(len(lowers)):
-            for phrase in always:
+        for i, word in enumerate(lowers):
+            for phrase in always.get(word, ()):
                 if lowers[i : i + len(phrase)] == phrase:
                     last = sent[i + len(phrase) - 1]
                     yield Hit(sent[i].idx, last.idx + len(last.text))
@@ -239,8 +308,7 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
             hit = _counterfactual(sent, lowers, set(opts["counterfactual_subjects"]))
             if hit is not None:
                 yield hit
-        if {"should", "ought"} & set(lowers) and {"have", "'ve"} & set(lowers):
-            candidates.append(sent)
+    candidates = _hindsight_candidates(analysis, rule, ctx)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
         for aux in doc:
             if aux.lower_ not in {"should", "ought"} or aux.dep_ != "aux":
@@ -258,7 +326,7 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                 passive = subj.dep_ == "nsubjpass"
                 person = (
                     subj.lower_ in people
-                    or subj.ent_type_ == "PERSON"
+                    or ensure_entities(subj.doc)[subj.i].ent_type_ == "PERSON"
                     or subj.lower_.startswith("@")
                 )
                 if passive and verb.lemma_.lower() in expectation:
