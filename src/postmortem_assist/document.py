@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
-from .paths import rules_dir
+from .paths import load_yaml, rules_dir
 
 ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -119,7 +117,7 @@ class Document:
 @cache
 def section_kinds() -> tuple[SectionKind, ...]:
     """The canonical sections and their heading synonyms (from rules/sections.yml)."""
-    data = yaml.safe_load(Path(rules_dir(), "sections.yml").read_text(encoding="utf-8"))
+    data = load_yaml(Path(rules_dir(), "sections.yml").read_text(encoding="utf-8"))
     return tuple(
         SectionKind(s["kind"], s["title"], bool(s.get("required")), tuple(s["headings"]))
         for s in data["sections"]

@@ -19,7 +19,7 @@ import re
 import sys
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # spaCy costs ~1 s to import; only load it when text is analysed
     from spacy.language import Language
@@ -58,12 +58,35 @@ def import_spacy() -> ModuleType:
     block = "torch" not in sys.modules
     if block:
         sys.modules["torch"] = None  # type: ignore[assignment]
+    # spaCy's __init__ runs ``from .cli.info import info``, which imports its whole command
+    # line (every subcommand, a YAML of training recommendations): ~0.25 s, never used here.
+    # A stand-in answers that one import; it is removed again, so ``import spacy.cli`` later
+    # loads the real package, and ``spacy.info`` still works (it imports the real one).
+    stubs = {}
+    if "spacy.cli" not in sys.modules:
+        cli, info = ModuleType("spacy.cli"), ModuleType("spacy.cli.info")
+        info.info = _spacy_info  # type: ignore[attr-defined]
+        cli.info = info  # type: ignore[attr-defined]
+        stubs = {"spacy.cli": cli, "spacy.cli.info": info}
+        sys.modules.update(stubs)
     try:
         import spacy
     finally:
         if block and sys.modules.get("torch", 0) is None:
             del sys.modules["torch"]
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is stubs.get("spacy.cli", 0):
+        delattr(spacy, "cli")  # the next ``spacy.cli`` access imports the real package
     return spacy
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, importing spaCy's real command line on first use."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
 
 
 @cache

@@ -5,9 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from ..paths import rules_dir
+from ..paths import load_yaml, rules_dir
 from .types import Category
 
 
@@ -19,7 +17,7 @@ def taxonomy_path() -> Path:
 @lru_cache(maxsize=4)
 def _load(path: str) -> tuple[Category, ...]:
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        data = load_yaml(fh) or {}
     cats = tuple(Category(**c) for c in data.get("categories", []))
     ids = [c.id for c in cats]
     if len(set(ids)) != len(ids):

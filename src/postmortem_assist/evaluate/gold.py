@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..paths import rules_dir
+from ..paths import load_yaml, rules_dir
 from .metrics import Span
 
 FAMILIES = ("blame", "clarity", "actions")
@@ -209,7 +209,7 @@ def load_note_sets(folder: Path, skips: Skips) -> list[NoteSet]:
     for yml in sorted(folder.glob("*.expected.yml")):
         name = yml.name[: -len(".expected.yml")]
         try:
-            data = yaml.safe_load(yml.read_text(encoding="utf-8"))
+            data = load_yaml(yml.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None

@@ -73,7 +73,9 @@ class Analysis:
         if self._words is None:
             lower = self.doc.to_array("LOWER")
             strings = self.doc.vocab.strings
-            self._words = [[strings[int(x)] for x in lower[s.start : s.end]] for s in self.sentences()]
+            self._words = [
+                [strings[int(x)] for x in lower[s.start : s.end]] for s in self.sentences()
+            ]
         return self._words
 
     def parse(self, sents: list[Span]) -> list[Doc]:

@@ -45,9 +45,7 @@ CHECKS: dict[str, CheckFn] = {}
 CANDIDATES: dict[str, CandidatesFn] = {}
 
 
-def check(
-    name: str, candidates: CandidatesFn | None = None
-) -> Callable[[CheckFn], CheckFn]:
+def check(name: str, candidates: CandidatesFn | None = None) -> Callable[[CheckFn], CheckFn]:
     """Register a check under the name that rule files use (``match.check``), with the
     function that picks the sentences it parses, if it parses any."""
 

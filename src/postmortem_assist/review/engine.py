@@ -145,7 +145,9 @@ class Engine:
         for analysis in analyses:
             sents = self._deep_sentences(analysis)
             for rule in self.rules.values():
-                pick = CANDIDATES.get(rule.match.check or "") if rule.match.kind == "check" else None
+                pick = (
+                    CANDIDATES.get(rule.match.check or "") if rule.match.kind == "check" else None
+                )
                 if pick is not None:
                     sents += pick(analysis, rule, self.context)
             wanted.append((analysis, sents))

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..findings import Severity
-from ..paths import rules_dir
+from ..paths import load_yaml, rules_dir
 
 #: Sections a prose rule looks at unless it says otherwise ("body"/"preamble" = text
 #: outside any recognised heading, e.g. a pasted paragraph; "other" = under a heading that
@@ -127,7 +127,7 @@ class Rule(BaseModel):
 def _load_file(path: Path, root: Path) -> Rule:
     expected = f"{path.parent.name}/{path.stem}"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -203,9 +203,7 @@ def _person_candidates(analysis: Analysis, rule: Rule, ctx: Context) -> list[Spa
         lowers = set(words)
         if not (lowers & cues or (lowers & NEGATIONS and lowers & omission_forms)):
             continue
-        if any(name_like(t, sent.start) for t in sent) or (
-            lowers & agents and lowers & agent_cues
-        ):
+        if any(name_like(t, sent.start) for t in sent) or (lowers & agents and lowers & agent_cues):
             candidates.append(sent)
     return candidates
 
