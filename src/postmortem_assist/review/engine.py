@@ -124,19 +124,25 @@ class Engine:
         deep = [r for r in self.rules.values() if r.deep]
         if not deep:
             return []
-        wanted: dict[int, Span] = {}
+        wanted: list[Span] = []
         for sent, lowers in zip(analysis.sentences(), analysis.sentence_words(), strict=True):
             words = set(lowers)
-            if any(t.text != "I" and name_like(t, sent.start) for t in sent):
-                words.add("@name")  # trigger_with: [..., "@name"] = a name-like word
             for rule in deep:
                 m = rule.match
-                if (not m.trigger or words & set(m.trigger)) and (
-                    not m.trigger_with or words & set(m.trigger_with)
+                if m.trigger and not words & set(m.trigger):
+                    continue
+                # trigger_with: [..., "@name"]: "@name" stands for a name-like word
+                if (
+                    not m.trigger_with
+                    or words & set(m.trigger_with)
+                    or (
+                        "@name" in m.trigger_with
+                        and any(t.text != "I" and name_like(t, sent.start) for t in sent)
+                    )
                 ):
-                    wanted[sent.start_char] = sent
+                    wanted.append(sent)
                     break
-        return list(wanted.values())
+        return wanted
 
     def _prefetch(self, analyses: Sequence[Analysis]) -> None:
         """Parse every sentence that deep patterns and checks will ask for, across all the
