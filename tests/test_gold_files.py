@@ -94,6 +94,9 @@ def _is_tricky(item: dict) -> bool:
 REVIEW = _load_jsonl(GOLD / "review.jsonl")
 DRAFTS = _load_jsonl(GOLD / "drafts.jsonl")
 NOTE_SETS = sorted((GOLD / "notes").glob("*.expected.yml"))
+# Development note sets (written blind, not gold): same format, validated by the same checks.
+DEV_NOTES = GOLD.parent / "dev-notes"
+DEV_NOTE_SETS = sorted(DEV_NOTES.glob("*.expected.yml"))
 
 
 def _notes_file(expected: Path) -> Path:
@@ -259,10 +262,26 @@ def _local_clock_strings(value: dt.datetime, zone: str | None) -> set[str]:
     local = value if zone is None else value.astimezone(ZoneInfo(zone))
     h12 = local.hour % 12 or 12
     ampm = "AM" if local.hour < 12 else "PM"
-    return {local.strftime("%H:%M"), f"{h12}:{local.minute:02d} {ampm}"}
+    return {
+        local.strftime("%H:%M"),
+        f"{h12}:{local.minute:02d} {ampm}",
+        f"{h12}:{local.minute:02d}{ampm.lower()}",  # "9:07pm"
+    }
 
 
-@pytest.mark.parametrize("expected", NOTE_SETS, ids=[p.name for p in NOTE_SETS])
+def test_dev_note_set_inventory():
+    assert (DEV_NOTES / "README.md").is_file()
+    assert len(DEV_NOTE_SETS) >= 5
+    readme = (DEV_NOTES / "README.md").read_text(encoding="utf-8")
+    for p in DEV_NOTE_SETS:
+        assert _notes_file(p).name in readme, f"{p.name}: notes file not described in README"
+
+
+@pytest.mark.parametrize(
+    "expected",
+    NOTE_SETS + DEV_NOTE_SETS,
+    ids=[p.name for p in NOTE_SETS] + [f"dev-notes/{p.name}" for p in DEV_NOTE_SETS],
+)
 def test_note_set_expected(expected):
     exp = yaml.safe_load(expected.read_text(encoding="utf-8"))
     assert set(exp) == EXPECTED_KEYS, set(exp) ^ EXPECTED_KEYS
