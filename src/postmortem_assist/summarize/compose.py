@@ -203,6 +203,12 @@ def issue_summary(
         (i, "Impact: " + _sentence(_unlabel(facts_text(cands.msgs[i].text))), cands.msgs[i].ref)
         for i in chosen
     ]
+    more = _more_numbers(summary, " ".join(t for _, t, _ in body))
+    if more and body:
+        i, text, ref = body[0]
+        body[0] = (i, f"{text[:-1]} (also recorded: {'; '.join(more)}).", ref)
+    elif more:
+        body.append((n, f"Impact recorded: {'; '.join(more)}.", summary.impact[0].source))
     if summary.cause:
         text, refs = cause_sentence(summary.cause)
         body.append((cause_idx[0] if cause_idx else n, text, refs[0]))
@@ -223,6 +229,16 @@ def issue_summary(
     text = " ".join(p for p, _ in parts if p)
     refs = [r for _, rs in parts for r in rs]
     return text, list(dict.fromkeys(refs))
+
+
+def _more_numbers(summary: Summary, shown: str, limit: int = 3) -> list[str]:
+    """Impact numbers (best first) that the quoted impact sentence does not already give, so
+    the Issue Summary states every headline number as written."""
+    out: list[str] = []
+    for fact in summary.impact[: limit + 2]:
+        if fact.text not in shown and not any(fact.text in o or o in fact.text for o in out):
+            out.append(fact.text)
+    return out[:limit]
 
 
 def _unlabel(text: str) -> str:

@@ -87,9 +87,11 @@ _STOP = {
     "these",
     "as",
 }
+#: Words ending in "-ed" that name things, not past-tense verbs ("42 requests queued" stops).
+_ED_NOUNS = {"feed", "feeds", "seed", "speed", "need", "bed", "shed", "red"}
 QUANTITY = re.compile(
     rf"(?<![\w.:/-])(?P<q>{_QTY})(?P<rest>(?:\s+of\s+(?:the\s+|those\s+|these\s+|all\s+|our\s+)?"
-    rf"[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){{0,3}})|(?:\s+[A-Za-z][\w.-]*){{0,3}})"
+    rf"(?:\d[\d,]*\s+)?[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){{0,3}})|(?:\s+[A-Za-z][\w.-]*){{0,3}})"
 )
 DURATION = re.compile(r"\b\d+\s*h\s*\d+\s*m(?:in)?\b|\b\d+\s*(?:hours?|minutes?|mins?)\b", re.I)
 VERSION = re.compile(r"^v?\d+\.\d+(?:\.\d+)+$|^v\d")
@@ -173,15 +175,23 @@ def quantities(text: str) -> list[str]:
             continue
         words: list[str] = []
         rest = m.group("rest")
-        if re.match(r"\s+of\s", rest):
-            words = rest.split()
-        else:
-            for w in rest.split():
-                if w.lower().strip(".,;:") in _STOP or not re.match(r"^[\w-]", w):
-                    break
-                words.append(w)
-                if re.search(r"[.,;:)]$", w):
-                    break
+        # "38 of 61 depots", "17% of requests to checkout-api": up to the counted noun and
+        # what qualifies it; otherwise the words after the number up to a function word or a
+        # past-tense verb after the noun ("1,115 parcels missed ..." -> "1,115 parcels").
+        head = 0
+        if m_of := re.match(r"\s+of\s+(?:(?:the|those|these|all|our)\s+)?(?:\d[\d,]*\s+)?", rest):
+            head = len(m_of.group(0).split())
+        for k, w in enumerate(rest.split()):
+            bare = w.lower().strip(".,;:")
+            if k >= head and (
+                (bare in _STOP and not (k == 0 and bare == "of"))
+                or not re.match(r"^[\w-]", w)
+                or (k > head and re.fullmatch(r"[a-z]+ed", bare) and bare not in _ED_NOUNS)
+            ):
+                break
+            words.append(w)
+            if re.search(r"[.,;:)]$", w):
+                break
         phrase = (q + " " + " ".join(words)).strip().rstrip(".,;:)")
         prefix = text[max(0, m.start() - 5) : m.start()]
         if re.search(r"(?:rev|v|#|PR|max|=)\s*$", prefix, re.I):
@@ -206,6 +216,16 @@ INFRA_UNITS = re.compile(
 )
 
 
+#: A line labelled as impact ("Impact: ...", "**Customer impact:** ...") counts as an impact section.
+IMPACT_LABEL = re.compile(r"^\W{0,3}(?:customer |user |business )?impact\b[^:\n]{0,30}:", re.I)
+
+
+def is_threshold(phrase: str, context: str) -> bool:
+    """An alert threshold ("5xx > 5% for 10 min"), not an impact."""
+    q = re.escape(phrase.split()[0])
+    return bool(re.search(rf"(?:>|<|>=|<=|above|below|threshold)\s*{q}", context))
+
+
 def impact_score(phrase: str, context: str, in_section: bool) -> float:
     """How much a quantity reads as customer impact (ranking for the summary)."""
     score = 2.0 if PEOPLE_UNITS.search(phrase) else 0.0
@@ -213,8 +233,6 @@ def impact_score(phrase: str, context: str, in_section: bool) -> float:
     score += 1.5 if in_section else 0.0
     score += 0.5 if re.search(r"\b(?:failed|affected|delayed|lost|errors?)\b", context, re.I) else 0
     score -= 2.0 if INFRA_UNITS.search(phrase.split(" ", 1)[-1]) else 0.0
-    q = re.escape(phrase.split()[0])
-    score -= 3.0 if re.search(rf"(?:>|<|>=|<=|above|below|threshold)\s*{q}", context) else 0.0
     return score
 
 
@@ -226,16 +244,20 @@ def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
     for msg in msgs:
         if msg.ref + msg.text in exclude:
             continue
-        in_section = bool(msg.section and IMPACT_SECTION.search(msg.section))
+        in_section = bool(msg.section and IMPACT_SECTION.search(msg.section)) or bool(
+            IMPACT_LABEL.match(msg.text)
+        )
         if not in_section and not IMPACT_WORDS.search(msg.text):
             continue
         for phrase in quantities(msg.text):
             has_unit = (
-                bool(PEOPLE_UNITS.search(phrase)) or "%" in phrase or re.search(r"\d+x\b", phrase)
+                bool(PEOPLE_UNITS.search(phrase))
+                or "%" in phrase
+                or re.search(r"\d+x\b|[$€£]\s?\d", phrase)
             )
             if not (has_unit or in_section or re.search(r"\d+h\d+m", phrase)):
                 continue
-            if phrase.lower() in seen:
+            if phrase.lower() in seen or is_threshold(phrase, msg.text):
                 continue
             seen.add(phrase.lower())
             out.append(fact(msg, phrase))
