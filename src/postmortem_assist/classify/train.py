@@ -282,8 +282,8 @@ def choose_modes(p: np.ndarray, hits: np.ndarray, y: np.ndarray) -> tuple[list[s
                 closer = abs(t - 0.5) < abs(best[3] - 0.5)
                 if key[:2] > best[:2] or (key[:2] == best[:2] and closer):
                     best = key
-        trivial = _f1(np.ones(len(y), dtype=bool), y[:, j])
-        if best[0] <= max(kw_f1, trivial):
+        trivial = round(_f1(np.ones(len(y), dtype=bool), y[:, j]), 6)
+        if best[0] <= max(round(kw_f1, 6), trivial):
             best = (kw_f1, 0, "keyword", 0.5)
         modes.append(best[2])
         thr[j] = best[3]
