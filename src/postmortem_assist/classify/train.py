@@ -1,6 +1,7 @@
 """Train the root-cause model on the clean dev labels; compare with baselines on dev CV.
 
     python -m postmortem_assist.classify.train [--out models/rootcause] [--quick]
+        [--cv-only] [--emb-cache /tmp/cls]
 
 Targets are the clean labels only: ``summary_labels.jsonl`` for the 394 dev summaries
 (``unknown`` = the text states no cause), the ``agreed`` annotations of dev postmortems
