@@ -281,3 +281,61 @@ def test_tfidf_counts_equal_scikit_learn_countvectorizer() -> None:
         ours = Tfidf(vocab, np.ones(len(vocab)), analyzer, ngram).counts(texts)
         expected = reference.transform(texts).astype(np.float32)
         np.testing.assert_array_equal(ours.toarray(), expected.toarray())
+
+
+def test_decision_modes_combine_model_and_keywords() -> None:
+    over = np.array([[True, True, False, False]] * 2)
+    hits = np.array([[1, 0, 2, 0], [0, 0, 0, 0]])
+    modes = ["model", "keyword", "or", "and"]
+    out = model_mod.combine(np.tile(over[:, :1], 4), np.tile(hits[:, :1], 4), modes)
+    # model over threshold; keyword hit only on the first text
+    assert out[:, 0].tolist() == [True, True]  # model
+    assert out[:, 1].tolist() == [True, False]  # keyword
+    assert out[:, 2].tolist() == [True, True]  # or
+    assert out[:, 3].tolist() == [True, False]  # and
+    with pytest.raises(ValueError):
+        model_mod.combine(over, hits, ["model", "model", "model", "maybe"])
+
+
+def test_a_head_without_signal_falls_back_to_the_keyword_rule() -> None:
+    from postmortem_assist.classify.train import choose_modes
+
+    rng = np.random.default_rng(0)
+    y = (rng.random((200, 2)) < 0.2).astype(int)
+    hits = np.c_[y[:, 0] * (rng.random(200) < 0.7), np.zeros(200)]  # label 0: keyword helps
+    noise = rng.random((200, 2))  # no signal: its best threshold predicts (almost) everything
+    signal = np.c_[noise[:, 0], 0.6 * y[:, 1] + 0.4 * noise[:, 1]]
+    modes, thr = choose_modes(signal, hits, y)
+    assert modes[0] == "keyword"
+    assert modes[1] == "model" and 0.05 <= thr[1] <= 0.95
+    keyword_f1 = 2 * (hits[:, 0] > 0).sum() / ((hits[:, 0] > 0).sum() + y[:, 0].sum())
+    assert keyword_f1 > 0.8
+    # a flat head's best threshold predicts every text: no better than the trivial rule
+    flat = np.c_[signal, np.full(200, 0.5)]
+    y3 = np.c_[y, (rng.random(200) < 0.5).astype(int)]
+    modes, _ = choose_modes(flat, np.c_[hits, np.zeros(200)], y3)
+    assert modes == ["keyword", "model", "keyword"]
+
+
+MANUAL = [
+    "During planned maintenance a command meant for the staging database was accidentally run "
+    "against production, deleting the customer tables.",
+    "While replacing a failed disk, a technician inadvertently pulled the wrong drive from the "
+    "array, taking the volume offline.",
+]
+
+
+@pytest.mark.parametrize("text", MANUAL)
+def test_manual_operation_is_found(text: str) -> None:
+    assert "human-operation" in classify(text).predicted
+
+
+def test_engineers_in_the_narrative_are_not_a_manual_operation() -> None:
+    text = (
+        "Engineers were notified by monitoring at 10:02 UTC. Engineers determined that a "
+        "configuration change to the storage front ends set an invalid timeout value, and "
+        "engineers rolled back the change to mitigate."
+    )
+    res = classify(text)
+    assert "human-operation" not in res.predicted
+    assert "config-change" in res.predicted

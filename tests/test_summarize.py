@@ -347,3 +347,56 @@ def test_timeline_event_kind(text: str, kind: str) -> None:
     from postmortem_assist.summarize.timeline import classify_event
 
     assert classify_event(Message(text=text, line=1))[0] == kind
+
+
+# A config-change incident whose chat also talks about attacks, 403s and credentials on the
+# way (hypotheses and symptoms): the category must come from the cause lines, not the chat.
+CONFIG_CHANGE_CHAT = (
+    "#inc-checkout (2026-03-04, all times UTC)\n"
+    "[09:12] pagerbot: TRIGGERED: checkout error rate above 5%\n"
+    "[09:14] maria: looking, lots of 403 forbidden responses at the edge\n"
+    "[09:16] dev: could this be an attack? the WAF shows a spike of blocked requests\n"
+    "[09:19] sec-oncall: checked the WAF and auth logs, no credential stuffing, no DDoS\n"
+    "[09:21] maria: security team says the tokens and certificates are all valid\n"
+    "[09:27] dev: the errors started right after the config push at 09:05\n"
+    "[09:31] maria: found it: the root cause is the configuration change to the gateway "
+    "routing rules, the new YAML sent checkout traffic to a backend pool that was not ready\n"
+    "[09:35] dev: reverting the config change now\n"
+    "[09:41] maria: error rate back to baseline, resolved\n"
+    "[09:50] maria: action: validate routing config against live pools before rollout "
+    "(owner: dev, OPS-412)\n"
+)
+
+
+def test_notes_category_comes_from_the_cause_lines_not_the_chat() -> None:
+    summary = summarize_sources([Source("config-chat.txt", CONFIG_CHANGE_CHAT)])
+    labels = [c.label for c in summary.categories]
+    assert summary.cause, "the cause line must be found"
+    assert "security" not in labels
+    assert labels[:1] == ["config-change"]
+    cause_lines = {f.text for f in [*summary.cause, *summary.trigger]}
+    assert summary.categories[0].evidence in cause_lines
+    assert "configuration change" in summary.draft
+
+
+def test_notes_category_says_nothing_stands_out_when_nothing_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import postmortem_assist.classify as classify_mod
+    from postmortem_assist.classify.types import Classification
+
+    seen: list[tuple[list[str], list[str]]] = []
+
+    def fake(cause: list[str], trigger: list[str] = ()) -> Classification:  # type: ignore[assignment]
+        seen.append((list(cause), list(trigger)))
+        return Classification(note="no category stands out")
+
+    monkeypatch.setattr(classify_mod, "classify_sentences", fake)
+    summary = summarize_sources([Source("config-chat.txt", CONFIG_CHANGE_CHAT)])
+    assert summary.categories == []
+    assert summary.category_note == "no category stands out"
+    assert "no category stands out" in summary.draft
+    ((cause, trigger),) = seen
+    assert cause == [c.text for c in summary.cause]
+    assert trigger == [t.text for t in summary.trigger]
+    assert not any("WAF" in line for line in [*cause, *trigger])

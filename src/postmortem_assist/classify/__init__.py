@@ -80,6 +80,8 @@ def classify_batch(
     if todo:
         model = load_model()
         probs, unknown, sents = model.predict_all([prepared[i] for i in todo])
+        hits = model.featurizer.keyword_hits([prepared[i].text for i in todo])
+        decided = model.predicted(probs, None, hits)
         names = category_names()
         for row, i in enumerate(todo):
             note = None
@@ -90,7 +92,7 @@ def classify_batch(
             no_cause = bool(unknown[row] >= model.head.unknown_threshold)
             results[i] = _result(
                 model.labels,
-                model.head.thresholds,
+                decided[row],
                 probs[row],
                 sents[row],
                 names,
@@ -102,7 +104,7 @@ def classify_batch(
 
 def _result(
     labels: list[str],
-    thresholds: np.ndarray,
+    decided: np.ndarray,
     prob: np.ndarray,
     sents: list[tuple[str, np.ndarray]],
     names: dict[str, str],
@@ -110,9 +112,10 @@ def _result(
     allow_predict: bool,
     note: str | None,
 ) -> Classification:
-    """Labels over threshold first, then the next best up to TOP_K; nothing when no label
-    passes ("no category stands out")."""
-    over = [bool(prob[j] >= thresholds[j]) and allow_predict for j in range(len(labels))]
+    """Predicted labels (``decided``: the model's per-label decision, its probability over
+    the threshold combined with the keywords as the label's mode says) first, then the
+    next best up to TOP_K; nothing when no label is predicted ("no category stands out")."""
+    over = [bool(decided[j]) and allow_predict for j in range(len(labels))]
     if not any(over):
         return Classification(categories=[], predicted=[], note=note or NOTE_NONE)
     order = sorted(range(len(labels)), key=lambda j: (not over[j], -prob[j], labels[j]))

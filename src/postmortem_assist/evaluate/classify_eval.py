@@ -65,8 +65,9 @@ def evaluate_classifier(split: str = "test", limit: int | None = None) -> dict[s
     else:
         zs.margin = margin
     prob, unknown, _ = model.predict_all(data.items)
+    hits = model.featurizer.keyword_hits([p.text for p in data.items])
     preds = {
-        "model": model.predicted(prob, unknown),
+        "model": model.predicted(prob, unknown, hits),
         "keyword": KeywordBaseline(cats).predict([p.text for p in data.items]),
         "zero_shot": zs.predict(data.emb),
         "plain_lr": PlainEmbeddingLR().fit(dev.emb, dev.y).predict(data.emb),

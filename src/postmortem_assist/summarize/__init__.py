@@ -33,27 +33,33 @@ NO_CATEGORY = "no category stands out"
 
 
 def _categories(summary: Summary) -> None:
-    """The classifier's likely root-cause categories of the cause and trigger lines only.
+    """The classifier's likely root-cause categories of the cause and trigger lines only
+    (``classify_sentences``: never the whole chat), each with its evidence line.
 
-    Only categories the classifier predicts (over its per-label threshold) are kept; when
-    none is, ``category_note`` says "no category stands out" instead of a confident guess.
+    Only categories the classifier predicts are kept; when none is, ``category_note`` says
+    "no category stands out" instead of a confident guess.
     """
-    focus = " ".join(c.text for c in summary.cause)
-    text = " ".join([focus, *(t.text for t in summary.trigger)]).strip()
-    if not text:
+    cause = [c.text for c in summary.cause if c.text.strip()]
+    trigger = [t.text for t in summary.trigger if t.text.strip()]
+    if not cause and not trigger:
         return
     try:
-        from ..classify import classify
+        from ..classify import classify_sentences
 
-        result = classify(text, focus=focus or text)
+        result = classify_sentences(cause, trigger)
     except (ImportError, FileNotFoundError, OSError) as err:
         summary.notes.append(f"root-cause category omitted: classifier unavailable ({err})")
         return
-    predicted = set(getattr(result, "predicted", []) or [])
-    for cat in list(getattr(result, "categories", [])):
+    predicted = set(result.predicted)
+    for cat in result.categories:
         if cat.label in predicted and len(summary.categories) < 2:
             summary.categories.append(
-                CategoryGuess(label=cat.label, name=cat.name, probability=float(cat.probability))
+                CategoryGuess(
+                    label=cat.label,
+                    name=cat.name,
+                    probability=float(cat.probability),
+                    evidence=cat.evidence,
+                )
             )
     if not summary.categories:
         summary.category_note = NO_CATEGORY

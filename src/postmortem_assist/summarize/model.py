@@ -56,6 +56,8 @@ class CategoryGuess(BaseModel):
     label: str
     name: str
     probability: float
+    #: the cause or trigger line that supports it most (the classifier's evidence)
+    evidence: str | None = None
 
 
 class Durations(BaseModel):
