@@ -54,6 +54,26 @@ MITIGATED = _cue(
     r"(?:signing|committing|serving|working|running|flowing)\b[^.]*\bagain|stopped|stop within|"
     r"blocked by|unblocked|fixed|patched",
 )
+#: Impact has ended (the issue's "mitigated" = the first recovery): service is back, whatever
+#: fix did it. "succeeding again", "back to 98%", "back under 400 ms", "200 again", "recovered".
+RECOVERY = _cue(
+    r"(?:succeed\w*|work\w*|serv\w*|load\w*|print\w*|flow\w*|pass\w*|respond\w*|"
+    r"process\w*|connect\w*|returning results|2\d\d|green|healthy|normal|up)\s+again|"
+    r"back (?:to|under|below|within|at|in) (?:normal|baseline|\d)|"
+    r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
+    r"no (?:more|new) (?:errors|failures|5\d\d|timeouts)|"
+    r"(?:errors|5\d\d|429)s? (?:stopped|gone|dropping)",
+)
+#: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
+ALERT_CLEARED = re.compile(
+    r"\[RESOLVED\]|\bRESOLVED\b(?=.*\b(?:alert|High|Low)\w*)|\balerts? (?:cleared|auto-?resolved)"
+    r"|\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b",
+    re.I,
+)
+#: Said of something still broken: "not working again yet", "still failing".
+NOT_RECOVERED = re.compile(
+    r"\b(?:not|n't|never|still|yet to)\b[^.;]{0,25}\bagain\b|\bstill (?:fail|broken|down)", re.I
+)
 FIX_ACTION = _cue(
     r"lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
     r"recreated|rolled out|pinned|hid|restored|replaced|re-?enabled|removed the|rollback|"

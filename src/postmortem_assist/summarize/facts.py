@@ -216,7 +216,7 @@ INFRA_UNITS = re.compile(
 )
 
 
-#: A line labelled as impact ("Impact: ...", "**Customer impact:** ...") counts as an impact section.
+#: A line labelled as impact ("Impact: ...", "**Customer impact:** ...") is an impact section.
 IMPACT_LABEL = re.compile(r"^\W{0,3}(?:customer |user |business )?impact\b[^:\n]{0,30}:", re.I)
 
 

@@ -50,6 +50,34 @@ def time_of(msg: Message, near: int = 0) -> datetime | None:
     return min(msg.inline, key=lambda it: abs(it[0] - near))[2]
 
 
+#: How far back a time written in a message may report a moment ("rolled back at 10:22",
+#: posted at 10:24): further back it is history ("the deploy at 09:00 yesterday").
+REPORTED_WITHIN = timedelta(hours=3)
+
+
+def event_time(msg: Message, cue: int) -> datetime | None:
+    """When the event a cue at offset ``cue`` names happened.
+
+    A time written right after the cue belongs to it ("all clear at 15:40" in a line that
+    also says "reverted at 14:31"); else the last time written before it, leaving out times
+    in brackets, which restate a moment in another zone ("reverted at 14:31 CET (09:31
+    here). 429s dropping"). A message stamped later
+    than the moment it reports ("Rolled back to v41 at 10:22", posted 10:24:47) gives the
+    written time; otherwise the message's own time.
+    """
+    after = [t for pos, _, t in msg.inline if 0 <= pos - cue <= 30]
+    main = [(pos, t) for pos, _, t in msg.inline if not _in_parens(msg.text, pos)]
+    before = [t for pos, t in main if pos < cue]
+    written = after[0] if after else before[-1] if before else main[0][1] if main else None
+    if msg.time is None:
+        return written
+    if written is not None and timedelta(0) < (
+        comparable(msg.time) - comparable(written)
+    ) <= REPORTED_WITHIN:
+        return written
+    return msg.time
+
+
 def candidates(notes: Notes) -> list[Message]:
     """Messages that can be events: not noise, not headings, not action-list lines."""
     return [
@@ -125,26 +153,40 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
     return min(pool, key=lambda k: comparable(k.time))  # type: ignore[arg-type]
 
 
+def _in_parens(text: str, pos: int) -> bool:
+    """True when offset ``pos`` is inside an open round bracket."""
+    return text.rfind("(", 0, pos) > text.rfind(")", 0, pos)
+
+
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
-    """The first completed fix after detection ("rev 87 live", "revert applied")."""
-    for msg in msgs:
-        m = cues.MITIGATED.search(msg.text)
-        if not m or cues.IN_PROGRESS.search(msg.text) or _retrospective(msg):
-            continue
-        if cues.HYPOTHESIS.search(msg.text) or msg.text.rstrip().endswith("?"):
-            continue
-        stamp = time_of(msg, m.start())
-        if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
-            return _key(msg, stamp, undated)
+    """When impact ended: the first recovery after detection ("unlocks succeeding again",
+    "error rate back to 0.1%"); else the first completed fix ("rev 87 live", "revert
+    applied")."""
+    for pattern in (cues.RECOVERY, cues.MITIGATED):
+        for msg in msgs:
+            m = pattern.search(msg.text)
+            if not m or cues.IN_PROGRESS.search(msg.text):
+                continue
+            if cues.HYPOTHESIS.search(msg.text) or msg.text.rstrip().endswith("?"):
+                continue
+            if pattern is cues.RECOVERY and (
+                cues.NOT_RECOVERED.search(msg.text) or cues.RESOLVED.search(msg.text)
+            ):
+                continue  # a closing line ("back to baseline, incident closed") is the end
+            stamp = event_time(msg, m.start())
+            if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
+                return _key(msg, stamp, undated)
     return None
 
 
 def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """The first "resolved" / "back to baseline" after mitigation (or detection)."""
     previous: dict[tuple[str, int], datetime] = {}
+    found: list[KeyTime] = []
+    cleared: set[tuple[str, int]] = set()
     for msg in msgs:
         m = cues.RESOLVED.search(msg.text)
-        stamp = time_of(msg, m.start()) if m else time_of(msg, len(msg.text))
+        stamp = event_time(msg, m.start()) if m else time_of(msg, len(msg.text))
         key = (msg.source, msg.paragraph)
         if m and stamp is None and msg.time_text is None:
             stamp = previous.get(key)  # "That was the end of the incident." after a time
@@ -153,8 +195,14 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
         if not m or stamp is None or msg.text.rstrip().endswith("?"):
             continue
         if after is None or comparable(stamp) >= comparable(after):
-            return _key(msg, stamp, undated)
-    return None
+            found.append(_key(msg, stamp, undated))
+            if cues.ALERT_CLEARED.search(msg.text):
+                cleared.add(key)  # the alert's own lines ("Resolved at: ...") go with it
+            elif key not in cleared:
+                break
+    # an alert clearing on its own ("[RESOLVED] SearchZeroResultRateHigh") is not the end of
+    # the incident when people declare the end later
+    return found[-1] if found else None
 
 
 def classify_event(msg: Message) -> tuple[str, bool]:
