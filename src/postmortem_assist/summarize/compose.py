@@ -231,7 +231,7 @@ def issue_summary(
     return text, list(dict.fromkeys(refs))
 
 
-def _more_numbers(summary: Summary, shown: str, limit: int = 3) -> list[str]:
+def _more_numbers(summary: Summary, shown: str, limit: int = 4) -> list[str]:
     """Impact numbers (best first) that the quoted impact sentence does not already give, so
     the Issue Summary states every headline number as written."""
     out: list[str] = []

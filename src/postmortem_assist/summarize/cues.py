@@ -32,13 +32,17 @@ ALERT = _cue(
 REPORT = _cue(
     r"noticed|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
-    r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*",
+    r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
+    r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)",
     end=False,
 )
 ONSET = _cue(
     r"start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
     r"started climbing|starting\s+(?=\d)|"
+    r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation)\s+"
+    r"started\s+(?:at\s+|around\s+|~)?(?=\d)|"
+    r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
     r"^first\s+(?:\w+\s+){0,2}(?:tickets?|reports?|errors?|complaints?|failures?|review)",
     end=False,
 )

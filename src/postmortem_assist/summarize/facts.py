@@ -233,6 +233,9 @@ def impact_score(phrase: str, context: str, in_section: bool) -> float:
     score += 1.5 if in_section else 0.0
     score += 0.5 if re.search(r"\b(?:failed|affected|delayed|lost|errors?)\b", context, re.I) else 0
     score -= 2.0 if INFRA_UNITS.search(phrase.split(" ", 1)[-1]) else 0.0
+    score += 2.0 if re.match(r"[$€£]", phrase) else 0.0  # money lost
+    q = re.escape(phrase.split()[0])
+    score -= 2.0 if re.search(rf"back (?:to|under|below|at)\s*{q}", context) else 0.0  # a level
     return score
 
 
