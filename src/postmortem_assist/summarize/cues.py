@@ -116,8 +116,28 @@ RULED_OUT = _cue(
 )
 CAUSE = _cue(
     r"root cause|real cause|the cause|our cause|caused by|because|due to|that'?s it|"
-    r"got it|turns out|culprit|triggered by|so the|which means|meant",
+    r"got it|turns out|culprit|triggered by|so the|which means|meant|found it|"
+    r"the (?:problem|issue|bug) (?:is|was)|led to|resulted in|"
+    r"as a result",
 )
+#: A mechanism: a change to something and what it led to, in one sentence ("the migration
+#: renamed rate_pct to rate_percent ..., so every override lookup returned a 500").
+MECHANISM = re.compile(
+    r"\b(?:renamed|expired|deleted|dropped|removed|switched|changed|migrated|rotated|truncated|"
+    r"overwr\w+|misconfigured|exhausted|filled up|ran out|leaked|pointed|set to|stopped renewing)\b"
+    r"[^.]{0,200}?(?:,|;|\band)\s+(?:so|which|therefore|meaning)\b",
+    re.I,
+)
+#: A cause mentioned only to be denied: "has not been the cause", "unrelated", "not a capacity
+#: thing", "ruled out" (the sentence is a misleading path or an aside, not the cause).
+NOT_CAUSE = re.compile(
+    r"\bnot (?:been |be )?(?:the|a|our) (?:root )?cause|\bnot (?:it|that|related)\b|\bunrelated\b|"
+    r"\bnot an? [\w-]+ (?:thing|issue|problem)\b|\bruled out\b|\bred herring\b|"
+    r"\b(?:isn'?t|wasn'?t|is not|was not) (?:the|a) (?:root )?cause",
+    re.I,
+)
+#: A consequence of the incident explained, not its cause: "latency high because of the backlog".
+AFTERMATH = re.compile(r"\b(?:because of|due to) (?:the )?(?:backlog|load|retries|queue|re-?queu\w*)", re.I)
 ACTION_HEADER = re.compile(
     r"^(?:(?:\d+\)|[-*])\s*)?(?:follow[- ]?ups?|todos?|to ?dos?|action items?|next steps|"
     r"what we'?ll do|what we will do|ais?|corrective actions?|remediation|"

@@ -115,8 +115,12 @@ def pick_cause(
             score += 2.0
         if cues.CAUSE.search(msg.text):
             score += 1.5
+        if cues.MECHANISM.search(msg.text):
+            score += 1.5
         if cues.HYPOTHESIS.search(msg.text):
             score -= 1.0
+        if cues.NOT_CAUSE.search(msg.text) or cues.AFTERMATH.search(msg.text):
+            score -= 2.5
         nxt = msgs[i + 1].text if i + 1 < len(msgs) else ""
         if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12:
             # a bare "that's it" confirms the message before it
