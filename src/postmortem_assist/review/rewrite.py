@@ -43,8 +43,42 @@ _HUMAN_ERROR = re.compile(
     r"(?:errors?|mistakes?|failures?)\b",
     re.I,
 )
-_PHRASES = [
+_PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bgood enough for now\b", re.I), "temporary"),
+    # the missed step called easy, work judged as not good enough, procedures
+    (re.compile(r"\b(?:simple|basic|trivial|quick|little)\s+(?=\w+(?:\s+\w+)?\s+would)", re.I), ""),
+    (re.compile(r"\b(was|were)\s+easy\s+to\s+(?:notice|spot|catch|see)\b", re.I), r"\1 visible"),
+    (re.compile(r"\b(was|were)\s+easy\s+to\s+(avoid|prevent)\b", re.I), r"\1 \2able"),
+    (
+        re.compile(
+            r"\bnot\s+(?:been\s+)?(?:properly|thoroughly|adequately|sufficiently|carefully)"
+            r"\s+(\w+)",
+            re.I,
+        ),
+        r"not fully \1",
+    ),
+    (
+        re.compile(
+            r"\bnot\s+(been\s+)?(tested|reviewed|checked|validated|verified|vetted|examined)"
+            r"\s+(?:properly|thoroughly|adequately|sufficiently|carefully)\b",
+            re.I,
+        ),
+        r"not \1fully \2",
+    ),
+    (
+        re.compile(
+            r"\bnot\s+(?:extensive|thorough|careful|rigorous|diligent|cautious)\s+enough\b", re.I
+        ),
+        "not broad enough",
+    ),
+    (re.compile(r"\bthrough\s+(the|our)\s+(?:proper|correct|right)\b", re.I), r"through \1 usual"),
+    (
+        re.compile(r"\b(?:his|her|my)\s+(errors?|oversights?|slip|mistakes|blunders)\b", re.I),
+        r"the \1",
+    ),
+    (re.compile(r"\b(?:an?\s+)?(?:mistake|error)s?\s+(?:made\s+)?by\b", re.I), "a manual step by"),
+    (re.compile(r"\b(an?\s+)?(mistake|error)\s+(?:that\s+)?was\s+made\b", re.I), r"\1\2 occurred"),
+    (re.compile(r"\b(mistake|error)s\s+(?:that\s+)?were\s+made\b", re.I), r"\1s occurred"),
     (re.compile(r"\b(?:in\s+)?an act of laziness,?\s*", re.I), ""),
     (re.compile(r"\black of (?:focus|attention|care)\b", re.I), "a manual step"),
 ]
@@ -78,13 +112,23 @@ def _is_agent(tok: Token) -> bool:
     return tok.lower_ in AGENTS or (tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN")
 
 
+def _of_people(tok: Token) -> bool:
+    """ "each of the reviewers", "none of us": a quantifier over people."""
+    return any(
+        c.lower_ == "of" and any(_is_agent(g) or g.lower_ == "us" for g in c.children)
+        for c in tok.children
+    )
+
+
 def _agent_clauses(doc: Doc) -> list[tuple[Token, Token]]:
     """(verb, subject) of every clause whose subject is a person, role or pronoun."""
     verbs = {"VERB", "AUX"}
     return [
         (tok.head, tok)
         for tok in doc
-        if tok.dep_ in {"nsubj", "nsubjpass"} and _is_agent(tok) and tok.head.pos_ in verbs
+        if tok.dep_ in {"nsubj", "nsubjpass"}
+        and (_is_agent(tok) or _of_people(tok))
+        and tok.head.pos_ in verbs
     ]
 
 
@@ -98,6 +142,7 @@ def _passive(doc: Doc, verb: Token, subj: Token) -> str | None:
     target, negate = verb, any(c.dep_ == "neg" for c in verb.children)
     hindsight = any(c.lower_ in HINDSIGHT_AUX and c.dep_ == "aux" for c in verb.children)
     negate = negate or subj.lower_ in {"nobody", "noone"}
+    negate = negate or any(c.lower_ == "no" for c in subj.children)  # "no one checked"
     if verb.lemma_.lower() in OMISSION or verb.lower_ in OMISSION:
         comp = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
         negate = True

@@ -41,8 +41,11 @@ IRREGULAR = {
 }
 
 
+PAST_FORMS = {"forgot": "forget", "forgotten": "forget", "broke": "break", "mistook": "mistake"}
+
+
 def _participle(verb: Token) -> str:
-    lemma = verb.lemma_.lower()
+    lemma = PAST_FORMS.get(verb.lower_, verb.lemma_.lower())
     if lemma in IRREGULAR:
         return IRREGULAR[lemma]
     if verb.tag_ in {"VBD", "VBN"} and verb.text.lower().endswith("ed"):
@@ -118,7 +121,8 @@ def _subject_agent(verb: Token, agents: set[str]) -> Token | None:
 def _rewrite(verb: Token, person: Token) -> str:
     """A blameless rewrite of the clause: the object and what happened to it."""
     target = verb
-    negate = verb.lemma_.lower() in {"forget", "neglect", "fail", "omit", "skip", "miss"}
+    lemma = PAST_FORMS.get(verb.lower_, verb.lemma_.lower())
+    negate = lemma in {"forget", "neglect", "fail", "omit", "skip", "miss"}
     for child in verb.children:
         if child.dep_ == "xcomp" and child.pos_ == "VERB":
             target = child
@@ -170,7 +174,8 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
         for verb in doc:
             if verb.pos_ not in {"VERB", "AUX"}:
                 continue
-            lemma = verb.lemma_.lower()
+            # the small model tags "we forgot" VBP and leaves the lemma "forgot"
+            lemma = PAST_FORMS.get(verb.lower_, verb.lemma_.lower())
             if lemma in neutral:
                 continue
             negated = any(c.dep_ == "neg" for c in verb.children)
@@ -182,6 +187,8 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             person = _subject_person(verb, ctx, tools, loose=lemma in human_only)
             if person is None and (lemma in human_only or _clause_words(verb) & strong):
                 person = _subject_agent(verb, agents)  # "we inadvertently sent ..."
+            if person is None and omission:  # "the operator did not drain the node"
+                person = _subject_agent(verb, agents - {"we", "i"})
             if person is None:
                 continue
             lo = min(person.idx, verb.idx)
@@ -196,16 +203,79 @@ def _in_scope(analysis: Analysis, rule: Rule, offset: int) -> bool:
 
 
 def _counterfactual(sent: Span, lowers: list[str], people: set[str]) -> Hit | None:
-    """ "if <person> had <done> ..., <...> would/could have ...": from "if" to "have"."""
+    """ "if <person> had <done> ..., <...> would/could have ..." (or the main clause
+    first: "it would have helped if we had ..."): from the first to the last of the two."""
     for i, w in enumerate(lowers):
         if w != "if" or "had" not in lowers[i + 1 : i + 5]:
             continue
-        if not people & set(lowers[i + 1 : i + 1 + lowers[i + 1 :].index("had")]):
+        had = i + 1 + lowers[i + 1 :].index("had")
+        if not people & set(lowers[i + 1 : had]):
             continue
-        for j in range(i + 2, len(lowers) - 1):
-            if lowers[j] in {"would", "could", "might"} and lowers[j + 1] in {"have", "'ve"}:
-                end = sent[j + 1]
-                return Hit(sent[i].idx, end.idx + len(end.text))
+        for j in [*range(i + 2, len(lowers) - 1), *range(i - 1, -1, -1)]:
+            if lowers[j] in {"would", "could", "might"} and j + 1 < len(lowers):
+                k = j + 1 + (lowers[j + 1] in FILLERS and j + 2 < len(lowers))
+                if lowers[k] in {"have", "'ve"}:
+                    lo, hi = (sent[i], sent[k]) if j > i else (sent[j], sent[had])
+                    return Hit(lo.idx, hi.idx + len(hi.text))
+    return None
+
+
+#: Adverbs that may sit inside a hindsight phrase ("should probably have known").
+FILLERS = frozenset(
+    {"probably", "certainly", "definitely", "surely", "really", "also", "likely", "maybe",
+     "perhaps", "clearly", "obviously", "just", "all", "easily"}
+)  # fmt: skip
+
+
+def _phrase_at(lowers: list[str], i: int, phrase: list[str]) -> int | None:
+    """The index of the last word of ``phrase`` read from ``i``, allowing one filler
+    adverb between its words ("would probably have been useful"), or None."""
+    j = i
+    for n, word in enumerate(phrase):
+        if j >= len(lowers):
+            return None
+        if lowers[j] != word:
+            if n == 0 or lowers[j] not in FILLERS or j + 1 >= len(lowers):
+                return None
+            j += 1
+            if lowers[j] != word:
+                return None
+        j += 1
+    return j - 1
+
+
+def _nobody(sent: Span, lowers: list[str], verbs: set[str]) -> Hit | None:
+    """ "nobody/no one (had/has/ever...) checked/tested/...": people missing something."""
+    for i, w in enumerate(lowers):
+        start = i
+        if w == "no" and i + 1 < len(lowers) and lowers[i + 1] == "one":
+            i += 1
+        elif w not in {"nobody", "noone"}:
+            continue
+        j = i + 1
+        while j < len(lowers) and j <= i + 3 and lowers[j] in NOBODY_AUX:
+            j += 1
+        if j < len(lowers) and lowers[j] in verbs:
+            return Hit(sent[start].idx, sent[j].idx + len(sent[j].text))
+    return None
+
+
+NOBODY_AUX = frozenset(
+    {"has", "had", "have", "ever", "really", "actually", "even", "yet", "n't", "not"}
+)
+
+
+def _obvious_fix(sent: Span, lowers: list[str], words: set[str], verbs: set[str]) -> Hit | None:
+    """ "a simple check would have avoided the outage": the missed step called easy."""
+    for j in range(1, len(lowers) - 2):
+        if lowers[j] not in {"would", "could"} or lowers[j + 1] not in {"have", "'ve"}:
+            continue
+        k = j + 2 + (lowers[j + 2] in FILLERS and j + 3 < len(lowers))
+        if lowers[k] not in verbs:
+            continue
+        for a in range(max(0, j - 6), j):
+            if lowers[a] in words:
+                return Hit(sent[a].idx, sent[k].idx + len(sent[k].text))
     return None
 
 
@@ -223,6 +293,8 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     always = [p.split() for p in opts.get("always", [])]
     people = set(opts.get("person_subjects", []))
     expectation = set(opts.get("expectation_verbs", []))
+    nobody_verbs = set(opts.get("nobody_verbs", []))
+    fix_words = set(opts.get("obvious_fix_words", []))
     candidates = []
     for sent in analysis.sentences():
         if not _in_scope(analysis, rule, sent.start_char):
@@ -230,9 +302,17 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
         lowers = [t.lower_ for t in sent]
         for i in range(len(lowers)):
             for phrase in always:
-                if lowers[i : i + len(phrase)] == phrase:
-                    last = sent[i + len(phrase) - 1]
-                    yield Hit(sent[i].idx, last.idx + len(last.text))
+                end = _phrase_at(lowers, i, phrase)
+                if end is not None:
+                    yield Hit(sent[i].idx, sent[end].idx + len(sent[end].text))
+        if nobody_verbs:
+            hit = _nobody(sent, lowers, nobody_verbs)
+            if hit is not None:
+                yield hit
+        if fix_words:
+            hit = _obvious_fix(sent, lowers, fix_words, set(opts.get("obvious_fix_verbs", [])))
+            if hit is not None:
+                yield hit
         if len(lowers) > 2 and lowers[0] == "had" and lowers[1] in opts.get("had_subjects", []):
             yield Hit(sent[0].idx, sent[2].idx + len(sent[2].text))  # "Had the DBA checked..."
         if opts.get("counterfactual_subjects"):
@@ -247,7 +327,11 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                 continue
             verb = aux.head
             has_have = any(c.lower_ in {"have", "'ve"} for c in verb.children)
-            if not has_have or verb.tag_ not in {"VBN", "VBD"}:
+            # "I should have been looking at ...": progressive, said of a person below
+            progressive = verb.tag_ == "VBG" and any(
+                c.lower_ == "been" and c.dep_ == "aux" for c in verb.children
+            )
+            if not has_have or (verb.tag_ not in {"VBN", "VBD"} and not progressive):
                 continue
             subj = next(
                 (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None
@@ -265,6 +349,8 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                     continue
                 if not passive and not person:
                     continue
+            elif progressive:
+                continue
             lo, hi = sorted([aux, verb], key=lambda t: t.i)
             base = sent.start_char
             yield Hit(base + lo.idx, base + hi.idx + len(hi.text))
