@@ -12,7 +12,7 @@ clause with no object is left as written, less its judgment words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .. import nlp
@@ -33,7 +33,7 @@ JUDGMENT = {
     "inadvertently", "accidentally", "mistakenly", "erroneously", "carelessly", "wrongly",
     "unintentionally", "unknowingly", "obviously", "simply", "clearly", "just", "sloppily",
     "recklessly", "negligently", "unfortunately", "careless", "sloppy", "lazy", "reckless",
-    "negligent", "half-baked", "easily", "probably", "perhaps",
+    "negligent", "half-baked", "easily", "probably", "perhaps", "badly", "terribly",
 }  # fmt: skip
 OMISSION = {"forget", "neglect", "fail", "omit", "skip", "overlook", "miss", "bother"}
 OMISSION |= {"forgot", "forgotten", "failed", "neglected", "omitted", "skipped", "overlooked"}
@@ -43,10 +43,27 @@ _HUMAN_ERROR = re.compile(
     r"(?:errors?|mistakes?|failures?)\b",
     re.I,
 )
-_PHRASES: list[tuple[re.Pattern[str], str]] = [
+
+
+def _article(m: re.Match[str]) -> str:
+    """The article before a dropped adjective, fitted to the next word ("an additional")."""
+    if not m.group(1):
+        return ""
+    vowel = m.string[m.end() : m.end() + 1].lower() in set("aeiou")
+    art = "an" if vowel else "a"
+    return (art.capitalize() if m.group(1)[0].isupper() else art) + " "
+
+
+_PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\bgood enough for now\b", re.I), "temporary"),
     # the missed step called easy, work judged as not good enough, procedures
-    (re.compile(r"\b(?:simple|basic|trivial|quick|little)\s+(?=\w+(?:\s+\w+)?\s+would)", re.I), ""),
+    (
+        re.compile(
+            r"\b(?:(a|an)\s+)?(?:simple|basic|trivial|quick|little)\s+(?=(?:[\w-]+\s+){1,6}would)",
+            re.I,
+        ),
+        _article,
+    ),
     (re.compile(r"\b(was|were)\s+easy\s+to\s+(?:notice|spot|catch|see)\b", re.I), r"\1 visible"),
     (re.compile(r"\b(was|were)\s+easy\s+to\s+(avoid|prevent)\b", re.I), r"\1 \2able"),
     (
@@ -71,6 +88,24 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         ),
         "not broad enough",
     ),
+    (
+        re.compile(
+            r"\b(taken|take|taking|took)\s+the\s+(?:appropriate|proper|necessary|sufficient|adequate)"
+            r"\s+(time|care)\b",
+            re.I,
+        ),
+        r"\1 the \2",
+    ),
+    (
+        re.compile(r"\bit\s+would\s+(?:\w+\s+)?have\s+been\s+(useful|helpful|better)\s+to\b", re.I),
+        r"a \1 step is to",
+    ),
+    (re.compile(r"\bhalf[- ]baked\s+", re.I), ""),
+    (re.compile(r"\b(was|were)(n't|\s+not)\s+fully\s+aware\b", re.I), r"\1\2 aware"),
+    (re.compile(r"\b(was|were)\s+obvious\s+(before|prior\s+to)\b", re.I), r"\1 visible \2"),
+    (re.compile(r"\bobvious\s+in\s+(?:hindsight|retrospect)\b", re.I), "visible afterwards"),
+    (re.compile(r"\bdid\s*(?:n't|not)\s+think\s+to\b", re.I), "did not"),
+    (re.compile(r"\bwithout\s+(?:realizing|realising)\b", re.I), "while it was not known"),
     (re.compile(r"\bthrough\s+(the|our)\s+(?:proper|correct|right)\b", re.I), r"through \1 usual"),
     (
         re.compile(r"\b(?:his|her|my)\s+(errors?|oversights?|slip|mistakes|blunders)\b", re.I),

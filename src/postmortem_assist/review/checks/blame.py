@@ -73,11 +73,25 @@ def _is_person(tok: Token, ctx: Context, tools: set[str], loose: bool = False) -
     return loose and tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in {"", "NORP"}
 
 
+CREATE = frozenset({"create", "introduce"})
+CONTAIN = frozenset({"contain", "have", "include", "carry", "introduce"})
+
+
 def _clause_words(verb: Token) -> set[str]:
     """Words that qualify the verb itself: its modifiers, its object and the object's
-    modifiers, and "without ..." phrases; not words of other clauses in the sentence."""
+    modifiers, and "without ..." phrases; not words of other clauses in the sentence.
+    Also ``introduced-<object>`` for "create/introduce <object>" and ``contains-<noun>``
+    for an object "that contained <noun>"."""
     words: set[str] = set()
     for child in verb.children:
+        if child.dep_ in {"dobj", "obj"}:
+            if verb.lemma_.lower() in CREATE:  # "we introduced a regression"
+                words.add(f"introduced-{child.lemma_.lower()}")
+            for rel in child.children:  # "a config that contained errors"
+                if rel.dep_ == "relcl" and rel.lemma_.lower() in CONTAIN:
+                    words |= {
+                        f"contains-{g.lemma_.lower()}" for g in rel.children if g.dep_ == "dobj"
+                    }
         if child.dep_ in {"advmod", "dobj", "obj", "prep", "npadvmod", "acomp", "oprd", "dative"}:
             words |= {child.lower_, child.lemma_.lower()}
             for grand in child.children:
@@ -294,6 +308,7 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     people = set(opts.get("person_subjects", []))
     expectation = set(opts.get("expectation_verbs", []))
     nobody_verbs = set(opts.get("nobody_verbs", []))
+    possessed = set(opts.get("have_not_before", []))
     fix_words = set(opts.get("obvious_fix_words", []))
     candidates = []
     for sent in analysis.sentences():
@@ -303,8 +318,12 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
         for i in range(len(lowers)):
             for phrase in always:
                 end = _phrase_at(lowers, i, phrase)
-                if end is not None:
-                    yield Hit(sent[i].idx, sent[end].idx + len(sent[end].text))
+                if end is None:
+                    continue
+                nxt = lowers[end + 1] if end + 1 < len(lowers) else ""
+                if lowers[end] in {"have", "'ve"} and nxt in possessed:
+                    continue  # "we could have alarms on the DB": owning, not a missed step
+                yield Hit(sent[i].idx, sent[end].idx + len(sent[end].text))
         if nobody_verbs:
             hit = _nobody(sent, lowers, nobody_verbs)
             if hit is not None:
