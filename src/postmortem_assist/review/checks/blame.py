@@ -309,6 +309,7 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     expectation = set(opts.get("expectation_verbs", []))
     nobody_verbs = set(opts.get("nobody_verbs", []))
     possessed = set(opts.get("have_not_before", []))
+    not_after = {tuple(k.split()): set(v) for k, v in opts.get("not_after", {}).items()}
     fix_words = set(opts.get("obvious_fix_words", []))
     candidates = []
     for sent in analysis.sentences():
@@ -318,7 +319,7 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
         for i in range(len(lowers)):
             for phrase in always:
                 end = _phrase_at(lowers, i, phrase)
-                if end is None:
+                if end is None or (i > 0 and lowers[i - 1] in not_after.get(tuple(phrase), ())):
                     continue
                 nxt = lowers[end + 1] if end + 1 < len(lowers) else ""
                 if lowers[end] in {"have", "'ve"} and nxt in possessed:
