@@ -100,6 +100,39 @@ def test_blame_findings_carry_a_rewrite_without_the_person() -> None:
             "Because of an operator error, the purge ran on all 12 edge nodes.",
             "because of a manual step, the purge ran on all 12 edge nodes",
         ),
+        # the patterns added for real prose (issue #10)
+        (
+            "No one checked whether the 2048-bit key was still in the keyring.",
+            "it was not checked whether the 2048-bit key",
+        ),
+        (
+            "A simple additional check would have avoided the 40-minute outage.",
+            "an additional check would have avoided the 40-minute outage",
+        ),
+        (
+            "The index migration was not tested properly before 14:00 UTC.",
+            "was not fully tested before 14:00 utc",
+        ),
+        (
+            "The schema was added without going through the proper review.",
+            "without going through the usual review",
+        ),
+        (
+            "Packet loss lasted 20 minutes because of a mistake by the network engineer.",
+            "because of a manual step by the network engineer",
+        ),
+        (
+            "The stale lease was easy to spot in the etcd logs.",
+            "the stale lease was visible in the etcd logs",
+        ),
+        (
+            "It would probably have been useful to snapshot the volume before the resize.",
+            "a useful step is to snapshot the volume before the resize",
+        ),
+        (
+            "Each of the two reviewers failed to notice that the flag defaulted to true.",
+            "it was not noticed that the flag defaulted to true",
+        ),
     ],
 )
 def test_rewrite_keeps_the_facts_and_drops_the_person(sentence: str, expected: str) -> None:

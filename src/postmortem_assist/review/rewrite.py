@@ -12,7 +12,7 @@ clause with no object is left as written, less its judgment words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .. import nlp
@@ -33,7 +33,7 @@ JUDGMENT = {
     "inadvertently", "accidentally", "mistakenly", "erroneously", "carelessly", "wrongly",
     "unintentionally", "unknowingly", "obviously", "simply", "clearly", "just", "sloppily",
     "recklessly", "negligently", "unfortunately", "careless", "sloppy", "lazy", "reckless",
-    "negligent", "half-baked", "easily", "probably", "perhaps",
+    "negligent", "half-baked", "easily", "probably", "perhaps", "badly", "terribly",
 }  # fmt: skip
 OMISSION = {"forget", "neglect", "fail", "omit", "skip", "overlook", "miss", "bother"}
 OMISSION |= {"forgot", "forgotten", "failed", "neglected", "omitted", "skipped", "overlooked"}
@@ -43,8 +43,77 @@ _HUMAN_ERROR = re.compile(
     r"(?:errors?|mistakes?|failures?)\b",
     re.I,
 )
-_PHRASES = [
+
+
+def _article(m: re.Match[str]) -> str:
+    """The article before a dropped adjective, fitted to the next word ("an additional")."""
+    if not m.group(1):
+        return ""
+    vowel = m.string[m.end() : m.end() + 1].lower() in set("aeiou")
+    art = "an" if vowel else "a"
+    return (art.capitalize() if m.group(1)[0].isupper() else art) + " "
+
+
+_PHRASES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\bgood enough for now\b", re.I), "temporary"),
+    # the missed step called easy, work judged as not good enough, procedures
+    (
+        re.compile(
+            r"\b(?:(a|an)\s+)?(?:simple|basic|trivial|quick|little)\s+(?=(?:[\w-]+\s+){1,6}would)",
+            re.I,
+        ),
+        _article,
+    ),
+    (re.compile(r"\b(was|were)\s+easy\s+to\s+(?:notice|spot|catch|see)\b", re.I), r"\1 visible"),
+    (re.compile(r"\b(was|were)\s+easy\s+to\s+(avoid|prevent)\b", re.I), r"\1 \2able"),
+    (
+        re.compile(
+            r"\bnot\s+(?:been\s+)?(?:properly|thoroughly|adequately|sufficiently|carefully)"
+            r"\s+(\w+)",
+            re.I,
+        ),
+        r"not fully \1",
+    ),
+    (
+        re.compile(
+            r"\bnot\s+(been\s+)?(tested|reviewed|checked|validated|verified|vetted|examined)"
+            r"\s+(?:properly|thoroughly|adequately|sufficiently|carefully)\b",
+            re.I,
+        ),
+        r"not \1fully \2",
+    ),
+    (
+        re.compile(
+            r"\bnot\s+(?:extensive|thorough|careful|rigorous|diligent|cautious)\s+enough\b", re.I
+        ),
+        "not broad enough",
+    ),
+    (
+        re.compile(
+            r"\b(taken|take|taking|took)\s+the\s+(?:appropriate|proper|necessary|sufficient|adequate)"
+            r"\s+(time|care)\b",
+            re.I,
+        ),
+        r"\1 the \2",
+    ),
+    (
+        re.compile(r"\bit\s+would\s+(?:\w+\s+)?have\s+been\s+(useful|helpful|better)\s+to\b", re.I),
+        r"a \1 step is to",
+    ),
+    (re.compile(r"\bhalf[- ]baked\s+", re.I), ""),
+    (re.compile(r"\b(was|were)(n't|\s+not)\s+fully\s+aware\b", re.I), r"\1\2 aware"),
+    (re.compile(r"\b(was|were)\s+obvious\s+(before|prior\s+to)\b", re.I), r"\1 visible \2"),
+    (re.compile(r"\bobvious\s+in\s+(?:hindsight|retrospect)\b", re.I), "visible afterwards"),
+    (re.compile(r"\bdid\s*(?:n't|not)\s+think\s+to\b", re.I), "did not"),
+    (re.compile(r"\bwithout\s+(?:realizing|realising)\b", re.I), "while it was not known"),
+    (re.compile(r"\bthrough\s+(the|our)\s+(?:proper|correct|right)\b", re.I), r"through \1 usual"),
+    (
+        re.compile(r"\b(?:his|her|my)\s+(errors?|oversights?|slip|mistakes|blunders)\b", re.I),
+        r"the \1",
+    ),
+    (re.compile(r"\b(?:an?\s+)?(?:mistake|error)s?\s+(?:made\s+)?by\b", re.I), "a manual step by"),
+    (re.compile(r"\b(an?\s+)?(mistake|error)\s+(?:that\s+)?was\s+made\b", re.I), r"\1\2 occurred"),
+    (re.compile(r"\b(mistake|error)s\s+(?:that\s+)?were\s+made\b", re.I), r"\1s occurred"),
     (re.compile(r"\b(?:in\s+)?an act of laziness,?\s*", re.I), ""),
     (re.compile(r"\black of (?:focus|attention|care)\b", re.I), "a manual step"),
 ]
@@ -78,13 +147,23 @@ def _is_agent(tok: Token) -> bool:
     return tok.lower_ in AGENTS or (tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN")
 
 
+def _of_people(tok: Token) -> bool:
+    """ "each of the reviewers", "none of us": a quantifier over people."""
+    return any(
+        c.lower_ == "of" and any(_is_agent(g) or g.lower_ == "us" for g in c.children)
+        for c in tok.children
+    )
+
+
 def _agent_clauses(doc: Doc) -> list[tuple[Token, Token]]:
     """(verb, subject) of every clause whose subject is a person, role or pronoun."""
     verbs = {"VERB", "AUX"}
     return [
         (tok.head, tok)
         for tok in doc
-        if tok.dep_ in {"nsubj", "nsubjpass"} and _is_agent(tok) and tok.head.pos_ in verbs
+        if tok.dep_ in {"nsubj", "nsubjpass"}
+        and (_is_agent(tok) or _of_people(tok))
+        and tok.head.pos_ in verbs
     ]
 
 
@@ -98,6 +177,7 @@ def _passive(doc: Doc, verb: Token, subj: Token) -> str | None:
     target, negate = verb, any(c.dep_ == "neg" for c in verb.children)
     hindsight = any(c.lower_ in HINDSIGHT_AUX and c.dep_ == "aux" for c in verb.children)
     negate = negate or subj.lower_ in {"nobody", "noone"}
+    negate = negate or any(c.lower_ == "no" for c in subj.children)  # "no one checked"
     if verb.lemma_.lower() in OMISSION or verb.lower_ in OMISSION:
         comp = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
         negate = True

@@ -137,7 +137,9 @@ NOT_CAUSE = re.compile(
     re.I,
 )
 #: A consequence of the incident explained, not its cause: "latency high because of the backlog".
-AFTERMATH = re.compile(r"\b(?:because of|due to) (?:the )?(?:backlog|load|retries|queue|re-?queu\w*)", re.I)
+AFTERMATH = re.compile(
+    r"\b(?:because of|due to) (?:the )?(?:backlog|load|retries|queue|re-?queu\w*)", re.I
+)
 ACTION_HEADER = re.compile(
     r"^(?:(?:\d+\)|[-*])\s*)?(?:follow[- ]?ups?|todos?|to ?dos?|action items?|next steps|"
     r"what we'?ll do|what we will do|ais?|corrective actions?|remediation|"

@@ -36,6 +36,20 @@ DUE = re.compile(
     re.I,
 )
 
+#: An item that reports work already done needs no owner or date: a ticked box, "X has
+#: been updated", "We've advised ...".
+DONE = re.compile(
+    r"^\s*\[[xX]\]|\b(?:has|have)\s+been\s+[a-z]+(?:ed|en|wn)\b"
+    r"|^(?:We|I)(?:'ve|\s+have)\s+[a-z]+ed\b"
+)
+
+
+def _done(analysis: Analysis, item: Item) -> bool:
+    """The item (with its line's checkbox, which is not part of its text) reports work done."""
+    text = analysis.text
+    line_start = text.rfind("\n", 0, item.start) + 1
+    return bool(DONE.search(item.text) or re.search(r"\[[xX]\]", text[line_start : item.start]))
+
 
 #: Table header cells that name the owner column, and the due-date/tracking columns.
 OWNER_COLUMN = re.compile(r"(?i)\b(?:owners?|assignees?|assigned|dri|responsible|who)\b")
@@ -121,6 +135,8 @@ def action_owner(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
             continue
         if OWNER.search(item.text) or any(n in item.text.lower() for n in names):
             continue
+        if _done(analysis, item):
+            continue
         yield Hit(item.start, item.end)
 
 
@@ -139,7 +155,7 @@ def action_due(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                 c for c, h in zip(row.cells, row.header, strict=False) if not OWNER_COLUMN.search(h)
             )
         )
-        if not DUE.search(text):
+        if not DUE.search(text) and (row is not None or not _done(analysis, item)):
             yield Hit(item.start, item.end)
 
 

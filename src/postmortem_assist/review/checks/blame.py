@@ -42,8 +42,11 @@ IRREGULAR = {
 }
 
 
+PAST_FORMS = {"forgot": "forget", "forgotten": "forget", "broke": "break", "mistook": "mistake"}
+
+
 def _participle(verb: Token) -> str:
-    lemma = verb.lemma_.lower()
+    lemma = PAST_FORMS.get(verb.lower_, verb.lemma_.lower())
     if lemma in IRREGULAR:
         return IRREGULAR[lemma]
     if verb.tag_ in {"VBD", "VBN"} and verb.text.lower().endswith("ed"):
@@ -74,11 +77,25 @@ def _is_person(tok: Token, ctx: Context, tools: set[str], loose: bool = False) -
     return loose and tok.is_title and tok.ent_type_ in {"", "NORP"}
 
 
+CREATE = frozenset({"create", "introduce"})
+CONTAIN = frozenset({"contain", "have", "include", "carry", "introduce"})
+
+
 def _clause_words(verb: Token) -> set[str]:
     """Words that qualify the verb itself: its modifiers, its object and the object's
-    modifiers, and "without ..." phrases; not words of other clauses in the sentence."""
+    modifiers, and "without ..." phrases; not words of other clauses in the sentence.
+    Also ``introduced-<object>`` for "create/introduce <object>" and ``contains-<noun>``
+    for an object "that contained <noun>"."""
     words: set[str] = set()
     for child in verb.children:
+        if child.dep_ in {"dobj", "obj"}:
+            if verb.lemma_.lower() in CREATE:  # "we introduced a regression"
+                words.add(f"introduced-{child.lemma_.lower()}")
+            for rel in child.children:  # "a config that contained errors"
+                if rel.dep_ == "relcl" and rel.lemma_.lower() in CONTAIN:
+                    words |= {
+                        f"contains-{g.lemma_.lower()}" for g in rel.children if g.dep_ == "dobj"
+                    }
         if child.dep_ in {"advmod", "dobj", "obj", "prep", "npadvmod", "acomp", "oprd", "dative"}:
             words |= {child.lower_, child.lemma_.lower()}
             for grand in child.children:
@@ -122,7 +139,8 @@ def _subject_agent(verb: Token, agents: set[str]) -> Token | None:
 def _rewrite(verb: Token, person: Token) -> str:
     """A blameless rewrite of the clause: the object and what happened to it."""
     target = verb
-    negate = verb.lemma_.lower() in {"forget", "neglect", "fail", "omit", "skip", "miss"}
+    lemma = PAST_FORMS.get(verb.lower_, verb.lemma_.lower())
+    negate = lemma in {"forget", "neglect", "fail", "omit", "skip", "miss"}
     for child in verb.children:
         if child.dep_ == "xcomp" and child.pos_ == "VERB":
             target = child
@@ -186,24 +204,31 @@ def name_like(tok: Token, sent_start: int) -> bool:
 def _person_candidates(analysis: Analysis, rule: Rule, ctx: Context) -> list[Span]:
     """Cheap pre-filter (a parse costs ~3 ms a sentence): the sentences whose words could
     meet :func:`person_as_cause`'s conditions: a failure verb or mistake marker, or a negation
-    with an omission verb; and a name-like word, or a pronoun/role with a human-only verb or
-    strong marker."""
+    with an omission verb; and a name-like word, or a pronoun/role with a human-only verb, a
+    strong marker or a negated omission verb."""
     opts = rule.match.options
     cues = _plurals(set(opts.get("mistake_markers", []))) | set(opts.get("trigger_words", []))
     omission_forms = _forms(set(opts.get("omission_verbs", [])))
     agents = set(opts.get("pronoun_agents", []))
-    agent_cues = _forms(set(opts.get("human_only_verbs", []))) | _plurals(
-        set(opts.get("strong_markers", []))
-    )
+    strong = set(opts.get("strong_markers", []))
+    agent_cues = _forms(set(opts.get("human_only_verbs", []))) | _plurals(strong)
+    # composite markers of _clause_words: "contains-error", "introduced-regression"
+    if any(m.startswith("contains-") for m in strong):
+        agent_cues |= _forms(set(CONTAIN))
+    if any(m.startswith("introduced-") for m in strong):
+        agent_cues |= _forms(set(CREATE))
     candidates = []
     for sent, words in zip(analysis.sentences(), analysis.sentence_words(), strict=True):
         section = analysis.section_at(sent.start_char)
         if section is None or section.kind not in rule.scope:
             continue
         lowers = set(words)
-        if not (lowers & cues or (lowers & NEGATIONS and lowers & omission_forms)):
+        omission = bool(lowers & NEGATIONS and lowers & omission_forms)
+        if not (lowers & cues or omission):
             continue
-        if any(name_like(t, sent.start) for t in sent) or (lowers & agents and lowers & agent_cues):
+        if any(name_like(t, sent.start) for t in sent) or (
+            lowers & agents and (omission or lowers & agent_cues)
+        ):
             candidates.append(sent)
     return candidates
 
@@ -226,7 +251,8 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
         for verb in doc:
             if verb.pos_ not in {"VERB", "AUX"}:
                 continue
-            lemma = verb.lemma_.lower()
+            # the small model tags "we forgot" VBP and leaves the lemma "forgot"
+            lemma = PAST_FORMS.get(verb.lower_, verb.lemma_.lower())
             if lemma in neutral:
                 continue
             negated = any(c.dep_ == "neg" for c in verb.children)
@@ -238,6 +264,8 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
             person = _subject_person(verb, ctx, tools, loose=lemma in human_only)
             if person is None and (lemma in human_only or _clause_words(verb) & strong):
                 person = _subject_agent(verb, agents)  # "we inadvertently sent ..."
+            if person is None and omission:  # "the operator did not drain the node"
+                person = _subject_agent(verb, agents - {"we", "i"})
             if person is None:
                 continue
             lo = min(person.idx, verb.idx)
@@ -252,16 +280,79 @@ def _in_scope(analysis: Analysis, rule: Rule, offset: int) -> bool:
 
 
 def _counterfactual(sent: Span, lowers: list[str], people: set[str]) -> Hit | None:
-    """ "if <person> had <done> ..., <...> would/could have ...": from "if" to "have"."""
+    """ "if <person> had <done> ..., <...> would/could have ..." (or the main clause
+    first: "it would have helped if we had ..."): from the first to the last of the two."""
     for i, w in enumerate(lowers):
         if w != "if" or "had" not in lowers[i + 1 : i + 5]:
             continue
-        if not people & set(lowers[i + 1 : i + 1 + lowers[i + 1 :].index("had")]):
+        had = i + 1 + lowers[i + 1 :].index("had")
+        if not people & set(lowers[i + 1 : had]):
             continue
-        for j in range(i + 2, len(lowers) - 1):
-            if lowers[j] in {"would", "could", "might"} and lowers[j + 1] in {"have", "'ve"}:
-                end = sent[j + 1]
-                return Hit(sent[i].idx, end.idx + len(end.text))
+        for j in [*range(i + 2, len(lowers) - 1), *range(i - 1, -1, -1)]:
+            if lowers[j] in {"would", "could", "might"} and j + 1 < len(lowers):
+                k = j + 1 + (lowers[j + 1] in FILLERS and j + 2 < len(lowers))
+                if lowers[k] in {"have", "'ve"}:
+                    lo, hi = (sent[i], sent[k]) if j > i else (sent[j], sent[had])
+                    return Hit(lo.idx, hi.idx + len(hi.text))
+    return None
+
+
+#: Adverbs that may sit inside a hindsight phrase ("should probably have known").
+FILLERS = frozenset(
+    {"probably", "certainly", "definitely", "surely", "really", "also", "likely", "maybe",
+     "perhaps", "clearly", "obviously", "just", "all", "easily"}
+)  # fmt: skip
+
+
+def _phrase_at(lowers: list[str], i: int, phrase: list[str]) -> int | None:
+    """The index of the last word of ``phrase`` read from ``i``, allowing one filler
+    adverb between its words ("would probably have been useful"), or None."""
+    j = i
+    for n, word in enumerate(phrase):
+        if j >= len(lowers):
+            return None
+        if lowers[j] != word:
+            if n == 0 or lowers[j] not in FILLERS or j + 1 >= len(lowers):
+                return None
+            j += 1
+            if lowers[j] != word:
+                return None
+        j += 1
+    return j - 1
+
+
+def _nobody(sent: Span, lowers: list[str], verbs: set[str]) -> Hit | None:
+    """ "nobody/no one (had/has/ever...) checked/tested/...": people missing something."""
+    for i, w in enumerate(lowers):
+        start = i
+        if w == "no" and i + 1 < len(lowers) and lowers[i + 1] == "one":
+            i += 1
+        elif w not in {"nobody", "noone"}:
+            continue
+        j = i + 1
+        while j < len(lowers) and j <= i + 3 and lowers[j] in NOBODY_AUX:
+            j += 1
+        if j < len(lowers) and lowers[j] in verbs:
+            return Hit(sent[start].idx, sent[j].idx + len(sent[j].text))
+    return None
+
+
+NOBODY_AUX = frozenset(
+    {"has", "had", "have", "ever", "really", "actually", "even", "yet", "n't", "not"}
+)
+
+
+def _obvious_fix(sent: Span, lowers: list[str], words: set[str], verbs: set[str]) -> Hit | None:
+    """ "a simple check would have avoided the outage": the missed step called easy."""
+    for j in range(1, len(lowers) - 2):
+        if lowers[j] not in {"would", "could"} or lowers[j + 1] not in {"have", "'ve"}:
+            continue
+        k = j + 2 + (lowers[j + 2] in FILLERS and j + 3 < len(lowers))
+        if lowers[k] not in verbs:
+            continue
+        for a in range(max(0, j - 6), j):
+            if lowers[a] in words:
+                return Hit(sent[a].idx, sent[k].idx + len(sent[k].text))
     return None
 
 
@@ -292,14 +383,30 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
         always.setdefault(phrase.split()[0], []).append(phrase.split())
     people = set(opts.get("person_subjects", []))
     expectation = set(opts.get("expectation_verbs", []))
+    nobody_verbs = set(opts.get("nobody_verbs", []))
+    possessed = set(opts.get("have_not_before", []))
+    not_after = {tuple(k.split()): set(v) for k, v in opts.get("not_after", {}).items()}
+    fix_words = set(opts.get("obvious_fix_words", []))
     for sent, lowers in zip(analysis.sentences(), analysis.sentence_words(), strict=True):
         if not _in_scope(analysis, rule, sent.start_char):
             continue
         for i, word in enumerate(lowers):
-            for phrase in always.get(word, ()):
-                if lowers[i : i + len(phrase)] == phrase:
-                    last = sent[i + len(phrase) - 1]
-                    yield Hit(sent[i].idx, last.idx + len(last.text))
+            for phrase in always.get(word, ()):  # a phrase's first word is never a filler
+                end = _phrase_at(lowers, i, phrase)
+                if end is None or (i > 0 and lowers[i - 1] in not_after.get(tuple(phrase), ())):
+                    continue
+                nxt = lowers[end + 1] if end + 1 < len(lowers) else ""
+                if lowers[end] in {"have", "'ve"} and nxt in possessed:
+                    continue  # "we could have alarms on the DB": owning, not a missed step
+                yield Hit(sent[i].idx, sent[end].idx + len(sent[end].text))
+        if nobody_verbs:
+            hit = _nobody(sent, lowers, nobody_verbs)
+            if hit is not None:
+                yield hit
+        if fix_words:
+            hit = _obvious_fix(sent, lowers, fix_words, set(opts.get("obvious_fix_verbs", [])))
+            if hit is not None:
+                yield hit
         if len(lowers) > 2 and lowers[0] == "had" and lowers[1] in opts.get("had_subjects", []):
             yield Hit(sent[0].idx, sent[2].idx + len(sent[2].text))  # "Had the DBA checked..."
         if opts.get("counterfactual_subjects"):
@@ -313,7 +420,11 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                 continue
             verb = aux.head
             has_have = any(c.lower_ in {"have", "'ve"} for c in verb.children)
-            if not has_have or verb.tag_ not in {"VBN", "VBD"}:
+            # "I should have been looking at ...": progressive, said of a person below
+            progressive = verb.tag_ == "VBG" and any(
+                c.lower_ == "been" and c.dep_ == "aux" for c in verb.children
+            )
+            if not has_have or (verb.tag_ not in {"VBN", "VBD"} and not progressive):
                 continue
             subj = next(
                 (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None
@@ -331,6 +442,8 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                     continue
                 if not passive and not person:
                     continue
+            elif progressive:
+                continue
             lo, hi = sorted([aux, verb], key=lambda t: t.i)
             base = sent.start_char
             yield Hit(base + lo.idx, base + hi.idx + len(hi.text))
