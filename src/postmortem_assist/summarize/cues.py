@@ -107,12 +107,16 @@ HYPOTHESIS = _cue(
     r"could (?:it )?be|maybe|might be|perhaps|first (?:theory|guess|thought|suspect)|"
     r"second (?:theory|guess)|(?:we |I )?(?:first )?thought|thinks? it'?s|"
     r"is (?:it|this) (?:a |an |the )?|"
-    r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if",
+    r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if|could (?:this|that) be|"
+    r"ask(?:s|ed)? (?:if|whether)|pretty sure (?:it'?s|this is)|doubt (?:it|that)|"
+    r"looking at the [^.;]{0,40}(?:update|change|deploy|release|upgrade|migration)",
 )
 RULED_OUT = _cue(
     r"not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
     r"not that either|dropped that idea|so not|isn'?t (?:it|the)|wasn'?t (?:it|the)|"
-    r"red herring|no,? the|checked:",
+    r"red herring|no,? the|checked:|(?-i:[Nn]ot [A-Z][\w.-]+)|doubt (?:it|that)|moving on|"
+    r"unrelated|(?:has|had) been fine|(?:was|is) fine|(?:doesn|didn)'?t touch|"
+    r"never (?:get|gets|got|reach\w*) (?:to )?the|before the (?:switch|change|deploy\w*|release)",
 )
 CAUSE = _cue(
     r"root cause|real cause|the cause|our cause|caused by|because|due to|that'?s it|"

@@ -231,8 +231,15 @@ def classify_event(msg: Message) -> tuple[str, bool]:
     return "investigation", False
 
 
+def _later(a: Message, b: Message) -> bool:
+    """True when both messages carry a time and ``a`` was written after ``b``."""
+    ta, tb = time_of(a), time_of(b)
+    return ta is not None and tb is not None and comparable(ta) > comparable(tb)
+
+
 def misleading_messages(msgs: list[Message]) -> list[Message]:
-    """Hypotheses that the notes rule out (in the same message or within the next four)."""
+    """Hypotheses that the notes rule out (in the same message, the next four, or a later-
+    written one among the four before it)."""
     out = []
     for i, msg in enumerate(msgs):
         if len(msg.text.split()) < 4 or not cues.HYPOTHESIS.search(msg.text):
@@ -241,7 +248,9 @@ def misleading_messages(msgs: list[Message]) -> list[Message]:
             r"\b(?:thought|guess|theory)\b", msg.text, re.I
         ):
             continue
-        window = [msg, *msgs[i + 1 : i + 5]]
+        # later messages rule it out; in newest-first notes (email threads) they come first
+        earlier = [m for m in msgs[max(0, i - 4) : i] if _later(m, msg)]
+        window = [msg, *msgs[i + 1 : i + 5], *earlier]
         if any(cues.RULED_OUT.search(m.text) for m in window):
             out.append(msg)
     return out
