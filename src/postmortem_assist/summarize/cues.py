@@ -94,6 +94,12 @@ RESOLVED = _cue(
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
     r"correct again|stand(?:ing)? down",
 )
+#: Resolution words that close an incident (a RESOLVED match without one is weak: "back to
+#: normal", "recovered" may only mean the fix took effect).
+CLOSING = _cue(
+    r"resolv\w*|all[- ]clear|(?:incident|ticket|page|bridge) (?:is )?closed|closed the|"
+    r"closing|stand(?:ing)? down|end of the incident",
+)
 ESCALATION = _cue(
     r"escalat\w*|paged (?:the )?\w+ team|pulled in|looping in|loop in|joined by|"
     r"incident commander|declared (?:a )?sev|SEV\s?\d|P[0-4]\b",

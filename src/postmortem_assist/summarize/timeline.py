@@ -182,8 +182,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
 def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """The first "resolved" / "back to baseline" after mitigation (or detection)."""
     previous: dict[tuple[str, int], datetime] = {}
-    found: list[KeyTime] = []
-    cleared: set[tuple[str, int]] = set()
+    found: list[tuple[KeyTime, bool, bool]] = []  # (key time, alert clearing, weak cue)
+    cleared: dict[tuple[str, int], datetime | None] = {}
     for msg in msgs:
         m = cues.RESOLVED.search(msg.text)
         stamp = event_time(msg, m.start()) if m else time_of(msg, len(msg.text))
@@ -195,14 +195,23 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
         if not m or stamp is None or msg.text.rstrip().endswith("?"):
             continue
         if after is None or comparable(stamp) >= comparable(after):
-            found.append(_key(msg, stamp, undated))
-            if cues.ALERT_CLEARED.search(msg.text):
-                cleared.add(key)  # the alert's own lines ("Resolved at: ...") go with it
-            elif key not in cleared:
-                break
-    # an alert clearing on its own ("[RESOLVED] SearchZeroResultRateHigh") is not the end of
-    # the incident when people declare the end later
-    return found[-1] if found else None
+            alert = bool(cues.ALERT_CLEARED.search(msg.text))
+            if alert:
+                cleared[key] = msg.time
+            elif key in cleared and (None in (msg.time, cleared[key]) or cleared[key] == msg.time):
+                alert = True  # the alert's own lines ("Resolved at: ..."), same post
+            weak = not cues.CLOSING.search(msg.text)
+            found.append((_key(msg, stamp, undated), alert, weak))
+    # An alert clearing on its own ("[RESOLVED] SearchZeroResultRateHigh") is not the end of the
+    # incident when people declare the end later, nor is the recovery moment itself ("rolled
+    # back at 10:22, latency back to normal") when a later line closes the incident.
+    people = [(k, weak) for k, alert, weak in found if not alert]
+    for n, (k, weak) in enumerate(people):
+        recovery = after is not None and comparable(k.time) == comparable(after)  # type: ignore[arg-type]
+        if weak and recovery and any(not w for _, w in people[n + 1 :]):
+            continue
+        return k
+    return found[-1][0] if found else None
 
 
 def classify_event(msg: Message) -> tuple[str, bool]:
