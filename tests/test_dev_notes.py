@@ -57,8 +57,6 @@ def test_cause_and_misleading_paths(results: dict, name: str) -> None:
     summary, expected, _ = results[name]
     cause = " ".join(c.text for c in summary.cause)
     misleading = " ".join(m.text for m in summary.misleading_paths)
-    if name == "tracker-thread":  # known miss: the cause sentence loses to a runbook remark
-        pytest.xfail("tracker-thread cause not found (see README, summarize limits)")
     assert _overlap(expected["cause_quote"], cause) >= 0.5, cause
     for path in expected.get("misleading_paths") or []:
         assert _overlap(path, misleading) >= 0.5, (path, misleading)

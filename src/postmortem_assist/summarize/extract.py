@@ -115,8 +115,8 @@ def pick_cause(
             score += 2.0
         if cues.CAUSE.search(msg.text):
             score += 1.5
-        if cues.MECHANISM.search(msg.text):
-            score += 1.5
+        if cues.MECHANISM.search(msg.text):  # a change and what it led to
+            score += 2.0
         if cues.HYPOTHESIS.search(msg.text):
             score -= 1.0
         if cues.NOT_CAUSE.search(msg.text) or cues.AFTERMATH.search(msg.text):
