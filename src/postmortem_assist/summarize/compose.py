@@ -234,9 +234,13 @@ def issue_summary(
 def _more_numbers(summary: Summary, shown: str, limit: int = 4) -> list[str]:
     """Impact numbers (best first) that the quoted impact sentence does not already give, so
     the Issue Summary states every headline number as written."""
+    from .facts import impact_score
+
     out: list[str] = []
     for fact in summary.impact[: limit + 2]:
-        if fact.text not in shown and not any(fact.text in o or o in fact.text for o in out):
+        if fact.text in shown or any(fact.text in o or o in fact.text for o in out):
+            continue
+        if impact_score(fact.text, fact.text, False) >= 0:  # not "100% disk IO"
             out.append(fact.text)
     return out[:limit]
 

@@ -211,7 +211,8 @@ PEOPLE_UNITS = re.compile(
 )
 INFRA_UNITS = re.compile(
     r"\b(?:pods?|nodes?|servers?|hosts?|brokers?|replicas?|workers?|connections?|rules?|"
-    r"records?|MB|GB|Mi|Gi|ms|s|min|minutes?|hours?|locations?|regions?|of \d)\b",
+    r"records?|MB|GB|Mi|Gi|ms|s|min|minutes?|hours?|locations?|regions?|of \d|disks?|"
+    r"cpu|memory|io|iops|heap|utili[sz]ation)\b",
     re.I,
 )
 

@@ -225,6 +225,8 @@ def classify_event(msg: Message) -> tuple[str, bool]:
         return "mitigation", False
     if cues.FIX_ACTION.search(text) and not _retrospective(msg) and not text.rstrip().endswith("?"):
         return "mitigation", False
+    if cues.RECOVERY.search(text) and not cues.NOT_RECOVERED.search(text):
+        return "mitigation", False  # impact ended ("p99 back under 400 ms")
     if cues.IN_PROGRESS.search(text) and re.search(
         r"\b(?:roll|revert|restart|disable|scale|fail ?over|sign|setting|drain|paus|throttl)",
         text,
