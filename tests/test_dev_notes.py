@@ -127,3 +127,19 @@ def test_denied_cause_is_not_the_root_cause() -> None:
     cause = " ".join(c.text for c in _one(notes).cause)
     assert "lifecycle rule" in cause
     assert "firmware" not in cause
+
+
+def test_follow_ups_are_not_resolution_steps() -> None:
+    notes = (
+        "[09:36] lena: pausing the nightly export and throttling replication\n"
+        "[09:41] lena: replication throttled, export paused\n"
+        "[10:10] lena: stable for 20 min, resolved. thanks all\n"
+        "[10:12] omar: follow-ups:\n"
+        "[10:12] omar: 1) move the export back to 02:00 and alert if it runs in business hours\n"
+        "[10:13] omar: 2) set a replication throughput limit in the cluster template\n"
+    )
+    summary = _one(notes, "chat.txt")
+    steps = " ".join(r.text for r in summary.resolution)
+    assert "throttl" in steps
+    assert "move the export back" not in steps
+    assert any("move the export back" in a.text for a in summary.action_items)

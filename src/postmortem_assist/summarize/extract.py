@@ -207,6 +207,8 @@ def extract(
     action_refs = {a.source for a in actions}
     header_refs = {m.ref for m in notes.messages if cues.ACTION_HEADER.match(m.text)}
     events = [e for e in events if e.source not in action_refs | header_refs]
+    # follow-ups are what will be done, not how the incident was resolved
+    resolution = [r for r in resolution if r.source not in action_refs | header_refs]
     summary = Summary(
         sources=sources,
         shape=notes.shape,
