@@ -98,6 +98,10 @@ def summarize_sources(
     if not any(m.text.strip() for m in notes.messages):
         raise InputError(f"{sources[0].name}: no text to summarize")
     summary, cands = extract(notes, [s.name for s in sources])
+    if check:
+        from .check import screen_blame
+
+        screen_blame(summary)
     if categories:
         _categories(summary)
     summary.issue_summary, summary.issue_summary_sources = issue_summary(summary, cands)

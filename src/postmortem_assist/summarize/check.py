@@ -38,3 +38,34 @@ def drop_blame(draft: str, summary: Summary) -> str:
         f"left out {len(flagged)} line(s) of the draft that read as blaming a person"
     )
     return "\n".join(kept)
+
+
+def blameful(texts: list[str]) -> set[int]:
+    """Indexes of the texts (facts quoted from the notes) that the blame rules flag."""
+    flat = [" ".join(t.split()) for t in texts]
+    if not flat:
+        return set()
+    flagged = blame_lines("\n\n".join(flat))
+    return {i for i in range(len(flat)) if 2 * i + 1 in flagged}
+
+
+def screen_blame(summary: Summary) -> None:
+    """Leave blameful quotes out of the facts before anything is composed from them.
+
+    Chat remarks such as "this is what happens when <name> ..." or "<name> merged it and
+    didn't tell anyone" are not facts of the incident; quoted as the cause, a misleading path,
+    a fix or a timeline event they would carry the blame into the Issue Summary and the JSON.
+    """
+    fields = ("cause", "trigger", "resolution", "misleading_paths", "timeline")
+    pool = [(name, fact) for name in fields for fact in getattr(summary, name)]
+    try:
+        bad = blameful([fact.text for _, fact in pool])
+    except Exception as err:  # the review engine is optional for summarize
+        summary.notes.append(f"blame screen skipped: {type(err).__name__}: {err}")
+        return
+    if not bad:
+        return
+    drop = {id(pool[i][1]) for i in bad}
+    for name in fields:
+        setattr(summary, name, [f for f in getattr(summary, name) if id(f) not in drop])
+    summary.notes.append(f"left out {len(bad)} quoted line(s) that read as blaming a person")
