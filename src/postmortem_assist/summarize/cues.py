@@ -33,13 +33,15 @@ REPORT = _cue(
     r"noticed|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
-    r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)",
+    r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
+    r"(?:filling up|flooded) with",
     end=False,
 )
 ONSET = _cue(
     r"start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
     r"started climbing|starting\s+(?=\d)|"
+    r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+(?=\d)|"
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation)\s+"
     r"started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
@@ -65,14 +67,21 @@ RECOVERY = _cue(
     r"process\w*|connect\w*|returning results|2\d\d|green|healthy|normal|up)\s+again|"
     r"back (?:to|under|below|within|at|in) (?:normal|baseline|\d)|"
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
-    r"no (?:more|new) (?:errors|failures|5\d\d|timeouts)|"
-    r"(?:errors|5\d\d|429)s? (?:stopped|gone|dropping)",
+    r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
+    r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|(?:polling|moving|running) normally",
 )
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
-    r"\[RESOLVED\]|\bRESOLVED\b(?=.*\b(?:alert|High|Low)\w*)|\balerts? (?:cleared|auto-?resolved)"
-    r"|\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b",
+    r"\[RESOLVED\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
+    r"\balerts? (?:cleared|auto-?resolved)|"
+    r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b",
     re.I,
+)
+#: Authors that are monitoring bots ("pagerbot", "alertmanager", "PagerDuty").
+BOT_AUTHOR = re.compile(r"bot\b|^(?:pagerduty|opsgenie|alertmanager|grafana|datadog)", re.I)
+#: A fix that did not help: "rolled back anyway, 403s unchanged", "didn't help".
+NO_EFFECT = re.compile(
+    r"\bunchanged\b|\bno change\b|\b(?:didn'?t|did not|doesn'?t) help|\bno effect\b", re.I
 )
 #: Said of something still broken: "not working again yet", "still failing".
 NOT_RECOVERED = re.compile(
@@ -92,7 +101,8 @@ IN_PROGRESS = re.compile(
 RESOLVED = _cue(
     r"resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
-    r"correct again|stand(?:ing)? down",
+    r"correct again|stand(?:ing)? down|closing (?:the |this )?(?:incident|inc\b|ticket|bridge)|"
+    r"everything (?:is |back to )?normal",
 )
 #: Resolution words that close an incident (a RESOLVED match without one is weak: "back to
 #: normal", "recovered" may only mean the fix took effect).

@@ -112,7 +112,10 @@ def _retrospective(msg: Message) -> bool:
 
 
 def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
-    """The first alert/page; else the first human report (support tickets, "noticed")."""
+    """The first alert/page; a human report wins when someone posts it in the channel
+    before the alert fires ("support: twitter is filling up with 403 screenshots"), but not
+    a symptom logged after the fact ("14:12 first app store review complaining")."""
+    firsts: list[KeyTime] = []
     for pattern in (cues.ALERT, cues.REPORT):
         for msg in msgs:
             m = pattern.search(msg.text)
@@ -120,8 +123,13 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
                 continue
             stamp = time_of(msg, m.start())
             if stamp is not None:
-                return _key(msg, stamp, undated)
-    return None
+                firsts.append(_key(msg, stamp, undated))
+                break
+    if len(firsts) == 2 and comparable(firsts[1].time) < comparable(firsts[0].time):  # type: ignore[arg-type]
+        report = next(m for m in msgs if m.ref == firsts[1].source and m.text == firsts[1].text)
+        if report.author and not cues.BOT_AUTHOR.search(report.author):
+            return firsts[1]
+    return firsts[0] if firsts else None
 
 
 def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> KeyTime | None:
@@ -173,6 +181,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 cues.NOT_RECOVERED.search(msg.text) or cues.RESOLVED.search(msg.text)
             ):
                 continue  # a closing line ("back to baseline, incident closed") is the end
+            if cues.NO_EFFECT.search(msg.text):
+                continue  # "rolled back anyway, 403s unchanged": a fix that did not help
             stamp = event_time(msg, m.start())
             if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
                 return _key(msg, stamp, undated)
@@ -195,7 +205,9 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
         if not m or stamp is None or msg.text.rstrip().endswith("?"):
             continue
         if after is None or comparable(stamp) >= comparable(after):
-            alert = bool(cues.ALERT_CLEARED.search(msg.text))
+            alert = bool(cues.ALERT_CLEARED.search(msg.text)) or bool(
+                msg.author and cues.BOT_AUTHOR.search(msg.author)
+            )
             if alert:
                 cleared[key] = msg.time
             elif key in cleared and (None in (msg.time, cleared[key]) or cleared[key] == msg.time):
