@@ -73,5 +73,10 @@ event types to the nearest role). Key facts use the issue-#9 definitions
 - 105 dev timelines from few companies (dfds, uk-moj, project-jupyter, yearn-finance carry
   almost all lines), so every fold is a new writing style; the scores are for unseen styles.
 - Trained on published timelines, not chat; on chat notes summarize keeps its cue finders as
-  the fallback for any fact the roles do not give.
+  the fallback for any fact the roles do not give, and answers start, detection and mitigated
+  with the cues first (roles-first for every key lost gold-note facts at any posterior: on
+  chat notes "mitigated" is the fix applied, not the first recovery line).
+- Misleading lines are not separable: the P(misleading) threshold with the best inner-fold
+  line F1 finds most of them only by flagging a third of all lines, so summarize does not use
+  it (its misleading paths are the Viterbi `misleading` lines plus the cue finder's).
 """
