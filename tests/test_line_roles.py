@@ -68,6 +68,55 @@ def test_viterbi_follows_transitions_when_emissions_are_unsure() -> None:
     assert learned[0, 0] > learned[0, 1]  # both sequences start with role 0
 
 
+def test_marginals_are_posteriors_that_agree_with_brute_force() -> None:
+    rng = np.random.default_rng(0)
+    emit = np.log(rng.dirichlet(np.ones(3), size=4))
+    trans = np.log(rng.dirichlet(np.ones(3), size=4))
+    post = lr.marginals(emit, trans, weight=0.5)
+    assert post.shape == (4, 3) and np.allclose(post.sum(axis=1), 1.0, atol=1e-5)
+    # brute force over all 3**4 paths
+    import itertools
+
+    brute = np.zeros((4, 3))
+    for path in itertools.product(range(3), repeat=4):
+        score = emit[0, path[0]] + 0.5 * trans[0, path[0]]
+        for i in range(1, 4):
+            score += emit[i, path[i]] + 0.5 * trans[path[i - 1] + 1, path[i]]
+        for i, y in enumerate(path):
+            brute[i, y] += np.exp(score)
+    brute /= brute.sum(axis=1, keepdims=True)
+    assert np.allclose(post, brute, atol=1e-5)
+    assert lr.marginals(np.zeros((0, 3)), trans, 1.0).shape == (0, 3)
+
+
+def test_pick_keys_uses_peaks_the_start_threshold_and_the_allowed_lines() -> None:
+    k = len(lr.ROLES)
+    post = np.full((5, k), 0.01)
+    col = {r: i for i, r in enumerate(lr.ROLES)}
+    post[1, col["trigger"]] = 0.15  # start sum reaches 0.15 first on line 1
+    post[2, col["impact-start"]] = 0.6  # but peaks on line 2
+    post[2, col["detection"]] = 0.3
+    post[3, col["detection"]] = 0.5
+    post[4, col["resolution"]] = 0.8
+    keys = lr.pick_keys(post, start_threshold=0.1)
+    assert keys["start"] is not None and keys["start"][0] == 1
+    assert lr.pick_keys(post, start_threshold=0.5)["start"][0] == 2  # type: ignore[index]
+    assert keys["detection"] == (3, pytest.approx(0.5))
+    assert keys["resolution"][0] == 4  # type: ignore[index]
+    only = lr.pick_keys(post, 0.1, allowed=[True, True, True, False, False])
+    assert only["detection"][0] == 2 and only["resolution"][0] in (0, 1, 2)  # type: ignore[index]
+    assert lr.pick_keys(post, 0.1, allowed=[False] * 5)["detection"] is None
+
+
+def test_short_key_moment_rows_are_not_chat_noise() -> None:
+    from postmortem_assist.summarize import cues
+
+    for label in ("First detected", "Service restored", "Incident declared", "Repaired"):
+        assert not cues.is_noise(label), label
+    for chat in ("ok thanks", "on it", "looking", "sounds good", "me too"):
+        assert cues.is_noise(chat), chat
+
+
 def test_artifact_is_numbers_only_and_describes_itself() -> None:
     folder = lr.MODEL_DIR
     data = np.load(folder / "model.npz", allow_pickle=False)
@@ -75,6 +124,7 @@ def test_artifact_is_numbers_only_and_describes_itself() -> None:
     assert tuple(meta["roles"]) == lr.ROLES
     assert data["coef"].shape == (len(lr.ROLES), meta["n_features"])
     assert data["trans"].shape == (len(lr.ROLES) + 1, len(lr.ROLES))
+    assert 0.0 < float(meta["start_threshold"]) < 1.0
     assert sum(meta["train"]["per_role"].values()) == meta["train"]["lines"]
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "train_line_roles" in card and "grouped 5-fold" in card

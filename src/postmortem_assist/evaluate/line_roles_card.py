@@ -29,6 +29,11 @@ detection, mitigated, resolved, cause, misleading paths, resolution steps) and t
   the line and its neighbours, its relative position, a time or date on the line.
 - Sequence step: transition log-scores between roles (add-one smoothed counts over the dev
   timelines, row 0 = start) and a Viterbi decode, transition weight {meta.get("weight", "")}.
+- Key lines (`line_roles.pick_keys`): forward-backward posteriors over the same scores; start =
+  the first line whose P(impact-start) + P(trigger) reaches the start threshold
+  ({meta.get("start_threshold", "")}, picked on the out-of-fold posteriors of all dev; in the CV
+  below each fold's threshold is picked by an inner grouped CV on its training folds only),
+  detection / recovery / resolution = the line where that role's posterior peaks.
 - Deterministic: no sampling; lbfgs from zeros.
 
 ## Files
@@ -46,12 +51,18 @@ Dev split only: `timeline_roles.jsonl` lines of {train["documents"]} dev postmor
 |---|---|
 {counts}
 
-## Grouped 5-fold cross-validation on dev (folds by company), both systems in the same run
-"today's cues" is `assist summarize` before this model (cue patterns in
-`summarize/timeline.py`, the sentence-role head for the cause), run on the timeline text
-as notes; its events are mapped to roles (key lines to their role, event types to the
-nearest role). Key facts use the issue-#9 definitions (`line_roles.key_lines`); each share is
-over the documents whose gold timeline has the fact.
+## Grouped 5-fold cross-validation on dev (folds by company), all systems in the same run
+"line-role model (lines)": the model on the labelled lines, key facts = the first line of
+each role on the Viterbi path (the method before posterior keys). "model, posterior keys":
+the same fold models, key facts from `pick_keys`, cause = the two lines with the highest
+cause-found posterior, misleading = P(misleading) over a threshold picked for line F1 on
+inner folds ("flagged" = lines it marks). "summarize with the model": `assist summarize` on
+the timeline text as notes with the fold's model (posterior keys on the lines that carry a
+time; cue finders first except "resolved" at posterior >= 0.3). "today's cues" is
+`assist summarize` without the roles (cue patterns in `summarize/timeline.py`, the
+sentence-role head for the cause); its events are mapped to roles (key lines to their role,
+event types to the nearest role). Key facts use the issue-#9 definitions
+(`line_roles.key_lines`); each share is over the documents whose gold timeline has the fact.
 
 {scores}
 ## Rebuild
@@ -62,5 +73,10 @@ over the documents whose gold timeline has the fact.
 - 105 dev timelines from few companies (dfds, uk-moj, project-jupyter, yearn-finance carry
   almost all lines), so every fold is a new writing style; the scores are for unseen styles.
 - Trained on published timelines, not chat; on chat notes summarize keeps its cue finders as
-  the fallback for any fact the roles do not give.
+  the fallback for any fact the roles do not give, and answers start, detection and mitigated
+  with the cues first (roles-first for every key lost gold-note facts at any posterior: on
+  chat notes "mitigated" is the fix applied, not the first recovery line).
+- Misleading lines are not separable: the P(misleading) threshold with the best inner-fold
+  line F1 finds most of them only by flagging a third of all lines, so summarize does not use
+  it (its misleading paths are the Viterbi `misleading` lines plus the cue finder's).
 """

@@ -37,7 +37,14 @@ TARGETS = {
     "misleading_recall": 0.6,
     "coarse_type": 0.8,
 }
-SYSTEMS = ("line-role model (lines)", "summarize with the model", "today's cues")
+SYSTEMS = (
+    "line-role model (lines)",
+    "model, posterior keys",
+    "summarize with the model",
+    "today's cues",
+)
+#: Thresholds tried for the start posterior and P(misleading) (picked on inner folds).
+GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
 def gold_facts(roles: Sequence[str]) -> dict[str, Any]:
@@ -61,14 +68,19 @@ def cv_model(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
 
 
 def cv_models(
-    timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any
+    timelines: list[Timeline], embs: list[np.ndarray], *, inner: bool = False, **fit_args: Any
 ) -> tuple[list[list[str]], list[lr.LineRoleModel]]:
-    """Out-of-fold role predictions and, per timeline, the model that did not see it."""
+    """Out-of-fold role predictions and, per timeline, the model that did not see it.
+
+    ``inner``: each fold model also gets its start threshold and a P(misleading) threshold
+    (``model.meta["misleading_threshold"]``) picked by grouped CV on its training folds only.
+    """
     from ..summarize.train_line_roles import fit, prototypes
 
     protos = fit_args.pop("protos", None) or prototypes()
     xs = [lr.features(t.lines, e, *protos) for t, e in zip(timelines, embs, strict=True)]
-    folds = fold_ids([t.group for t in timelines])
+    groups = [t.group for t in timelines]
+    folds = fold_ids(groups, min(FOLDS, len(set(groups))))
     preds: list[list[str]] = [[] for _ in timelines]
     models: list[lr.LineRoleModel] = [None] * len(timelines)  # type: ignore[list-item]
     for k in sorted(set(folds)):
@@ -76,11 +88,62 @@ def cv_models(
         model = fit(
             [xs[i] for i in train], [timelines[i].roles for i in train], protos=protos, **fit_args
         )
+        if inner:
+            sub = [timelines[i] for i in train]
+            _, inner_models = cv_models(sub, [embs[i] for i in train], protos=protos, **fit_args)
+            posts = [m.posteriors(xs[i]) for m, i in zip(inner_models, train, strict=True)]
+            golds = [t.roles for t in sub]
+            model.start_threshold = pick_start_threshold(posts, golds)
+            model.meta = {"misleading_threshold": pick_misleading_threshold(posts, golds)}
         for i in np.flatnonzero(folds == k):
             path, _ = model.decode(xs[i])
             preds[i] = [lr.ROLES[j] for j in path]
             models[i] = model
     return preds, models
+
+
+def pick_start_threshold(posts: list[np.ndarray], golds: list[list[str]]) -> float:
+    """The ``GRID`` value that gets most start lines right (ties: nearest the default)."""
+
+    def hits(t: float) -> int:
+        n = 0
+        for post, roles in zip(posts, golds, strict=True):
+            want = lr.key_lines(roles)["start"]
+            got = lr.pick_keys(post, t)["start"]
+            n += want is not None and got is not None and got[0] == want
+        return n
+
+    return max(GRID, key=lambda t: (hits(t), -abs(t - lr.START_THRESHOLD)))
+
+
+def pick_misleading_threshold(posts: list[np.ndarray], golds: list[list[str]]) -> float:
+    """The ``GRID`` value of P(misleading) with the best line F1."""
+    col = lr.ROLES.index("misleading")
+    gold = np.concatenate([[r == "misleading" for r in roles] for roles in golds])
+    prob = np.concatenate([post[:, col] for post in posts])
+
+    def f1(t: float) -> float:
+        pred = prob >= t
+        tp = int((pred & gold).sum())
+        return 2 * tp / max(1, int(pred.sum()) + int(gold.sum()))
+
+    return max(GRID, key=f1)
+
+
+def posterior_keys(post: np.ndarray, model: lr.LineRoleModel, roles: Sequence[str]) -> dict:
+    """Key lines from posteriors (``line_roles.pick_keys``); cause = the two lines with the
+    highest cause-found posterior; misleading = P(misleading) over the fold's threshold."""
+    keys = model_keys(roles)
+    picked = lr.pick_keys(post, model.start_threshold)
+    for name in ("start", "detection", "recovery", "resolution"):
+        hit = picked[name]
+        keys[name] = hit[0] if hit is not None else None
+    cause = post[:, lr.ROLES.index("cause-found")]
+    keys["cause"] = [int(i) for i in np.argsort(-cause, kind="stable")[:2]]
+    limit = (model.meta or {}).get("misleading_threshold", 1.1)
+    mis = post[:, lr.ROLES.index("misleading")]
+    keys["misleading"] = [int(i) for i in np.flatnonzero(mis >= limit)]
+    return keys
 
 
 _EVENT_ROLE = {
@@ -150,7 +213,7 @@ def model_keys(roles: Sequence[str]) -> dict[str, Any]:
 def doc_scores(golds: list[list[str]], keys: list[dict[str, Any]]) -> dict[str, Any]:
     """Per-document key-fact scores (share of documents that have the fact)."""
     hits: dict[str, list[bool]] = {k: [] for k in TARGETS}
-    mis_found = mis_total = 0
+    mis_found = mis_total = mis_flagged = 0
     shown_ok = shown_n = 0
     for roles, got in zip(golds, keys, strict=True):
         gold = lr.key_lines(roles)
@@ -167,6 +230,7 @@ def doc_scores(golds: list[list[str]], keys: list[dict[str, Any]]) -> dict[str, 
             mis_found += found
             mis_total += len(gold["misleading"])
             hits["misleading_recall"].append(found / len(gold["misleading"]) >= 0.5)
+        mis_flagged += len(got["misleading"])
         for i, kind in got["types"].items():
             shown_n += 1
             shown_ok += lr.COARSE[roles[i]] == kind or (
@@ -181,6 +245,7 @@ def doc_scores(golds: list[list[str]], keys: list[dict[str, Any]]) -> dict[str, 
         "lines": mis_total,
         "share": round(mis_found / mis_total, 3) if mis_total else None,
         "docs": len(hits["misleading_recall"]),
+        "flagged": mis_flagged,
     }
     out["coarse_type"] = {
         "right": shown_ok,
@@ -225,7 +290,11 @@ def role_scores(golds: list[list[str]], preds: list[list[str]]) -> dict[str, Any
 def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any) -> dict[str, Any]:
     """Both systems on the same documents: per-role and per-document scores."""
     golds = [t.roles for t in timelines]
-    preds, models = cv_models(timelines, embs, **fit_args)
+    preds, models = cv_models(timelines, embs, inner=True, **fit_args)
+    xs = [m.features(t.lines, e) for t, m, e in zip(timelines, models, embs, strict=True)]
+    post_keys = [
+        posterior_keys(m.posteriors(x), m, p) for m, x, p in zip(models, xs, preds, strict=True)
+    ]
     base = [baseline(t) for t in timelines]
     product = [baseline(t, m) for t, m in zip(timelines, models, strict=True)]
     result: dict[str, Any] = {
@@ -238,14 +307,22 @@ def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
     }
     for name, roles, keys in (
         (SYSTEMS[0], preds, [model_keys(p) for p in preds]),
-        (SYSTEMS[1], [b[0] for b in product], [b[1] for b in product]),
-        (SYSTEMS[2], [b[0] for b in base], [b[1] for b in base]),
+        (SYSTEMS[1], preds, post_keys),
+        (SYSTEMS[2], [b[0] for b in product], [b[1] for b in product]),
+        (SYSTEMS[3], [b[0] for b in base], [b[1] for b in base]),
     ):
         result["systems"][name] = {
             "lines": role_scores(golds, roles),
             "documents": doc_scores(golds, keys),
         }
     result["failures"] = failures(timelines, preds)
+    result["inner_thresholds"] = {
+        "start": sorted({m.start_threshold for m in models}),
+        "misleading": sorted({(m.meta or {}).get("misleading_threshold", 0) for m in models}),
+    }
+    golds_all = [t.roles for t in timelines]
+    oof_posts = [m.posteriors(x) for m, x in zip(models, xs, strict=True)]
+    result["start_threshold"] = pick_start_threshold(oof_posts, golds_all)
     return result
 
 
@@ -282,7 +359,10 @@ def table(result: dict[str, Any]) -> str:
             d = result["systems"][s]["documents"][key]
             n = d.get("docs") if key not in ("misleading_recall", "coarse_type") else None
             if key == "misleading_recall":
-                cells.append(f"{d['share']:.0%} ({d['found']}/{d['lines']} lines)")
+                cells.append(
+                    f"{d['share']:.0%} ({d['found']}/{d['lines']} lines, "
+                    f"{d.get('flagged', 0)} flagged)"
+                )
             elif key == "coarse_type":
                 cells.append(f"{d['share']:.0%} ({d['right']}/{d['shown']})")
             else:

@@ -182,8 +182,19 @@ NOISE_PHRASE = _cue(
 )
 
 
+#: Incident-state words that make a one- or two-word line a key moment of a timeline table
+#: ("Detected", "Service restored", "Incident declared"), not chat noise.
+KEY_MOMENT = _cue(
+    r"detect(?:ed|s)?|aware|alert(?:ed|s)|paged|report(?:ed|s)?|declared|escalated|"
+    r"repair(?:ed|s)?|restor(?:ed|es)|recover(?:ed|s|y)|resolved|closed|mitigated|fixed|"
+    r"identified|occur(?:s|red)?|start(?:s|ed)|beg(?:an|ins)|operational|outage|"
+    r"deploy(?:ed|s|ment)|launched|rollback|rolled back"
+)
+
+
 def is_noise(text: str) -> bool:
-    """Chat noise: greetings, acknowledgements, "+1", "looking", "thanks"."""
+    """Chat noise: greetings, acknowledgements, "+1", "looking", "thanks" (a short line with
+    an incident-state word, ``KEY_MOMENT``, is not noise unless it is a known chat phrase)."""
     t = text.strip()
     if NOISE_PHRASE.search(t) and len(t.split()) <= 8:
         return True
@@ -194,5 +205,6 @@ def is_noise(text: str) -> bool:
             len(t.split()) <= 2
             and not re.search(r"\d", t)
             and not re.search(r"\b(?:resolv|revert|roll|fix)", t, re.I)
+            and not KEY_MOMENT.search(t)
         )
     )

@@ -1,12 +1,14 @@
 """Key facts from line roles (issue #9 definitions), with today's cues as the fallback.
 
-start = the first ``impact-start`` line (else the first ``trigger``); detection = the first
-``detection``; mitigated = the first ``recovery``; resolved = a ``resolution`` line (else the
-last ``recovery``); cause = the ``cause-found`` lines (``trigger`` lines as context);
-misleading = the ``misleading`` lines; resolution steps = the ``mitigation`` lines. A key
-time needs a time on (or written in) its line. Today the cue finders of ``timeline`` answer
-first and the roles fill what they leave open (``timeline.ROLES_FIRST``: roles-first lost
-19 of the 68 gold-note facts); misleading lines of both are shown.
+The key moments come from the roles' forward-backward posteriors (``line_roles.pick_keys``):
+start = the first line whose impact-start + trigger posterior reaches the model's threshold;
+detection, mitigated (= recovery) and resolved = the line where that role's posterior peaks.
+Without posteriors: the first line of each role on the Viterbi path (``KEY_ROLES``). A key
+time needs a time on (or written in) its line. The cue finders of ``timeline`` answer first
+unless the role's posterior reaches ``timeline.ROLE_CONFIDENCE`` (today "resolved" only:
+roles-first for every key lost 19 of the 68 gold-note facts); the roles fill what the cues
+leave open. cause = the ``cause-found`` lines (``trigger`` lines as context); misleading =
+the ``misleading`` lines plus the cue finder's; resolution steps = the ``mitigation`` lines.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ class Roles:
 
     roles: list[str]
     source: str  # "line-role model" or why it is missing
-    probs: list[float] = field(default_factory=list)  # probability of the chosen role
+    probs: list[float] = field(default_factory=list)  # posterior of the chosen role
     embeddings: np.ndarray | None = None  # MiniLM rows of the messages (reused downstream)
+    posteriors: np.ndarray | None = None  # messages x roles (forward-backward)
+    start_threshold: float = lr.START_THRESHOLD
 
 
 def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles | None:
@@ -57,9 +61,9 @@ def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles 
         emb[order] = lr.embed([lines[i].text for i in order])
     except (ImportError, FileNotFoundError, OSError):
         return None
-    roles, probs = lr.predict(lines, model, emb)
-    chosen = [float(probs[i, model.roles.index(r)]) for i, r in enumerate(roles)]
-    return Roles(roles, "line-role model", chosen, emb)
+    roles, post = lr.predict(lines, model, emb)
+    chosen = [float(post[i, model.roles.index(r)]) for i, r in enumerate(roles)]
+    return Roles(roles, "line-role model", chosen, emb, post, model.start_threshold)
 
 
 #: Most messages embedded for the roles: long notes embed their cue-richest lines, the rest

@@ -336,6 +336,58 @@ def viterbi(log_emit: np.ndarray, log_trans: np.ndarray, weight: float) -> np.nd
     return path
 
 
+def marginals(log_emit: np.ndarray, log_trans: np.ndarray, weight: float) -> np.ndarray:
+    """Per-line role posteriors (forward-backward) for the same scores as ``viterbi``."""
+    n, k = log_emit.shape
+    if n == 0:
+        return np.zeros((0, k), dtype=np.float32)
+    trans = weight * log_trans[1:].astype(np.float64)
+    emit = log_emit.astype(np.float64)
+    fwd = np.zeros((n, k))
+    bwd = np.zeros((n, k))
+    fwd[0] = emit[0] + weight * log_trans[0]
+    for i in range(1, n):
+        fwd[i] = np.logaddexp.reduce(fwd[i - 1][:, None] + trans, axis=0) + emit[i]
+    for i in range(n - 2, -1, -1):
+        bwd[i] = np.logaddexp.reduce(trans + (emit[i + 1] + bwd[i + 1])[None, :], axis=1)
+    post = fwd + bwd
+    post -= np.logaddexp.reduce(post, axis=1, keepdims=True)
+    return np.exp(post).astype(np.float32)
+
+
+#: Default for ``LineRoleModel.start_threshold`` (models saved before it was picked by CV).
+START_THRESHOLD = 0.1
+
+
+def pick_keys(
+    post: np.ndarray,
+    start_threshold: float = START_THRESHOLD,
+    allowed: Sequence[bool] | None = None,
+    roles: Sequence[str] = ROLES,
+) -> dict[str, tuple[int, float] | None]:
+    """Key lines from role posteriors (``marginals``), each with its posterior.
+
+    start = the first line whose P(impact-start) + P(trigger) reaches ``start_threshold``
+    (else the line where that sum peaks); detection, recovery and resolution = the line where
+    that role's posterior peaks. ``allowed``: only these lines may be chosen (e.g. lines with
+    a time). Grouped CV on dev found these above "first line of the Viterbi path" for every key.
+    """
+    n = post.shape[0]
+    mask = np.ones(n, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
+    out: dict[str, tuple[int, float] | None] = {}
+    if n == 0 or not mask.any():
+        return dict.fromkeys(("start", "detection", "recovery", "resolution"))
+    col = {r: np.where(mask, post[:, i], -1.0) for i, r in enumerate(roles)}
+    start = col["impact-start"] + col["trigger"]
+    hits = np.flatnonzero(start >= start_threshold)
+    at = int(hits[0]) if len(hits) else int(start.argmax())
+    out["start"] = (at, float(start[at]))
+    for key in ("detection", "recovery", "resolution"):
+        at = int(col[key].argmax())
+        out[key] = (at, float(col[key][at]))
+    return out
+
+
 @dataclass
 class LineRoleModel:
     """Weights of the emission head, the transition scores and the decode settings."""
@@ -350,6 +402,7 @@ class LineRoleModel:
     prior_weight: float = 0.0
     roles: tuple[str, ...] = ROLES
     meta: dict | None = None
+    start_threshold: float = START_THRESHOLD  # see ``pick_keys``
 
     def probs(self, x: np.ndarray) -> np.ndarray:
         """Role probabilities per line from the emission head alone."""
@@ -368,6 +421,12 @@ class LineRoleModel:
         emit = np.log(np.clip(p, 1e-9, 1.0)) - self.prior_weight * self.log_prior
         return viterbi(emit, self.trans, self.weight), p
 
+    def posteriors(self, x: np.ndarray) -> np.ndarray:
+        """Per-line role posteriors (forward-backward over the decode's scores)."""
+        p = self.probs(x)
+        emit = np.log(np.clip(p, 1e-9, 1.0)) - self.prior_weight * self.log_prior
+        return marginals(emit, self.trans, self.weight)
+
     def save(self, folder: Path, meta: dict) -> None:
         """``model.npz`` (float32 arrays) + ``model.json`` (roles, settings, training facts)."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -384,6 +443,7 @@ class LineRoleModel:
             "roles": list(self.roles),
             "weight": self.weight,
             "prior_weight": self.prior_weight,
+            "start_threshold": self.start_threshold,
             "cues": list(CUES),
             **meta,
         }
@@ -413,6 +473,7 @@ def _load(folder: str) -> LineRoleModel | None:
         prior_weight=float(meta.get("prior_weight", 0.0)),
         roles=tuple(meta["roles"]),
         meta=meta,
+        start_threshold=float(meta.get("start_threshold", START_THRESHOLD)),
     )
 
 
@@ -466,7 +527,7 @@ def embed(texts: list[str]) -> np.ndarray:
 def predict(
     lines: Sequence[Line], model: LineRoleModel | None = None, emb: np.ndarray | None = None
 ) -> tuple[list[str], np.ndarray]:
-    """Roles of the lines of one timeline (Viterbi path) and the emission probabilities."""
+    """Roles of the lines of one timeline (Viterbi path) and the role posteriors per line."""
     model = model or load()
     if model is None:
         raise FileNotFoundError(f"{MODEL_DIR}: no trained line-role model")
@@ -474,5 +535,6 @@ def predict(
         return [], np.zeros((0, len(model.roles)), dtype=np.float32)
     if emb is None:
         emb = embed([ln.text for ln in lines])
-    path, probs = model.decode(model.features(lines, emb))
-    return [model.roles[i] for i in path], probs
+    x = model.features(lines, emb)
+    path, _ = model.decode(x)
+    return [model.roles[i] for i in path], model.posteriors(x)

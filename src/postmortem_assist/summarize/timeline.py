@@ -10,7 +10,7 @@ from ..notes import Message, Notes
 from ..times import format_utc
 from . import cues
 from .derive import KEY_ROLES, Roles, indices
-from .line_roles import COARSE
+from .line_roles import COARSE, pick_keys
 from .model import Event, KeyTime
 
 ACTION_SECTIONS = re.compile(
@@ -279,22 +279,56 @@ def misleading_messages(msgs: list[Message]) -> list[Message]:
     return out
 
 
-#: Key times where the roles win over the cue finders (elsewhere roles only fill gaps).
-#: Roles-first for every key dropped the nine gold note sets from 63 to 44 of 68 facts (the
-#: model learned published timelines, not chat); "resolved" alone kept 63/68 facts but moved
-#: two exact-time/line checks of the gold tests, so no key is roles-first today.
-ROLES_FIRST: frozenset[str] = frozenset()
+#: Key times where the roles win over the cue finders when the chosen line's posterior reaches
+#: the value (elsewhere the roles only fill gaps). Roles-first for every key regardless of
+#: confidence dropped the nine gold note sets from 63 to 44 of 68 facts (the model learned
+#: published timelines, not chat). None: cues always first.
+ROLE_CONFIDENCE: dict[str, float | None] = {
+    "start": None,
+    "detected": None,
+    "mitigated": None,
+    "resolved": 0.3,
+}
+_PICK = {
+    "start": "start",
+    "detected": "detection",
+    "mitigated": "recovery",
+    "resolved": "resolution",
+}
 
 
-def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, KeyTime]:
-    """Key times from the line roles (``derive.KEY_ROLES``); only lines that carry a time."""
-    out: dict[str, KeyTime] = {}
+def _agree(a: KeyTime, b: KeyTime, minutes: int = 2) -> bool:
+    """Two key times within ``minutes`` of each other: the same moment told twice (the cue's
+    line, which matched a completion phrase, is kept)."""
+    if a.time is None or b.time is None:
+        return False
+    return abs(comparable(a.time) - comparable(b.time)) <= _minutes(minutes)
+
+
+def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tuple[KeyTime, float]]:
+    """Key times from the line roles with their posterior; only lines that carry a time.
+
+    With posteriors: ``line_roles.pick_keys`` (peak posterior; start = first line whose
+    impact-start + trigger posterior reaches the model's threshold). Without: the first line
+    of each role on the Viterbi path (``derive.KEY_ROLES``).
+    """
+    out: dict[str, tuple[KeyTime, float]] = {}
+    timed = [time_of(m) is not None for m in msgs]
+    if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
+        picked = pick_keys(roles.posteriors, roles.start_threshold, timed)
+        for name, fact in _PICK.items():
+            hit = picked.get(fact)
+            if hit is not None:
+                i, conf = hit
+                out[name] = (_key(msgs[i], time_of(msgs[i]), undated), conf)  # type: ignore[arg-type]
+        return out
     for name, prefs in KEY_ROLES.items():
         for role, which in prefs:
-            timed = [i for i in indices(roles.roles, role) if time_of(msgs[i]) is not None]
-            if timed:
-                i = timed[0] if which == "first" else timed[-1]
-                out[name] = _key(msgs[i], time_of(msgs[i]), undated)  # type: ignore[arg-type]
+            found = [i for i in indices(roles.roles, role) if timed[i]]
+            if found:
+                i = found[0] if which == "first" else found[-1]
+                conf = roles.probs[i] if i < len(roles.probs) else 0.0
+                out[name] = (_key(msgs[i], time_of(msgs[i]), undated), conf)  # type: ignore[arg-type]
                 break
     return out
 
@@ -319,8 +353,10 @@ def build_timeline(
     role_of: dict[int, str] = {}
     if roles is not None:
         role_of = {id(m): r for m, r in zip(msgs, roles.roles, strict=True)}
-        for which, key in role_keys(msgs, roles, undated).items():
-            if which in ROLES_FIRST or keyed[which] is None:
+        for which, (key, conf) in role_keys(msgs, roles, undated).items():
+            floor = ROLE_CONFIDENCE.get(which)
+            cue = keyed[which]
+            if cue is None or (floor is not None and conf >= floor and not _agree(cue, key)):
                 keyed[which] = key
         ruled_out = [msgs[i] for i in indices(roles.roles, "misleading")]
         misleading = [m for m in msgs if m in ruled_out or m in misleading]

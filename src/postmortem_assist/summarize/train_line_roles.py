@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "method": "multinomial logistic regression (lbfgs) over [MiniLM(line), "
         "role-prototype cosines of line/prev/next, cues of line/prev/next, position/time]; "
-        "Viterbi decode with transition log-scores learned from the dev timelines",
+        "Viterbi decode with transition log-scores learned from the dev timelines; key lines "
+        "from forward-backward posteriors (line_roles.pick_keys)",
         "C": C,
         "weight": WEIGHT,
         "class_power": CLASS_POWER,
@@ -172,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
 
         result = evaluate(timelines, embs)
         meta["cv"] = result
+        # start threshold of ``pick_keys``: picked on the out-of-fold posteriors of all dev
+        model.start_threshold = float(result["start_threshold"])
+        meta["start_threshold"] = model.start_threshold
         model.save(args.out, meta)
         write_card(args.out, meta)
     else:
