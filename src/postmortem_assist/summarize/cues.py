@@ -26,7 +26,8 @@ NOISE = re.compile(
 )
 ALERT = _cue(
     r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
-    r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)",
+    r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
+    r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)",
     end=False,
 )
 REPORT = _cue(
@@ -45,6 +46,10 @@ ONSET = _cue(
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation)\s+"
     r"started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
+    r"first\s+(?:\w+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
+    r"first\s+(?:\w+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?)\b|"
+    r"^(?:WARN(?:ING)?|ERROR|FATAL|CRIT\w*)\b(?=.*\b(?:fail\w*|error|mismatch|timeout|"
+    r"refused|denied|5\d\d)\b)|"
     r"^first\s+(?:\w+\s+){0,2}(?:tickets?|reports?|errors?|complaints?|failures?|review)",
     end=False,
 )
@@ -68,7 +73,8 @@ RECOVERY = _cue(
     r"back (?:to|under|below|within|at|in) (?:normal|baseline|\d)|"
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
-    r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|(?:polling|moving|running) normally",
+    r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
+    r"(?:deliver|arriv|send|sent|sign|render|sync|confirm)\w*\s+again",
 )
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(

@@ -287,7 +287,7 @@ ROLE_CONFIDENCE: dict[str, float | None] = {
     "start": None,
     "detected": None,
     "mitigated": None,
-    "resolved": 0.3,
+    "resolved": None,
 }
 _PICK = {
     "start": "start",
