@@ -68,6 +68,9 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
     ),
 }
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\[[ xX]\])\s+(?:\[[ xX]\]\s+)?")
+#: An unstamped line that opens a new remark by someone ("-- meera: rollback changed nothing",
+#: "// arjun: worker verifies ..."), not the continuation of the message above it.
+SPEAKER_NOTE = re.compile(r"^(?:--|//)\s*[A-Za-z][\w.-]{1,24}:\s+\S")
 HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<atx>.+?)\s*#*|(?P<plain>[A-Za-z][\w '&/-]{2,40}):?)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 
@@ -368,7 +371,14 @@ def _lines(source: Source, shape: str) -> list[Message]:
             and not atx
             and not lead
             and not BULLET.match(raw)
-            and (raw[:1].isspace() or (entry.author not in (None, "#heading") and bool(pattern)))
+            and (
+                raw[:1].isspace()
+                or (
+                    entry.author not in (None, "#heading")
+                    and bool(pattern)
+                    and not SPEAKER_NOTE.match(raw)
+                )
+            )
         ):  # a wrapped line: indented under its entry, or a chat message going on
             wrapped.setdefault(id(entry), [entry.text]).append(stripped)
             entry.last_line = number
@@ -453,6 +463,8 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 )
             )
         else:
+            if prose and SPEAKER_NOTE.match(raw):
+                flush()  # "-- meera: ..." under "-- arjun: ...": a new remark, not one sentence
             prose.append((number, stripped))
     flush()
     for msg in out:

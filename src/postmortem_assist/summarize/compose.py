@@ -203,7 +203,7 @@ def issue_summary(
         (i, "Impact: " + _sentence(_unlabel(facts_text(cands.msgs[i].text))), cands.msgs[i].ref)
         for i in chosen
     ]
-    more = _more_numbers(summary, " ".join(t for _, t, _ in body))
+    more = _more_numbers(summary, " ".join(t for _, t, _ in body), cands)
     if more and body:
         i, text, ref = body[0]
         body[0] = (i, f"{text[:-1]} (also recorded: {'; '.join(more)}).", ref)
@@ -231,18 +231,35 @@ def issue_summary(
     return text, list(dict.fromkeys(refs))
 
 
-def _more_numbers(summary: Summary, shown: str, limit: int = 4) -> list[str]:
-    """Impact numbers (best first) that the quoted impact sentence does not already give, so
-    the Issue Summary states every headline number as written."""
+def _more_numbers(
+    summary: Summary, shown: str, cands: Candidates | None = None, limit: int = 4
+) -> list[str]:
+    """Impact numbers (best first) that the quoted impact sentence does not already give, each
+    with the rest of its clause as written ("3,904 orders stuck in PAYMENT_PENDING"), so the
+    Issue Summary states every headline number in the notes' own words."""
     from .facts import impact_score
 
+    texts = {m.ref: m.text for m in cands.msgs} if cands is not None else {}
     out: list[str] = []
     for fact in summary.impact[: limit + 2]:
-        if fact.text in shown or any(fact.text in o or o in fact.text for o in out):
+        if fact.text in shown or any(fact.text in o for o in out):
             continue
         if impact_score(fact.text, fact.text, False) >= 0:  # not "100% disk IO"
-            out.append(fact.text)
+            out.append(_clause(texts.get(fact.source, ""), fact.text))
     return out[:limit]
+
+
+def _clause(text: str, phrase: str, max_words: int = 10) -> str:
+    """``phrase`` and the rest of its clause in ``text`` (up to a comma, semicolon, bracket
+    or full stop; at most ``max_words`` words), or the phrase alone when it is not there."""
+    at = text.find(phrase)
+    if at < 0:
+        return phrase
+    tail = text[at + len(phrase) :]
+    end = re.search(r"[,;(]|\.(?:\s|$)|\s[-–—]\s|\sand\s|$", tail)
+    clause = (phrase + tail[: end.start() if end else len(tail)]).strip()
+    words = clause.split()
+    return " ".join(words[: max(max_words, len(phrase.split()))])
 
 
 def _unlabel(text: str) -> str:

@@ -43,8 +43,8 @@ ONSET = _cue(
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
     r"started climbing|starting\s+(?=\d)|"
     r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+(?=\d)|"
-    r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation)\s+"
-    r"started\s+(?:at\s+|around\s+|~)?(?=\d)|"
+    r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"
+    r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
     r"first\s+(?:\w+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
     r"first\s+(?:\w+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?)\b|"
@@ -137,11 +137,11 @@ RULED_OUT = _cue(
     r"not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
     r"not that either|dropped that idea|so not|isn'?t (?:it|the)|wasn'?t (?:it|the)|"
     r"red herring|no,? the|checked:|(?-i:[Nn]ot [A-Z][\w.-]+)|doubt (?:it|that)|moving on|"
-    r"unrelated|(?:has|had) been fine|(?:was|is) fine|(?:doesn|didn)'?t touch|"
+    r"unrelated|(?:has|had) been fine|(?:was|is|are|were) fine|(?:doesn|didn)'?t touch|"
     r"never (?:get|gets|got|reach\w*) (?:to )?the|before the (?:switch|change|deploy\w*|release)",
 )
 CAUSE = _cue(
-    r"root cause|real cause|the cause|our cause|caused by|because|due to|that'?s it|"
+    r"root cause|real cause|actual cause|the cause|our cause|caused by|because|due to|that'?s it|"
     r"got it|turns out|culprit|triggered by|so the|which means|meant|found it|"
     r"the (?:problem|issue|bug) (?:is|was)|led to|resulted in|"
     r"as a result",
@@ -150,8 +150,8 @@ CAUSE = _cue(
 #: renamed rate_pct to rate_percent ..., so every override lookup returned a 500").
 MECHANISM = re.compile(
     r"\b(?:renamed|expired|deleted|dropped|removed|switched|changed|migrated|rotated|truncated|"
-    r"overwr\w+|misconfigured|exhausted|filled up|ran out|leaked|pointed|set to|stopped renewing)\b"
-    r"[^.]{0,200}?(?:,|;|\band)\s+(?:so|which|therefore|meaning)\b",
+    r"overwr\w+|misconfigured|exhausted|filled up|ran out|leaked|pointed|set to|stopped renewing|"
+    r"replaced|treats?|flipped)\b[^.]{0,300}?(?:,|;|\band|\))\s+(?:so|which|therefore|meaning)\b",
     re.I,
 )
 #: A cause mentioned only to be denied: "has not been the cause", "unrelated", "not a capacity
@@ -159,7 +159,8 @@ MECHANISM = re.compile(
 NOT_CAUSE = re.compile(
     r"\bnot (?:been |be )?(?:the|a|our) (?:root )?cause|\bnot (?:it|that|related)\b|\bunrelated\b|"
     r"\bnot an? [\w-]+ (?:thing|issue|problem)\b|\bruled out\b|\bred herring\b|"
-    r"\b(?:isn'?t|wasn'?t|is not|was not) (?:the|a) (?:root )?cause",
+    r"\b(?:isn'?t|wasn'?t|is not|was not) (?:the|a) (?:root )?cause|"
+    r"\b(?:was|is|be|turned out to be) (?:just |only )?a symptom",
     re.I,
 )
 #: A consequence of the incident explained, not its cause: "latency high because of the backlog".

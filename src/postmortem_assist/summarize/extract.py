@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -15,7 +16,11 @@ from .line_roles import LineRoleModel
 from .model import Durations, Fact, KeyTime, Summary
 from .timeline import build_timeline, candidates, comparable, in_actions
 
-CONFIRM = re.compile(r"^(?:ok(?:ay)?,?\s*)?(?:that'?s it|got it|bingo|found it)\b", re.I)
+CONFIRM = re.compile(
+    r"^(?:ok(?:ay)?,?\s*)?(?:that'?s it|got it|bingo|found it)\b|"
+    r"^(?:status:\s*)?(?:root )?cause (?:identified|found|confirmed)\b",
+    re.I,
+)
 BOTS = re.compile(r"bot|alert|pager|monitor|^U0[0-9A-Z]+$", re.I)
 
 
@@ -102,7 +107,12 @@ def _scores(
 
 
 def pick_cause(
-    msgs: list[Message], probs: np.ndarray, skip: set[int], blamed: set[int], limit: int = 2
+    msgs: list[Message],
+    probs: np.ndarray,
+    skip: set[int],
+    blamed: set[int],
+    limit: int = 2,
+    screen: Callable[[list[str]], set[int]] | None = None,
 ) -> list[Fact]:
     """The sentences that state the cause: section, cue words and the role head together."""
     ci = roles.ROLES.index("cause")
@@ -131,6 +141,12 @@ def pick_cause(
     if not scored:
         return []
     scored.sort(reverse=True)
+    if screen is not None:  # blameful remarks are not the cause ("of course it's X's script")
+        top = scored[:6]
+        bad = screen([msgs[i].text for _, i in top])
+        scored = [x for k, x in enumerate(top) if k not in bad] + scored[6:]
+        if not scored:
+            return []
     best = scored[0][0]
     chosen = [i for s, i in scored[:limit] if s >= max(1.0, 0.75 * best)]
     out: list[Fact] = []
@@ -162,6 +178,7 @@ def extract(
     line_model: LineRoleModel | None = None,
     *,
     use_roles: bool = True,
+    screen: Callable[[list[str]], set[int]] | None = None,
 ) -> tuple[Summary, Candidates]:
     """All facts of the notes, each with its source line.
 
@@ -177,7 +194,7 @@ def extract(
     blamed = {i for i, m in enumerate(msgs) if facts.blames_person(m.text, who)}
     mis_ids = {id(m) for m in misleading}
     skip = {i for i, m in enumerate(msgs) if id(m) in mis_ids}
-    cause = pick_cause(msgs, probs, skip, blamed)
+    cause = pick_cause(msgs, probs, skip, blamed, screen=screen)
     if not cause and found:  # the roles fill the gap (cause-first lost 2 gold cause quotes)
         cause = role_cause(msgs, found, skip, blamed)
     trigger = (

@@ -261,7 +261,7 @@ def _later(a: Message, b: Message) -> bool:
 
 
 def misleading_messages(msgs: list[Message]) -> list[Message]:
-    """Hypotheses that the notes rule out (in the same message, the next four, or a later-
+    """Hypotheses that the notes rule out (in the same message, the next six, or a later-
     written one among the four before it)."""
     out = []
     for i, msg in enumerate(msgs):
@@ -273,7 +273,7 @@ def misleading_messages(msgs: list[Message]) -> list[Message]:
             continue
         # later messages rule it out; in newest-first notes (email threads) they come first
         earlier = [m for m in msgs[max(0, i - 4) : i] if _later(m, msg)]
-        window = [msg, *msgs[i + 1 : i + 5], *earlier]
+        window = [msg, *msgs[i + 1 : i + 7], *earlier]
         if any(cues.RULED_OUT.search(m.text) for m in window):
             out.append(msg)
     return out
