@@ -175,6 +175,12 @@ COMMENT_HEADER = re.compile(
     r"\s*(?:on|at|-|—|–)?\s*(?P<stamp>.{6,60}?)[\s*_]*$",
     re.I,
 )
+#: A chat client's speaker line over the message lines: "Ana Souza, 11:12 PM" (Teams),
+#: "Ana Souza  23:12" (Google Chat).
+SPEAKER_HEADER = re.compile(
+    r"^\s*(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}),?\s{1,4}"
+    r"(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?)\s*$"
+)
 #: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
 #: the backtracking regular expressions linear on a hostile multi-megabyte line).
 _SHORT = 200
@@ -286,12 +292,14 @@ def _lines(source: Source, shape: str) -> list[Message]:
                     ).author = "#heading"
                 continue
         comment = COMMENT_HEADER.match(raw) if not pattern and len(raw) <= _SHORT else None
+        if comment is None and not pattern and len(raw) <= _SHORT:
+            comment = SPEAKER_HEADER.match(raw)  # "Ana Souza, 11:12 PM" (Teams, Google Chat)
         if comment and find_times(comment.group("stamp")):
             flush()
             stamp = comment.group("stamp").strip()
             header = (stamp, number)
             author = comment.group("author")
-            verb = comment.group("verb").lower()
+            verb = (comment.groupdict().get("verb") or "wrote").lower()
             chatty = verb.startswith(_CHATTY_VERBS)
             msg = add(
                 Message(

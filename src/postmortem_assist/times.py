@@ -207,12 +207,43 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
         value = _parse_date(raw, default_year or 2000)
         if value is None:
             continue
+        if not has_year:
+            year = _implied_year(text, m.start(), m.end(), value)
+            if year is not None:
+                value, has_year = value.replace(year=year), True
         ambiguous = False
         if re.fullmatch(r"\d+/\d+/\d+", raw):
             a, b = (int(x) for x in raw.split("/")[:2])
             ambiguous = a <= 12 and b <= 12 and a != b
         out.append(DateMention(m.start(), m.end(), raw, value, has_year, ambiguous))
     return out
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: ctime's year after the clock: "Mon Jul 08 23:00:02 2024" (IRC and syslog headers).
+_CTIME_YEAR = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?\s+(\d{4})\b")
+
+
+def _implied_year(text: str, start: int, end: int, value: date) -> int | None:
+    """The year of a date written without one, when the text implies it: ctime's trailing
+    year ("Jul 08 23:00:02 2024"), or the weekday before it ("Wednesday, June 12": the most
+    recent year, up to next year, in which June 12 is a Wednesday)."""
+    ctime = _CTIME_YEAR.match(text, end)
+    if ctime:
+        return int(ctime.group(1))
+    before = text[max(0, start - 12) : start]
+    day = re.search(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*$", before, re.I)
+    if day is None:
+        return None
+    wanted = _WEEKDAYS.index(day.group(1).lower())
+    this_year = date.today().year
+    for year in range(this_year + 1, this_year - 12, -1):
+        try:
+            if value.replace(year=year).weekday() == wanted:
+                return year
+        except ValueError:  # 29 February
+            continue
+    return None
 
 
 def has_ampm(clock: str) -> bool:
