@@ -256,7 +256,7 @@ def _clause(text: str, phrase: str, max_words: int = 10) -> str:
     if at < 0:
         return phrase
     tail = text[at + len(phrase) :]
-    end = re.search(r"[,;(]|\.(?:\s|$)|\s[-–—]\s|\sand\s|$", tail)
+    end = re.search(r"[,;(|]|\.(?:\s|$)|\s[-–—]\s|\sand\s+(?=\w+ed\b|went\b|was\b)|$", tail)
     clause = (phrase + tail[: end.start() if end else len(tail)]).strip()
     words = clause.split()
     return " ".join(words[: max(max_words, len(phrase.split()))])

@@ -22,8 +22,9 @@ IMPACT_WORDS = re.compile(
 )
 _QTY = (
     r"(?:(?:about|around|roughly|approximately|nearly|almost|over|more than|less than|~)\s*)?"
-    r"(?:[$€£₹¥]\s?)?\d[\d,]*(?:\.\d+)?"
-    r"(?:\s*(?:%|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b))?"
+    r"(?:\d+\s+(?:in|out\s+of)\s+)?"  # "1 in 5 orders", "3 out of 10 nodes"
+    r"(?:(?:[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD)\b)\s?)?\d[\d,]*(?:\.\d+)?"
+    r"(?:\s*(?:%|percent\b|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b))?"
     r"(?:\s*(?:EUR|USD|GBP)\b)?"
 )
 _STOP = {
@@ -235,7 +236,7 @@ def impact_score(phrase: str, context: str, in_section: bool) -> float:
     score += 1.5 if in_section else 0.0
     score += 0.5 if re.search(r"\b(?:failed|affected|delayed|lost|errors?)\b", context, re.I) else 0
     score -= 2.0 if INFRA_UNITS.search(phrase.split(" ", 1)[-1]) else 0.0
-    score += 2.0 if re.match(r"[$€£₹¥]", phrase) else 0.0  # money lost
+    score += 2.0 if re.match(r"[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF)\b", phrase) else 0.0  # money lost
     q = re.escape(phrase.split()[0])
     score -= 2.0 if re.search(rf"back (?:to|under|below|at)\s*{q}", context) else 0.0  # a level
     return score
@@ -258,7 +259,7 @@ def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
             has_unit = (
                 bool(PEOPLE_UNITS.search(phrase))
                 or "%" in phrase
-                or re.search(r"\d+x\b|[$€£₹¥]\s?\d", phrase)
+                or re.search(r"\d+x\b|[$€£₹¥]\s?\d|\b(?:USD|EUR|GBP|INR|CHF)\s?\d|percent", phrase)
             )
             if not (has_unit or in_section or re.search(r"\d+h\d+m", phrase)):
                 continue
