@@ -27,7 +27,8 @@ NOISE = re.compile(
 ALERT = _cue(
     r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
     r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
-    r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)",
+    r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
+    r"\[(?:ALERT|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)\]",
     end=False,
 )
 REPORT = _cue(
@@ -35,6 +36,7 @@ REPORT = _cue(
     r"opened tickets|complain\w*|emailed|"
     r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
     r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
+    r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
     r"(?:filling up|flooded) with",
     end=False,
 )
@@ -74,11 +76,12 @@ RECOVERY = _cue(
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
-    r"(?:deliver|arriv|send|sent|sign|render|sync|confirm)\w*\s+again",
+    r"(?:deliver|arriv|send|sent|sign|render|sync|confirm)\w*\s+again|"
+    r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)",
 )
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
-    r"\[RESOLVED\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
+    r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
     r"\balerts? (?:cleared|auto-?resolved)|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b",
     re.I,
@@ -108,6 +111,7 @@ RESOLVED = _cue(
     r"resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
     r"correct again|stand(?:ing)? down|closing (?:the |this )?(?:incident|inc\b|ticket|bridge)|"
+    r"incident (?:is )?over|calling it\b|"
     r"everything (?:is |back to )?normal",
 )
 #: Resolution words that close an incident (a RESOLVED match without one is weak: "back to
