@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 5
+    assert len(SETS) >= 15
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -50,6 +50,8 @@ KNOWN_MISSES = {
     # logged after the fact reads like "14:12 first app store review" in the gold set, which
     # is not detection there; the page at 14:22 is taken
     ("ic-log-local", "time:detected"),
+    # a proportion in words with the count in brackets is not read as a number
+    ("pagerduty-log", "number:a third of the morning trucks left late (7 of 21)"),
 }
 
 
@@ -79,16 +81,17 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 11 of 18 found today (first batch 7/8, second 4/10:
-    vendor status lines and a root-cause paragraph that says it was a symptom are missed)."""
+    """Misleading paths of all dev sets: 13 of 28 found today (first batch 7/8, second 4/10,
+    third 2/10: vendor status lines, bot "Status:" lines and a root-cause paragraph that says
+    it was a symptom are missed)."""
     found = total = 0
     for summary, expected, _ in results.values():
         shown = " ".join(m.text for m in summary.misleading_paths)
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 18
-    assert found >= 11, f"{found}/{total}"
+    assert total >= 28
+    assert found >= 13, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:

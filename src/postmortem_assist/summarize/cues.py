@@ -49,7 +49,10 @@ ONSET = _cue(
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
     r"first\s+(?:\w+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
-    r"first\s+(?:\w+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?)\b|"
+    r"first\s+(?:\w+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?|placeholders?|"
+    r"spikes?|symptoms?|signs?)\b|"
+    r"(?:rate|errors?|latency|5xx|4xx|failures?)\s+(?:jumped|spiked|climbed|rose)\s+"
+    r"(?:at|from|since|around)\s+(?=\d)|"
     r"^(?:WARN(?:ING)?|ERROR|FATAL|CRIT\w*)\b(?=.*\b(?:fail\w*|error|mismatch|timeout|"
     r"refused|denied|5\d\d)\b)|"
     r"^first\s+(?:\w+\s+){0,2}(?:tickets?|reports?|errors?|complaints?|failures?|review)",
