@@ -81,9 +81,9 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 13 of 28 found today (first batch 7/8, second 4/10,
-    third 2/10: vendor status lines, bot "Status:" lines and a root-cause paragraph that says
-    it was a symptom are missed)."""
+    """Misleading paths of all dev sets: 20 of 28 found today (the misses are mostly the
+    notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
+    without a guess)."""
     found = total = 0
     for summary, expected, _ in results.values():
         shown = " ".join(m.text for m in summary.misleading_paths)
@@ -91,7 +91,7 @@ def test_misleading_path_recall(results: dict) -> None:
             total += 1
             found += _overlap(path, shown) >= 0.5
     assert total >= 28
-    assert found >= 13, f"{found}/{total}"
+    assert found >= 20, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:

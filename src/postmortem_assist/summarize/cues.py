@@ -138,14 +138,19 @@ HYPOTHESIS = _cue(
     r"is (?:it|this) (?:a |an |the )?|"
     r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if|could (?:this|that) be|"
     r"ask(?:s|ed)? (?:if|whether)|pretty sure (?:it'?s|this is)|doubt (?:it|that)|"
-    r"looking at the [^.;]{0,40}(?:update|change|deploy|release|upgrade|migration)",
+    r"looking at the [^.;]{0,40}(?:update|change|deploy|release|upgrade|migration)|"
+    r"(?:provider|vendor|upstream)(?:'s)? status|status page(?: says|:)|"
+    r"(?-i:[A-Z][\w-]+) status:\s*[\"“]|looked like the (?:problem|cause|culprit)|"
+    r"(?:down|ddos\w*|outage|attack\w*|overloaded|throttl\w*)(?=\?)",
 )
 RULED_OUT = _cue(
     r"not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
     r"not that either|dropped that idea|so not|isn'?t (?:it|the)|wasn'?t (?:it|the)|"
     r"red herring|no,? the|checked:|(?-i:[Nn]ot [A-Z][\w.-]+)|doubt (?:it|that)|moving on|"
     r"unrelated|(?:has|had) been fine|(?:was|is|are|were) fine|(?:doesn|didn)'?t touch|"
-    r"never (?:get|gets|got|reach\w*) (?:to )?the|before the (?:switch|change|deploy\w*|release)",
+    r"never (?:get|gets|got|reach\w*) (?:to )?the|before the (?:switch|change|deploy\w*|release)|"
+    r"but no\b|confirms? no\b|no (?:incident|issue|problem|outage)s? on (?:our|their)|"
+    r"side effect|turned out to be (?:a symptom|unrelated|fine)|(?:is|are|was|looks?) green\b",
 )
 CAUSE = _cue(
     r"root cause|real cause|actual cause|the cause|our cause|caused by|because|due to|that'?s it|"
