@@ -48,7 +48,7 @@ _AUTHOR = r"[\w.@-]{1,40}(?: \([^)]{1,30}\))?"
 #: One regular expression per chat shape: ``time``, optional ``author``, ``text``.
 LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "chat": re.compile(
-        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]"
+        rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]|\d{{1,2}}/\d{{1,2}}/\d{{2,4}},?\s+"
         rf"|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
         rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
         rf"(?:<?(?P<author>{_AUTHOR})>?:?\s+)?(?P<text>.*)$"
@@ -321,13 +321,16 @@ def _lines(source: Source, shape: str) -> list[Message]:
         m = pattern.match(raw) if pattern else None
         if m:
             flush()
+            text, who = m.group("text").strip(), (m.group("author") or "").strip() or None
+            if who is None and re.fullmatch(r"[\w.@-]{1,32}", text):
+                text, who = "", text  # "[11/14/2024 10:46 PM] kestrel" over the message lines
             entry = add(
                 Message(
-                    m.group("text").strip(),
+                    text,
                     number,
                     source.name,
                     None,
-                    (m.group("author") or "").strip() or None,
+                    who,
                     m.group("time").strip(),
                     section,
                     paragraph=paragraph,

@@ -28,7 +28,7 @@ ALERT = _cue(
     r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
     r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
-    r"\[(?:ALERT|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)\]",
+    r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])",
     end=False,
 )
 REPORT = _cue(
@@ -80,7 +80,8 @@ RECOVERY = _cue(
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
     r"(?:deliver|arriv|send|sent|sign|render|sync|confirm)\w*\s+again|"
-    r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)",
+    r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
+    r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)\w+ing again",
 )
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
