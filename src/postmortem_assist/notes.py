@@ -485,6 +485,40 @@ def _lines(source: Source, shape: str) -> list[Message]:
     return out
 
 
+#: A meeting transcript whose stamps count from the start of the recording: "Recording started
+#: 2024-10-02 14:05 UTC" and "Timestamps are time since the recording started".
+_RECORDING_START = re.compile(
+    r"^\W*(?:recording|meeting|call|transcript|bridge)\s+(?:started|began)"
+    r"(?:\s+(?:at|on))?\s*:?\s*(?P<when>.{6,60})$",
+    re.I | re.M,
+)
+_ELAPSED_NOTE = re.compile(
+    r"time since|elapsed|since (?:the )?(?:recording|call|meeting|bridge) (?:started|began)", re.I
+)
+_ELAPSED = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})")
+
+
+def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> None:
+    """Stamps of a transcript that count from the recording's start get wall-clock times."""
+    head = text[:3000]
+    start_line = _RECORDING_START.search(head)
+    if start_line is None or not _ELAPSED_NOTE.search(head):
+        return
+    when = start_line.group("when")
+    dates, times = find_dates(when), find_times(when)
+    hms = clock_time(times[0].clock) if times else None
+    if not dates or hms is None:
+        return
+    own = zone_info(times[0].zone) if times[0].zone else None
+    start = combine(dates[0].value, hms, own or zone)
+    for msg in msgs:
+        stamp = _ELAPSED.fullmatch((msg.time_text or "").strip())
+        if stamp is not None:
+            h, m, sec = (int(x) for x in stamp.groups())
+            msg.time = start + timedelta(hours=h, minutes=m, seconds=sec)
+            msg.day = msg.time.date()
+
+
 def _first_date(text: str) -> date | None:
     dates = [d for d in find_dates(text[:4000]) if d.has_year]
     return dates[0].value if dates else None
@@ -743,6 +777,7 @@ def parse_notes(
             if msg.time is not None:
                 last = msg.time
             inline_times(msg, line_zone or zone, day)
+        _elapsed_times(source.text, msgs, zone)
         first_day = first_day or _first_date(source.text)
         messages.extend(_oldest_first(msgs))
     if not messages and export:

@@ -28,7 +28,8 @@ ALERT = _cue(
     r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
     r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
-    r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])",
+    r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
+    r"page[ds]?\s+(?=[`'\"])",
     end=False,
 )
 REPORT = _cue(
@@ -37,6 +38,7 @@ REPORT = _cue(
     r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
     r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
     r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
+    r"(?:support|customers?|users?|sellers?|merchants?) (?:\w+ ){0,2}(?:posted|reported|wrote in)|"
     r"(?:filling up|flooded) with",
     end=False,
 )
@@ -48,8 +50,9 @@ ONSET = _cue(
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
-    r"first\s+(?:\w+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
-    r"first\s+(?:\w+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?|placeholders?|"
+    r"first\s+(?:[\w-]+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
+    r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?|placeholders?|"
+    r"failures?|errors?|"
     r"spikes?|symptoms?|signs?)\b|"
     r"(?:rate|errors?|latency|5xx|4xx|failures?)\s+(?:jumped|spiked|climbed|rose)\s+"
     r"(?:at|from|since|around)\s+(?=\d)|"
@@ -86,7 +89,7 @@ RECOVERY = _cue(
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
     r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
-    r"\balerts? (?:cleared|auto-?resolved)|"
+    r"\balerts? (?:\w+ )?(?:cleared|auto-?resolved)|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b",
     re.I,
 )
@@ -115,7 +118,7 @@ RESOLVED = _cue(
     r"resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
     r"correct again|stand(?:ing)? down|closing (?:the |this )?(?:incident|inc\b|ticket|bridge)|"
-    r"incident (?:is )?over|calling it\b|"
+    r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
     r"everything (?:is |back to )?normal",
 )
 #: Resolution words that close an incident (a RESOLVED match without one is weak: "back to

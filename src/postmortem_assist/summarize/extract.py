@@ -21,6 +21,8 @@ CONFIRM = re.compile(
     r"^(?:status:\s*)?(?:root )?cause (?:identified|found|confirmed)\b",
     re.I,
 )
+#: A line labelled as the cause ("Cause: ...", "**Root cause:** ...") counts as a cause section.
+CAUSE_LABEL = re.compile(r"^\W{0,3}(?:root |probable |likely )?cause\b[^:\n]{0,20}:", re.I)
 BOTS = re.compile(r"bot|alert|pager|monitor|^U0[0-9A-Z]+$", re.I)
 
 
@@ -121,7 +123,9 @@ def pick_cause(
         if i in skip or i in blamed or len(msg.text.split()) < 5 or msg.text.rstrip().endswith("?"):
             continue
         score = 2.0 * float(probs[i, ci])
-        if msg.section and facts.CAUSE_SECTION.search(msg.section):
+        if (msg.section and facts.CAUSE_SECTION.search(msg.section)) or CAUSE_LABEL.match(
+            msg.text
+        ):
             score += 2.0
         if cues.CAUSE.search(msg.text):
             score += 1.5

@@ -121,13 +121,14 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
             m = pattern.search(msg.text)
             if not m or cues.HYPOTHESIS.search(msg.text[: m.start()]):
                 continue
-            stamp = time_of(msg, m.start())
+            stamp = event_time(msg, m.start())
             if stamp is not None:
                 firsts.append(_key(msg, stamp, undated))
                 break
     if len(firsts) == 2 and comparable(firsts[1].time) < comparable(firsts[0].time):  # type: ignore[arg-type]
         report = next(m for m in msgs if m.ref == firsts[1].source and m.text == firsts[1].text)
-        if report.author and not cues.BOT_AUTHOR.search(report.author):
+        recap = firsts[0].source == firsts[1].source  # one line telling both moments
+        if recap or (report.author and not cues.BOT_AUTHOR.search(report.author)):
             return firsts[1]
     return firsts[0] if firsts else None
 
