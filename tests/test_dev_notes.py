@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 15
+    assert len(SETS) >= 20
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -52,6 +52,12 @@ KNOWN_MISSES = {
     ("ic-log-local", "time:detected"),
     # a proportion in words with the count in brackets is not read as a number
     ("pagerduty-log", "number:a third of the morning trucks left late (7 of 21)"),
+    # a status page's backlog and delay figures in a "we are delivering" sentence
+    ("statuspage-history", "number:approximately 212,000 delayed events"),
+    ("statuspage-history", "number:up to 40 minutes late"),
+    # first reports told inside a later comment or recap (no report cue): the page is taken
+    ("jira-comments", "time:detected"),
+    ("zoom-transcript", "time:detected"),
 }
 
 
@@ -64,9 +70,9 @@ def test_key_times_duration_numbers(results: dict, name: str) -> None:
     assert failed <= known, f"{name}: {sorted(failed - known)}"
 
 
-#: Causes not found yet (README): a hard-wrapped IC-log sentence without cause words, and a
-#: Slack thread reply that loses to the channel's summary line.
-KNOWN_CAUSE_MISSES = {"ic-log-local", "slack-channel-threads"}
+#: Causes not found yet (README): a hard-wrapped IC-log sentence without cause words, a Slack
+#: thread reply that loses to the channel's summary line, and a Jira comment.
+KNOWN_CAUSE_MISSES = {"ic-log-local", "slack-channel-threads", "jira-comments"}
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -81,7 +87,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 20 of 28 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 24 of 33 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -90,8 +96,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 28
-    assert found >= 20, f"{found}/{total}"
+    assert total >= 33
+    assert found >= 24, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:

@@ -149,8 +149,17 @@ def _shape_of(source: Source) -> str:
 
 
 def _split_prose(text: str) -> list[str]:
-    """Sentences of a prose line (a cheap splitter; spaCy is not needed at this grain)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """Sentences of a prose line (a cheap splitter; spaCy is not needed at this grain).
+    Inline code is never split (`SELECT ... FOR UPDATE`)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text.count("`", 0, m.start()) % 2:  # inside backticks
+            continue
+        out.append(text[start : m.start()])
+        start = m.end()
+    out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def _section_of(line: str) -> str | None:

@@ -53,6 +53,7 @@ ONSET = _cue(
     r"first\s+(?:[\w-]+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
     r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?|placeholders?|"
     r"failures?|errors?|"
+    r"(?:[\w-]+\s+){0,6}?(?:show(?:s|ed)? up|appear(?:s|ed)?)\s+(?:at|from|around)\s+(?=\d)|"
     r"spikes?|symptoms?|signs?)\b|"
     r"(?:rate|errors?|latency|5xx|4xx|failures?)\s+(?:jumped|spiked|climbed|rose)\s+"
     r"(?:at|from|since|around)\s+(?=\d)|"
@@ -82,7 +83,8 @@ RECOVERY = _cue(
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
-    r"(?:deliver|arriv|send|sent|sign|render|sync|confirm)\w*\s+again|"
+    r"(?:deliver|arriv)\w*\s+(?:[\w-]+\s+){0,3}again|"
+    r"(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
     r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)\w+ing again",
 )

@@ -65,7 +65,7 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     than the moment it reports ("Rolled back to v41 at 10:22", posted 10:24:47) gives the
     written time; otherwise the message's own time.
     """
-    after = [t for pos, _, t in msg.inline if 0 <= pos - cue <= 30]
+    after = [t for pos, _, t in msg.inline if 0 <= pos - cue <= 40]
     main = [(pos, t) for pos, _, t in msg.inline if not _in_parens(msg.text, pos)]
     before = [t for pos, t in main if pos < cue]
     written = after[0] if after else before[-1] if before else main[0][1] if main else None
