@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 20
+    assert len(SETS) >= 24
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -58,6 +58,20 @@ KNOWN_MISSES = {
     # first reports told inside a later comment or recap (no report cue): the page is taken
     ("jira-comments", "time:detected"),
     ("zoom-transcript", "time:detected"),
+    # fifth batch, found after the last fixes of the session (README):
+    # syslog "# oncall:" remarks are read as markdown headings, so their times and facts are lost
+    ("syslog-excerpt", "time:start"),
+    ("syslog-excerpt", "time:detected"),
+    ("syslog-excerpt", "time:resolved"),
+    ("syslog-excerpt", "duration_minutes"),
+    ("syslog-excerpt", "number:18,900 failed search requests"),
+    ("syslog-excerpt", "number:3 partner API keys"),
+    # a recovery line is taken for the end where the doc's later "resolved" entry is the end
+    ("google-doc-notes", "time:resolved"),
+    ("google-doc-notes", "duration_minutes"),
+    # the first complaints are told in a later message ("came in around 9:52 AM")
+    ("mattermost-paste", "time:start"),
+    ("mattermost-paste", "duration_minutes"),
 }
 
 
@@ -71,8 +85,9 @@ def test_key_times_duration_numbers(results: dict, name: str) -> None:
 
 
 #: Causes not found yet (README): a hard-wrapped IC-log sentence without cause words, a Slack
-#: thread reply that loses to the channel's summary line, and a Jira comment.
-KNOWN_CAUSE_MISSES = {"ic-log-local", "slack-channel-threads", "jira-comments"}
+#: thread reply that loses to the channel's summary line, a Jira comment, and a syslog
+#: "# oncall:" remark read as a heading.
+KNOWN_CAUSE_MISSES = {"ic-log-local", "slack-channel-threads", "jira-comments", "syslog-excerpt"}
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -87,7 +102,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 24 of 33 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 26 of 37 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -96,8 +111,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 33
-    assert found >= 24, f"{found}/{total}"
+    assert total >= 37
+    assert found >= 26, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:

@@ -55,7 +55,8 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
     ),
     "iso-log": re.compile(
         r"^\s*(?P<time>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-        r"(?:Z|[+-]\d{2}:?\d{2})?)\s+(?:(?P<author>[\w.@-]{1,40}):\s+)?(?P<text>.*)$"
+        rf"(?:Z|[+-]\d{{2}}:?\d{{2}}|\s+(?:{_ZONE_ALT})\b)?)\s+(?:\|\s+)?"
+        r"(?:(?:FROM|TO)\s+)?(?:(?P<author>[\w.@-]{1,40}):\s+)?(?P<text>.*)$"
     ),
     "month-chat": re.compile(
         rf"^\s*(?P<time>{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?{_CLOCK}(?:\s*{_ZONE})?)"
@@ -187,7 +188,8 @@ COMMENT_HEADER = re.compile(
 #: A chat client's speaker line over the message lines: "Ana Souza, 11:12 PM" (Teams),
 #: "Ana Souza  23:12" (Google Chat).
 SPEAKER_HEADER = re.compile(
-    r"^\s*(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}),?\s{1,4}"
+    r"^\s*(?:(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}),?|"
+    r"(?P<handle>[a-z][\w.-]{1,30})\s+[—–-])\s{1,4}"  # Mattermost: "alice — 10:02 AM"
     r"(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?)\s*$"
 )
 #: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
@@ -307,7 +309,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
             flush()
             stamp = comment.group("stamp").strip()
             header = (stamp, number)
-            author = comment.group("author")
+            author = comment.group("author") or comment.groupdict().get("handle")
             verb = (comment.groupdict().get("verb") or "wrote").lower()
             chatty = verb.startswith(_CHATTY_VERBS)
             msg = add(
@@ -528,6 +530,19 @@ def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> None:
             msg.day = msg.time.date()
 
 
+_YEAR_STATED = re.compile(r"\b(?:year|in|for)\s+((?:19|20)\d{2})\b", re.I)
+
+
+def _stated_year(text: str) -> date | None:
+    """Notes whose dates carry no year ("Mar  7 03:14:07", syslog) but whose header states it
+    ("year 2024"): 1 January of that year, so that the dates get their year (the first dated
+    line sets the day)."""
+    stated = _YEAR_STATED.search(text[:500])
+    if stated is None or not any(not d.has_year for d in find_dates(text[:4000])):
+        return None
+    return date(int(stated.group(1)), 1, 1)
+
+
 def _first_date(text: str) -> date | None:
     dates = [d for d in find_dates(text[:4000]) if d.has_year]
     return dates[0].value if dates else None
@@ -726,7 +741,7 @@ def parse_notes(
             messages.extend(channel_messages(source, zone, warnings))
             zone_used = zone_used or "UTC"
             continue
-        day = _first_date(source.text)
+        day = _first_date(source.text) or _stated_year(source.text)
         if day is None:
             day = UNDATED
             if any(

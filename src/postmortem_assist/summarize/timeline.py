@@ -128,7 +128,11 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
     if len(firsts) == 2 and comparable(firsts[1].time) < comparable(firsts[0].time):  # type: ignore[arg-type]
         report = next(m for m in msgs if m.ref == firsts[1].source and m.text == firsts[1].text)
         recap = firsts[0].source == firsts[1].source  # one line telling both moments
-        if recap or (report.author and not cues.BOT_AUTHOR.search(report.author)):
+        # a person's report counts when it was posted before the alert, not when it retells
+        # an earlier symptom afterwards ("store says checkouts hang since 21:09")
+        posted = report.time or firsts[1].time
+        person = bool(report.author) and not cues.BOT_AUTHOR.search(report.author or "")
+        if recap or (person and comparable(posted) < comparable(firsts[0].time)):  # type: ignore[arg-type]
             return firsts[1]
     return firsts[0] if firsts else None
 
