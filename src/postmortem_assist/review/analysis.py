@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ class Analysis:
     _masked_ends: list[int] = field(default_factory=list)
     _sentences: list[Span] | None = None
     _words: list[list[str]] | None = None
+    _picked: dict[str, list[Span]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._masked_ends = [e for _, e in self.masked]
@@ -84,11 +86,15 @@ class Analysis:
         Named entities are added on first use: call :func:`nlp.ensure_entities` on a parsed
         Doc (or its tokens' ``doc``) before reading ``ent_type_``.
         """
-        todo = [s for s in sents if s.start_char not in self._deep]
-        texts = [s.text for s in todo]
-        for sent, parsed in zip(todo, nlp.parse_many(texts, entities=False), strict=True):
-            self._deep[sent.start_char] = parsed
+        parse_batch([(self, sents)])
         return [self._deep[s.start_char] for s in sents]
+
+    def picked(self, key: str, compute: Callable[[], list[Span]]) -> list[Span]:
+        """The sentences a rule selects for parsing (``compute``), worked out once per document:
+        the engine asks before its batched parse, the rule again when it runs."""
+        if key not in self._picked:
+            self._picked[key] = compute()
+        return self._picked[key]
 
     def tag(self, sents: list[Span]) -> list[Doc]:
         """Part-of-speech tagged copies of the given sentences (cached, one batch)."""

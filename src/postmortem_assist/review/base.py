@@ -56,3 +56,10 @@ def check(name: str, candidates: CandidatesFn | None = None) -> Callable[[CheckF
         return fn
 
     return register
+
+
+def picked(analysis: Analysis, rule: Rule, ctx: Context) -> list[Span]:
+    """The sentences ``rule``'s check will parse: its registered pre-filter, computed once per
+    document (the engine calls this to batch the parses; the check calls it to read them)."""
+    fn = CANDIDATES[rule.match.check or ""]
+    return analysis.picked(rule.id, lambda: fn(analysis, rule, ctx))

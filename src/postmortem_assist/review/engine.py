@@ -14,7 +14,7 @@ from ..config import Settings
 from ..findings import Finding
 from . import rewrite
 from .analysis import parse_batch
-from .base import CANDIDATES, Context, Hit
+from .base import CANDIDATES, Context, Hit, picked
 from .checks import load_checks
 from .checks.blame import name_like
 from .learned import learned_pass
@@ -102,7 +102,7 @@ class Engine:
         for match_id, start, end in shallow:
             span = doc[start:end]
             yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
-        sents = self._deep_sentences(analysis)
+        sents = self._deep_picked(analysis)
         for sent, parsed in zip(sents, analysis.parse(sents), strict=True):
             base = sent.start_char
             if self.deep_wants_entities and any(t.pos_ == "PROPN" for t in parsed):
@@ -118,6 +118,10 @@ class Engine:
                 lo = min(t.idx for t in toks)
                 hi = max(t.idx + len(t.text) for t in toks)
                 yield self.rules[vocab_str[match_id]], Hit(base + lo, base + hi)
+
+    def _deep_picked(self, analysis: Analysis) -> list[Span]:
+        """:meth:`_deep_sentences`, worked out once per document."""
+        return analysis.picked("#deep", lambda: self._deep_sentences(analysis))
 
     def _deep_sentences(self, analysis: Analysis) -> list[Span]:
         """Sentences the deep (parsed) pattern rules want: those with their trigger words."""
@@ -147,15 +151,16 @@ class Engine:
     def _prefetch(self, analyses: Sequence[Analysis]) -> None:
         """Parse every sentence that deep patterns and checks will ask for, across all the
         documents, in one batch (the rules then read the cached parses)."""
+        checks = [
+            r
+            for r in self.rules.values()
+            if r.match.kind == "check" and r.match.check in CANDIDATES
+        ]
         wanted = []
         for analysis in analyses:
-            sents = self._deep_sentences(analysis)
-            for rule in self.rules.values():
-                pick = (
-                    CANDIDATES.get(rule.match.check or "") if rule.match.kind == "check" else None
-                )
-                if pick is not None:
-                    sents += pick(analysis, rule, self.context)
+            sents = list(self._deep_picked(analysis))
+            for rule in checks:
+                sents += picked(analysis, rule, self.context)
             wanted.append((analysis, sents))
         parse_batch(wanted)
 

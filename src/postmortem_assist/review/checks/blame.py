@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...nlp import ensure_entities
-from ..base import Hit, check
+from ..base import Hit, check, picked
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -172,8 +172,6 @@ _IRREGULAR_FORMS = {
     "break": ("broke", "broken"),
     "run": ("ran",),
     "tell": ("told",),
-    "misread": (),
-    "read": (),
     "mistake": ("mistook", "mistaken"),
 }
 
@@ -245,7 +243,7 @@ def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hi
     tools = {t.lower() for t in opts.get("tools", [])}
     agents = set(opts.get("pronoun_agents", []))
     strong = set(opts.get("strong_markers", []))
-    candidates = _person_candidates(analysis, rule, ctx)
+    candidates = picked(analysis, rule, ctx)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
         base = sent.start_char
         for verb in doc:
@@ -413,7 +411,7 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
             hit = _counterfactual(sent, lowers, set(opts["counterfactual_subjects"]))
             if hit is not None:
                 yield hit
-    candidates = _hindsight_candidates(analysis, rule, ctx)
+    candidates = picked(analysis, rule, ctx)
     for sent, doc in zip(candidates, analysis.parse(candidates), strict=True):
         for aux in doc:
             if aux.lower_ not in {"should", "ought"} or aux.dep_ != "aux":
