@@ -10,7 +10,7 @@ built from those facts only (an optional local seq2seq model may add a rewrite).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..reading import MAX_BYTES, InputError, Source
@@ -97,10 +97,10 @@ def summarize_sources(
     notes = parse_notes(sources, timezone=timezone, input_format=input_format, channel=channel)
     if not any(m.text.strip() for m in notes.messages):
         raise InputError(f"{sources[0].name}: no text to summarize")
-    from .check import blameful
+    from .check import blameful_or_none
 
     summary, cands = extract(
-        notes, [s.name for s in sources], screen=_safe(blameful) if check else None
+        notes, [s.name for s in sources], screen=blameful_or_none if check else None
     )
     if check:
         from .check import screen_blame
@@ -134,18 +134,6 @@ def summarize_sources(
 
         summary.draft = drop_blame(summary.draft, summary)
     return summary
-
-
-def _safe(screen: Callable[[list[str]], set[int]]) -> Callable[[list[str]], set[int]]:
-    """The blame screen, or no screen when the review engine cannot load."""
-
-    def run(texts: list[str]) -> set[int]:
-        try:
-            return screen(texts)
-        except Exception:  # the review engine is optional for summarize
-            return set()
-
-    return run
 
 
 def _entity_people(text: str) -> set[str]:

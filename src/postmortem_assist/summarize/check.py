@@ -49,6 +49,15 @@ def blameful(texts: list[str]) -> set[int]:
     return {i for i in range(len(flat)) if 2 * i + 1 in flagged}
 
 
+def blameful_or_none(texts: list[str]) -> set[int]:
+    """:func:`blameful`, or nothing flagged when the review engine cannot load (it is optional
+    for summarize)."""
+    try:
+        return blameful(texts)
+    except Exception:
+        return set()
+
+
 def screen_blame(summary: Summary) -> None:
     """Leave blameful quotes out of the facts before anything is composed from them.
 

@@ -115,7 +115,7 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
     """The first alert/page; a human report wins when someone posts it in the channel
     before the alert fires ("support: twitter is filling up with 403 screenshots"), but not
     a symptom logged after the fact ("14:12 first app store review complaining")."""
-    firsts: list[KeyTime] = []
+    firsts: list[tuple[KeyTime, Message]] = []  # the first alert, then the first report
     for pattern in (cues.ALERT, cues.REPORT):
         for msg in msgs:
             m = pattern.search(msg.text)
@@ -123,18 +123,18 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
                 continue
             stamp = event_time(msg, m.start())
             if stamp is not None:
-                firsts.append(_key(msg, stamp, undated))
+                firsts.append((_key(msg, stamp, undated), msg))
                 break
-    if len(firsts) == 2 and comparable(firsts[1].time) < comparable(firsts[0].time):  # type: ignore[arg-type]
-        report = next(m for m in msgs if m.ref == firsts[1].source and m.text == firsts[1].text)
-        recap = firsts[0].source == firsts[1].source  # one line telling both moments
+    if len(firsts) == 2 and comparable(firsts[1][0].time) < comparable(firsts[0][0].time):  # type: ignore[arg-type]
+        (alert, _), (report, report_msg) = firsts
+        recap = alert.source == report.source  # one line telling both moments
         # a person's report counts when it was posted before the alert, not when it retells
         # an earlier symptom afterwards ("store says checkouts hang since 21:09")
-        posted = report.time or firsts[1].time
-        person = bool(report.author) and not cues.BOT_AUTHOR.search(report.author or "")
-        if recap or (person and comparable(posted) < comparable(firsts[0].time)):  # type: ignore[arg-type]
-            return firsts[1]
-    return firsts[0] if firsts else None
+        posted = report_msg.time or report.time
+        person = bool(report_msg.author) and not cues.BOT_AUTHOR.search(report_msg.author or "")
+        if recap or (person and comparable(posted) < comparable(alert.time)):  # type: ignore[arg-type]
+            return report
+    return firsts[0][0] if firsts else None
 
 
 def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> KeyTime | None:
