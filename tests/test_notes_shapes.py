@@ -291,3 +291,99 @@ def test_summary_of_notes_mixing_pt_with_zoneless_times_keeps_order_and_minutes(
     assert summary.mitigated is not None and summary.mitigated.line == 5
     assert summary.mitigated.time == datetime(2024, 5, 14, 16, 12, tzinfo=UTC)
     assert summary.timezone == "PT" and "read as PT" in " ".join(summary.warnings)
+
+
+# --- sixth blind batch: WhatsApp, CSV, incident.io, log comments, repeated DST hour ---
+
+WHATSAPP = """11/03/2024, 18:21 - Nuria Vidal: times here are Madrid time (Europe/Madrid)
+12/03/2024, 20:40 - Nuria Vidal: the bakery in Gracia called, orders won't save
+12/03/2024, 20:44 - Oriol Puig: here, opening laptop
+"""
+
+
+def test_day_first_dates_follow_the_notes_zone_with_one_warning() -> None:
+    msgs, warnings = _read(WHATSAPP, "chat.txt")
+    assert _at(msgs, 2).time == datetime(2024, 3, 12, 19, 40, tzinfo=UTC)  # 12 March, CET
+    order = [w for w in warnings if "day/month" in w]
+    assert len(order) == 1 and "Europe/Madrid" in order[0]  # one line, not one per message
+
+
+def test_an_unambiguous_date_decides_the_order_for_the_whole_file() -> None:
+    text = "03/14/2024 09:10 UTC ops: disk alert\n03/04/2024 09:15 UTC ops: earlier note\n"
+    msgs, warnings = _read(text, "log.txt")
+    assert msgs[1].time is not None and msgs[1].time.date() == date(2024, 3, 4)
+    assert not any("day/month" in w for w in warnings)
+
+
+def test_month_first_is_kept_for_us_zones() -> None:
+    text = "times are US Eastern (EDT)\n[04/05/2024 9:10 PM] dee: checkout down\n"
+    msgs, _ = _read(text, "chat.txt")
+    assert msgs[-1].time == datetime(2024, 4, 6, 1, 10, tzinfo=UTC)  # 5 April, 21:10 EDT
+
+
+CSV_TIMELINE = '''time (AEST),who,what
+2024-06-03 09:15,grafana,"queue depth 40k, normal is under 1k"
+2024-06-03 09:21,Kai Rowe,"acked, looking"
+2024-06-03 09:40,Kai Rowe,"restarted the consumer pods; lag draining, ""all good"" by 09:58"
+'''
+
+
+def test_csv_timeline_rows_keep_their_lines_author_and_header_zone() -> None:
+    notes = parse_notes([Source("timeline.csv", CSV_TIMELINE)])
+    assert notes.shape == "csv"
+    first, _, last = notes.messages
+    assert (first.line, first.author, first.time) == (
+        2,
+        "grafana",
+        datetime(2024, 6, 2, 23, 15, tzinfo=UTC),  # AEST is UTC+10
+    )
+    assert first.text == "queue depth 40k, normal is under 1k"  # quoted comma kept
+    assert last.text.endswith('"all good" by 09:58')  # doubled quotes read once
+
+
+def test_a_repeated_hour_after_daylight_saving_ends_is_the_second_one() -> None:
+    text = (
+        "Notes 2024-11-03, times US Central\n"
+        "01:40 batch job starts\n"
+        "01:55 queue lag alert fires\n"
+        "01:05 still lagging (clocks went back at 02:00)\n"
+        "01:20 lag cleared\n"
+    )
+    msgs, warnings = _read(text, "n.txt")
+    assert _at(msgs, 3).time == datetime(2024, 11, 3, 6, 55, tzinfo=UTC)  # CDT, first 01:55
+    assert _at(msgs, 4).time == datetime(2024, 11, 3, 7, 5, tzinfo=UTC)  # CST, second 01:05
+    assert _at(msgs, 5).time == datetime(2024, 11, 3, 7, 20, tzinfo=UTC)
+    assert not any("earlier than" in w for w in warnings)
+
+
+def test_quoted_lines_under_a_stamped_entry_are_its_content() -> None:
+    text = (
+        "## Timeline\n\n"
+        "**10:02:11** · Message pinned · Ana Ruiz\n"
+        "> Checkout requests succeeding again, error rate 0.2%\n\n"
+        "**10:05:00** · Status changed to Monitoring\n"
+    )
+    msgs, _ = _read("All timestamps are UTC, 2024-07-01.\n\n" + text)
+    pinned = next(m for m in msgs if "pinned" in m.text)
+    assert pinned.text.endswith("Checkout requests succeeding again, error rate 0.2%")
+    assert pinned.time == datetime(2024, 7, 1, 10, 2, 11, tzinfo=UTC)
+
+
+def test_hash_comments_in_a_log_are_remarks_not_headings() -> None:
+    text = (
+        "# api syslog, year 2024, all times UTC\n"
+        "Jun  4 10:01:02 api-1 app[9]: upstream timed out\n"
+        "# oncall: 10:06 paged for api latency\n"
+        "# oncall: 10:40 incident closed\n"
+    )
+    msgs, _ = _read(text, "api.log")
+    remarks = [m for m in msgs if m.author == "oncall"]
+    assert [m.text for m in remarks] == ["paged for api latency", "incident closed"]
+    assert remarks[0].time == datetime(2024, 6, 4, 10, 6, tzinfo=UTC)
+    assert remarks[0].section == _at(msgs, 2).section  # the remark opened no section
+
+
+def test_a_heading_with_a_bracketed_source_is_a_section() -> None:
+    text = "10:02 alert fired\n\nimpact (support + logs):\n- 212 failed uploads\n"
+    msgs, _ = _read(text, "n.txt")
+    assert _at(msgs, 4).section == "impact"

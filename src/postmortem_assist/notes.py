@@ -14,6 +14,8 @@ times running backwards) are collected as ``warnings``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,9 +29,11 @@ from .times import (
     TRAILING_STAMP,
     clock_time,
     combine,
+    day_first,
     find_dates,
     find_times,
     has_ampm,
+    other_fold,
     stamp_has_clock,
     stamp_text,
     written_zones,
@@ -40,7 +44,9 @@ from .times import (
 
 #: Stand-in day for notes that give clock times but no date (never shown).
 UNDATED = date(1970, 1, 1)
-SHAPES = ("slack", "chat", "ic-log", "iso-log", "month-chat", "markdown", "plain")
+SHAPES = (
+    "slack", "chat", "ic-log", "iso-log", "month-chat", "whatsapp", "csv", "markdown", "plain"
+)  # fmt: skip
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
 _ZONE = rf"(?:(?:UTC|GMT)\s?[+-]\d{{1,2}}(?::?\d{{2}})?|{_ZONE_ALT}|Z|[+-]\d{{2}}:?\d{{2}})"
@@ -58,6 +64,12 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"(?:Z|[+-]\d{{2}}:?\d{{2}}|\s+(?:{_ZONE_ALT})\b)?)\s+(?:\|\s+)?"
         r"(?:(?:FROM|TO)\s+)?(?:(?P<author>[\w.@-]{1,40}):\s+)?(?P<text>.*)$"
     ),
+    # WhatsApp's "Export chat": "12/03/2024, 20:40 - Marta Gil: text" (system lines have no
+    # author: "12/03/2024, 18:20 - Pablo changed the group description")
+    "whatsapp": re.compile(
+        rf"^\s*(?P<time>\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}},?\s+{_CLOCK})\s+[-–]\s+"
+        r"(?:(?P<author>[^:\n]{1,40}?):\s+)?(?P<text>.*)$"
+    ),
     "month-chat": re.compile(
         rf"^\s*(?P<time>{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?{_CLOCK}(?:\s*{_ZONE})?)"
         rf"\s+(?:(?P<author>{_AUTHOR}):\s+)?(?P<text>.*)$",
@@ -72,7 +84,15 @@ BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\[[ xX]\])\s+(?:\[[ xX]\]\s+)?
 #: An unstamped line that opens a new remark by someone ("-- meera: rollback changed nothing",
 #: "// arjun: worker verifies ..."), not the continuation of the message above it.
 SPEAKER_NOTE = re.compile(r"^(?:--|//)\s*[A-Za-z][\w.-]{1,24}:\s+\S")
-HEADING = re.compile(r"^\s*(?:#{1,6}\s+(?P<atx>.+?)\s*#*|(?P<plain>[A-Za-z][\w '&/-]{2,40}):?)$")
+REMARK_AUTHOR = re.compile(r"^(?:--|//)\s*([A-Za-z][\w.-]{1,24}):\s+")
+#: A shell-style comment by someone in a log ("# oncall: 03:19 paged, ..."): one ``#``, a
+#: lower-case handle and a colon, then at least two words; a heading ("# Incident: DNS") has
+#: a capital.
+HASH_REMARK = re.compile(r"^#[ \t]*[a-z][\w.-]{1,24}:[ \t]+\S+[ \t]+\S")
+HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s+(?P<atx>.+?)\s*#*|(?P<plain>[A-Za-z][\w '&/-]{2,40})"
+    r"(?:\s*\([^()\n]{1,40}\):|:?))$"  # "impact (from the support inbox):"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 
 
@@ -133,6 +153,8 @@ def detect_shape(text: str) -> str:
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if not lines:
         return "plain"
+    if _csv_columns(text) is not None:
+        return "csv"
     counts = {k: sum(1 for ln in lines if p.match(ln)) for k, p in LINE_SHAPES.items()}
     best = max(counts, key=lambda k: counts[k])
     if counts[best] >= 1 and counts[best] >= 0.4 * len(lines):
@@ -142,6 +164,63 @@ def detect_shape(text: str) -> str:
     ) >= 0.3 * len(lines):
         return "markdown"
     return "plain"
+
+
+_TIME_COLUMN = re.compile(r"\b(?:time|date|timestamp|when|at)\b", re.I)
+_WHO_COLUMN = re.compile(r"\b(?:who|author|user|by|person|name|owner|from)\b", re.I)
+_TEXT_COLUMN = re.compile(r"\b(?:what|event|description|message|note|notes|text|details?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a spreadsheet timeline keeps its time(s), author and event text."""
+
+    time: list[int]
+    who: int | None
+    what: int
+    zone: str | None  # a zone in the time column's header ("time (AEDT)"): the notes' zone
+
+
+def _csv_columns(text: str) -> _Columns | None:
+    """The columns of a spreadsheet timeline exported as CSV (``time,who,what`` with quoted
+    fields), or None when the text is not one: a header row with a time column and at least
+    three columns, and most rows with as many cells (read by the ``csv`` module)."""
+    head = text.lstrip("\ufeff").split("\n", 1)[0]
+    if head.count(",") < 2 or len(head) > 300:
+        return None
+    header = next(csv.reader([head]))
+    times = [i for i, c in enumerate(header) if _TIME_COLUMN.search(c) and len(c) <= 40]
+    if not times or len(header) < 3:
+        return None
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)][1:]
+    if not rows or sum(len(r) == len(header) for r in rows) < 0.8 * len(rows):
+        return None
+    who = next((i for i, c in enumerate(header) if _WHO_COLUMN.search(c) and i not in times), None)
+    rest = [i for i in range(len(header)) if i not in times and i != who]
+    if not rest:
+        return None
+    named = [i for i in rest if _TEXT_COLUMN.search(header[i])]
+    width = {i: sum(len(r[i]) for r in rows if i < len(r)) for i in rest}
+    what = named[0] if named else max(rest, key=lambda i: width[i])
+    zone = re.search(rf"\(\s*({_ZONE})\s*\)", header[times[0]])
+    return _Columns(times[:2], who, what, zone.group(1) if zone else None)
+
+
+def _csv_messages(source: Source, columns: _Columns) -> list[Message]:
+    """One message per data row of a CSV timeline, on the input line where its row starts."""
+    out: list[Message] = []
+    reader = csv.reader(io.StringIO(source.text.lstrip("\ufeff")))
+    line = 1
+    for n, row in enumerate(reader):
+        start, line = line, reader.line_num + 1
+        if n == 0 or not any(c.strip() for c in row) or columns.what >= len(row):
+            continue
+        stamp = " ".join(row[i].strip() for i in columns.time if i < len(row)).strip()
+        who = row[columns.who].strip() if columns.who is not None and columns.who < len(row) else ""
+        text = " ".join(row[columns.what].split())
+        if text:
+            out.append(Message(text, start, source.name, None, who or None, stamp or None))
+    return out
 
 
 def _shape_of(source: Source) -> str:
@@ -227,6 +306,10 @@ def _lines(source: Source, shape: str) -> list[Message]:
     """Messages of a text source: chat lines by their shape; timeline entries (table rows,
     stamped bullets, time headers with prose under them, ``key: time`` lines, wrapped lines
     joined to their entry), bullets and prose sentences otherwise."""
+    if shape == "csv":
+        columns = _csv_columns(source.text)
+        if columns is not None:
+            return _csv_messages(source, columns)
     pattern = LINE_SHAPES.get(shape)
     email = is_email(source.text)
     out: list[Message] = []
@@ -253,8 +336,16 @@ def _lines(source: Source, shape: str) -> list[Message]:
             return
         first, last = prose[0][0], prose[-1][0]
         joined = " ".join(t for _, t in prose)
+        who = stamp = None
+        remark = REMARK_AUTHOR.match(joined)  # "-- meera: rollback changed nothing"
+        if remark:
+            who, joined = remark.group(1), joined[remark.end() :]
+            lead = LEADING_STAMP.match(joined)  # "-- oncall: 03:44 disabled the cron"
+            if lead and stamp_has_clock(lead) and lead.group("rest").strip():
+                stamp, joined = stamp_text(lead), lead.group("rest")
         for sent in _split_prose(joined):
             msg = Message(sent, first, source.name, section=section, paragraph=paragraph)
+            msg.author, msg.time_text = who, stamp
             msg.last_line = last if last != first else None
             out.append(inherit(msg))
         prose.clear()
@@ -265,6 +356,8 @@ def _lines(source: Source, shape: str) -> list[Message]:
 
     for number, raw in enumerate(source.text.split("\n"), 1):
         stripped = raw.strip()
+        if HASH_REMARK.match(raw):  # "# oncall: 03:19 paged": a log's comment, not a heading
+            raw = stripped = "-- " + stripped.lstrip("#").strip()
         if not stripped:
             flush()
             paragraph += 1
@@ -400,9 +493,13 @@ def _lines(source: Source, shape: str) -> list[Message]:
                     and bool(pattern)
                     and not SPEAKER_NOTE.match(raw)
                 )
+                # "> Card payments succeeding again" quoted under "**14:47:09** · Message
+                # pinned" (incident.io, Rootly exports): the entry's content
+                or (not email and stripped.startswith(">") and entry.time_text is not None)
             )
         ):  # a wrapped line: indented under its entry, or a chat message going on
-            wrapped.setdefault(id(entry), [entry.text]).append(stripped)
+            text = stripped.lstrip(">").strip() if stripped.startswith(">") else stripped
+            wrapped.setdefault(id(entry), [entry.text]).append(text)
             entry.last_line = number
             continue
         if lead and atx:
@@ -543,8 +640,8 @@ def _stated_year(text: str) -> date | None:
     return date(int(stated.group(1)), 1, 1)
 
 
-def _first_date(text: str) -> date | None:
-    dates = [d for d in find_dates(text[:4000]) if d.has_year]
+def _first_date(text: str, dayfirst: bool | None = None) -> date | None:
+    dates = [d for d in find_dates(text[:4000], dayfirst=dayfirst) if d.has_year]
     return dates[0].value if dates else None
 
 
@@ -553,6 +650,9 @@ def _stated_zone(text: str, default: str | None) -> str | None:
     if stated is None:
         m = re.search(rf"\b(?:in|are|all)\s+(?P<z>{_ZONE_ALT})\b", text[:3000])
         stated = m.group("z") if m else None
+    if stated is None:  # a spreadsheet's time column: "time (AEDT),who,what"
+        columns = _csv_columns(text)
+        stated = columns.zone if columns is not None else None
     if stated is None:  # an IANA name written near the top: "notes, 2024-03-31 (Europe/Berlin)"
         for m in re.finditer(r"(?<![\w/])[A-Z][a-z]+/[A-Z][A-Za-z_]+(?![\w/])", text[:1000]):
             if zone_info(m.group(0)) is not None:
@@ -561,17 +661,35 @@ def _stated_zone(text: str, default: str | None) -> str | None:
     return stated or default
 
 
+def _warn_date_order(
+    source: Source, dayfirst: bool | None, zone: str | None, warnings: list[str]
+) -> None:
+    """One warning per file whose numeric dates could be read either way (``12/03/2024``)."""
+    first = next((d for d in find_dates(source.text) if d.ambiguous), None)
+    if first is None:
+        return
+    if dayfirst is None:
+        warnings.append(
+            f"{source.name}: dates like {first.text!r} could be day/month or month/day; read "
+            "as month/day (pass --timezone, or write one date as 2024-03-12)"
+        )
+    elif day_first(source.text, None) is None:  # the zone decided, not a date
+        order = "day/month" if dayfirst else "month/day"
+        warnings.append(
+            f"{source.name}: dates like {first.text!r} are read as {order}, usual in the "
+            f"notes' time zone ({zone})"
+        )
+
+
 def _resolve(
-    msg: Message, day: date | None, zone: tzinfo | None, warnings: list[str]
+    msg: Message, day: date | None, zone: tzinfo | None, dayfirst: bool | None = None
 ) -> tuple[date | None, tzinfo | None]:
     """Set ``msg.time`` from its written timestamp; return the date and zone it used."""
     if not msg.time_text:
         return day, zone
     written = msg.time_text
-    dates = find_dates(written, default_year=day.year if day else None)
+    dates = find_dates(written, default_year=day.year if day else None, dayfirst=dayfirst)
     if dates:
-        if dates[0].ambiguous:
-            warnings.append(f"{msg.ref}: date {dates[0].text!r} could be day/month or month/day")
         day = dates[0].value
     mentions = find_times(written)
     own_zone = zone_info(mentions[0].zone) if mentions and mentions[0].zone else None
@@ -589,7 +707,8 @@ def _resolve(
     msg.day = day
     if hms is None or day is None:
         return day, own_zone or zone
-    msg.time = combine(day, hms, own_zone or zone)
+    written_zone = mentions[0].zone if mentions and mentions[0].zone and not iso else None
+    msg.time = combine(day, hms, own_zone or zone, written_zone)
     return day, own_zone or zone
 
 
@@ -608,7 +727,7 @@ def inline_times(msg: Message, zone: tzinfo | None, day: date | None) -> None:
         if hms is None:
             continue
         zone_here = zone_info(t.zone) if t.zone else zone
-        stamp = combine(day, hms, zone_here)
+        stamp = combine(day, hms, zone_here, t.zone)
         if not has_ampm(t.clock) and hms[0] < 12 and (pm_hint or _is_pm(ref, zone_here)):
             later = combine(day, (hms[0] + 12, hms[1], hms[2]), zone_here)
             if ref is None or later <= _same_kind(ref, later) + timedelta(minutes=5):
@@ -741,7 +860,9 @@ def parse_notes(
             messages.extend(channel_messages(source, zone, warnings))
             zone_used = zone_used or "UTC"
             continue
-        day = _first_date(source.text) or _stated_year(source.text)
+        dayfirst = day_first(source.text, chosen)
+        _warn_date_order(source, dayfirst, chosen, warnings)
+        day = _first_date(source.text, dayfirst) or _stated_year(source.text)
         if day is None:
             day = UNDATED
             if any(
@@ -760,7 +881,7 @@ def parse_notes(
         block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
         for msg in msgs:
             before = day
-            day, line_zone = _resolve(msg, day, zone, warnings)
+            day, line_zone = _resolve(msg, day, zone, dayfirst)
             if msg.block and msg.author == "#heading" and line_zone is not None:
                 block_zone.setdefault(msg.block, line_zone)
             if (
@@ -784,7 +905,10 @@ def parse_notes(
                 and not msg.block
             ):
                 gap = _same_kind(last, msg.time) - msg.time
-                if (
+                repeated = other_fold(msg.time, line_zone or zone)
+                if repeated is not None and repeated > msg.time:
+                    msg.time = repeated  # the hour repeated when daylight saving ended
+                elif (
                     gap > timedelta(hours=12)
                     and before == day
                     and msg.time_text
@@ -802,7 +926,7 @@ def parse_notes(
                 last = msg.time
             inline_times(msg, line_zone or zone, day)
         _elapsed_times(source.text, msgs, zone)
-        first_day = first_day or _first_date(source.text)
+        first_day = first_day or _first_date(source.text, dayfirst)
         messages.extend(_oldest_first(msgs))
     if not messages and export:
         raise InputError(f"{export[0].name}: the Slack export holds no messages")

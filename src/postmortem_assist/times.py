@@ -190,21 +190,54 @@ class DateMention:
 
 
 @lru_cache(maxsize=4096)
-def _parse_date(raw: str, year: int) -> date | None:
+def _parse_date(raw: str, year: int, dayfirst: bool = False) -> date | None:
     """dateutil's reading of a written date (cached: timelines repeat the same dates)."""
     try:
-        return dtparser.parse(raw, default=datetime(year, 1, 1), fuzzy=True).date()
+        return dtparser.parse(
+            raw, default=datetime(year, 1, 1), fuzzy=True, dayfirst=dayfirst
+        ).date()
     except (ValueError, OverflowError):
         return None
 
 
-def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
-    """Calendar dates in the text ("2024-03-05", "Mar 5", "16 January 2024", "3/5/24")."""
+_NUMERIC_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})(?![\d/])")
+
+
+def day_first(text: str, zone: str | None) -> bool | None:
+    """How the text's numeric dates (``12/03/2024``) are ordered: True for day/month, False
+    for month/day, None when no date is ambiguous or nothing tells.
+
+    A date that can only be one order (``14/03/2024``, ``3/14/2024``) decides for the whole
+    text; else the notes' zone does: month/day in the Americas' zones (US exports and phones),
+    day/month elsewhere (WhatsApp, Teams and spreadsheets in Europe, Asia, Australia).
+    """
+    pairs = [(int(a), int(b)) for a, b in _NUMERIC_DATE.findall(text)]
+    if any(a > 12 >= b for a, b in pairs):
+        return True
+    if any(b > 12 >= a for a, b in pairs):
+        return False
+    if not any(a != b for a, b in pairs) or zone is None:
+        return None
+    key = zone_key(zone)
+    if key in ("UTC", "GMT") or key.startswith("Etc/"):
+        return None
+    return not key.startswith(("America/", "US/", "-"))
+
+
+def find_dates(
+    text: str, default_year: int | None = None, dayfirst: bool | None = None
+) -> list[DateMention]:
+    """Calendar dates in the text ("2024-03-05", "Mar 5", "16 January 2024", "3/5/24").
+
+    ``dayfirst`` reads ambiguous numeric dates as day/month (see :func:`day_first`); they
+    are still marked ``ambiguous``.
+    """
     out = []
     for m in DATE_PATTERN.finditer(text):
         raw = m.group(0)
         has_year = bool(re.search(r"\d{4}|/\d{2,4}$", raw))
-        value = _parse_date(raw, default_year or 2000)
+        numeric = re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", raw) is not None
+        value = _parse_date(raw, default_year or 2000, bool(dayfirst) and numeric)
         if value is None:
             continue
         if not has_year:
@@ -270,12 +303,48 @@ def clock_time(clock: str) -> tuple[int, int, int] | None:
     return hour, minute, second
 
 
-def combine(day: date, hms: tuple[int, int, int], zone: tzinfo | None) -> datetime:
-    """A datetime from a day, a clock and a zone: aware UTC when the zone is known, else naive."""
+def combine(
+    day: date, hms: tuple[int, int, int], zone: tzinfo | None, written: str | None = None
+) -> datetime:
+    """A datetime from a day, a clock and a zone: aware UTC when the zone is known, else naive.
+
+    A clock time that happens twice (the hour repeated when daylight saving ends) is the first
+    one, unless the zone as ``written`` names the second ("02:06 AEST" after 03:00 AEDT).
+    """
     local = datetime(day.year, day.month, day.day, *hms)
     if zone is None:
         return local
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    first = local.replace(tzinfo=zone)
+    name = written.strip("() ").upper() if written else None
+    if name and first.tzname() != name:
+        second = first.replace(fold=1)
+        if second.tzname() == name:
+            return second.astimezone(UTC)
+        offset = _named_offset(zone, day.year, name)
+        if offset is not None:  # "03:00 AEDT" at the switch to AEST: the offset it names
+            return (local - offset).replace(tzinfo=UTC)
+    return first.astimezone(UTC)
+
+
+def _named_offset(zone: tzinfo, year: int, name: str) -> timedelta | None:
+    """The UTC offset the zone has when its abbreviation is ``name`` (its winter or summer
+    offset of that year), or None."""
+    for month in (1, 7):
+        probe = datetime(year, month, 1, 12, tzinfo=zone)
+        if probe.tzname() == name:
+            return probe.utcoffset()
+    return None
+
+
+def other_fold(stamp: datetime, zone: tzinfo | None) -> datetime | None:
+    """The same local clock time in the zone's other offset when it happens twice (the repeated
+    hour when daylight saving ends), as UTC; None when it happens once."""
+    if zone is None or stamp.tzinfo is None:
+        return None
+    local = stamp.astimezone(zone).replace(tzinfo=None)
+    times = {local.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1)}
+    times.discard(stamp.astimezone(UTC))
+    return times.pop() if times else None
 
 
 def zone_name(zone: tzinfo | None) -> str | None:

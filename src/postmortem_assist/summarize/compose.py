@@ -17,12 +17,12 @@ def _clock(summary: Summary, which: str) -> str:
     return key.display if key is not None else ""
 
 
-def _sentence(text: str) -> str:
+def _sentence(text: str, capital: bool = True) -> str:
     text = text.strip().rstrip(",;:")
     if not text:
         return ""
     first = text.split()[0]
-    if first.isalpha() and first.islower():  # leave iOS, checkout-api, v3.8.0 as written
+    if capital and first.isalpha() and first.islower():  # leave iOS, v3.8.0 as written
         text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
 
@@ -200,7 +200,12 @@ def issue_summary(
             chosen.append(i)
     chosen = [i for i in chosen if i not in cause_idx]
     body: list[tuple[int, str, str]] = [
-        (i, "Impact: " + _sentence(_unlabel(facts_text(cands.msgs[i].text))), cands.msgs[i].ref)
+        # after "Impact:" the line keeps its case: "about 1,800 POD photos" stays as written
+        (
+            i,
+            "Impact: " + _sentence(_unlabel(facts_text(cands.msgs[i].text)), capital=False),
+            cands.msgs[i].ref,
+        )
         for i in chosen
     ]
     more = _more_numbers(summary, " ".join(t for _, t, _ in body), cands)

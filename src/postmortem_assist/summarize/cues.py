@@ -48,6 +48,8 @@ ONSET = _cue(
     r"started climbing|starting\s+(?=\d)|"
     r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+(?=\d)|"
     r"(?:hang\w*|fail\w*|down|broken|slow|erroring|timing out)\s+since\s+(?=\d)|"
+    r"(?:errors?|failures?|timeouts?|[45]\d\d|[45]xx)s?\b(?:\s+[\w/.-]+){1,8}?\s+"
+    r"start(?:s|ed)?\s+(?:at|around)\s+(?=\d)|"
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
@@ -58,6 +60,8 @@ ONSET = _cue(
     r"spikes?|symptoms?|signs?)\b|"
     r"(?:rate|errors?|latency|5xx|4xx|failures?)\s+(?:jumped|spiked|climbed|rose)\s+"
     r"(?:at|from|since|around)\s+(?=\d)|"
+    r"(?:rate|errors?|latency|p\d\d|5xx|4xx|failures?|response times?)\s+"
+    r"(?:went|jumped|spiked|climbed|rose)\s+from\s+\S+\s+to\s+\S+\s+(?:at|around)\s+(?=\d)|"
     r"^(?:WARN(?:ING)?|ERROR|FATAL|CRIT\w*)\b(?=.*\b(?:fail\w*|error|mismatch|timeout|"
     r"refused|denied|5\d\d)\b)|"
     r"^first\s+(?:\w+\s+){0,2}(?:tickets?|reports?|errors?|complaints?|failures?|review)",
@@ -85,7 +89,7 @@ RECOVERY = _cue(
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
     r"(?:deliver|arriv)\w*\s+(?:[\w-]+\s+){0,3}again|"
-    r"(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
+    r"(?:send|sent|sign|render|sync|confirm)\w*\s+again|(?:go\w*|went|get\w*) through again|"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
     r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)\w+ing again",
 )
@@ -93,7 +97,8 @@ RECOVERY = _cue(
 ALERT_CLEARED = re.compile(
     r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
     r"\balerts? (?:\w+ )?(?:cleared|auto-?resolved)|"
-    r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b",
+    r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b|"
+    r"\bclosed by \w+ integration\b|\bmonitor recovered\b",
     re.I,
 )
 #: Authors that are monitoring bots ("pagerbot", "alertmanager", "PagerDuty").
@@ -104,7 +109,10 @@ NO_EFFECT = re.compile(
 )
 #: Said of something still broken: "not working again yet", "still failing".
 NOT_RECOVERED = re.compile(
-    r"\b(?:not|n't|never|still|yet to)\b[^.;]{0,25}\bagain\b|\bstill (?:fail|broken|down)", re.I
+    r"\b(?:not|n't|never|still|yet to)\b[^.;]{0,25}\bagain\b|\bstill (?:fail|broken|down)|"
+    r"\bnot (?:fixed|resolved|recovered)\b|"
+    r"\bagain\b[^.;]{0,30}\b(?:ignore (?:it|that|this)|false (?:alarm|positive)|flapping)\b",
+    re.I
 )
 FIX_ACTION = _cue(
     r"lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
@@ -121,6 +129,7 @@ RESOLVED = _cue(
     r"resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
     r"correct again|stand(?:ing)? down|closing (?:the |this )?(?:incident|inc\b|ticket|bridge)|"
+    r"closing (?:this|it)(?: out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
     r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
     r"everything (?:is |back to )?normal",
 )
@@ -152,6 +161,7 @@ HYPOTHESIS = _cue(
 )
 RULED_OUT = _cue(
     r"not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
+    r"ruled (?:that|it|this) out|"
     r"not that either|dropped that idea|so not|isn'?t (?:it|the)|wasn'?t (?:it|the)|"
     r"red herring|no,? the|checked:|(?-i:[Nn]ot [A-Z][\w.-]+)|doubt (?:it|that)|moving on|"
     r"unrelated|(?:has|had) been fine|(?:was|is|are|were) fine|(?:doesn|didn)'?t touch|"

@@ -233,7 +233,7 @@ def impact_score(phrase: str, context: str, in_section: bool) -> float:
     """How much a quantity reads as customer impact (ranking for the summary)."""
     score = 2.0 if PEOPLE_UNITS.search(phrase) else 0.0
     score += 1.0 if "%" in phrase else 0.0
-    score += 1.5 if in_section else 0.0
+    score += 3.0 if in_section else 0.0  # the notes' own impact list comes first
     score += 0.5 if re.search(r"\b(?:failed|affected|delayed|lost|errors?)\b", context, re.I) else 0
     score -= 2.0 if INFRA_UNITS.search(phrase.split(" ", 1)[-1]) else 0.0
     score += 2.0 if re.match(r"[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF)\b", phrase) else 0.0  # money lost

@@ -14,7 +14,9 @@ from .line_roles import COARSE, pick_keys
 from .model import Event, KeyTime
 
 ACTION_SECTIONS = re.compile(
-    r"follow|todo|to do|action|what we'?ll do|next steps|corrective|prevent|lessons", re.I
+    r"\bfollow|\btodo|\bto[- ]dos?\b|\baction|what we'?ll do\b|next steps|corrective|prevent|"
+    r"lessons",
+    re.I,
 )
 
 
@@ -55,6 +57,9 @@ def time_of(msg: Message, near: int = 0) -> datetime | None:
 REPORTED_WITHIN = timedelta(hours=3)
 
 
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+
+
 def event_time(msg: Message, cue: int) -> datetime | None:
     """When the event a cue at offset ``cue`` names happened.
 
@@ -65,10 +70,18 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     than the moment it reports ("Rolled back to v41 at 10:22", posted 10:24:47) gives the
     written time; otherwise the message's own time.
     """
-    after = [t for pos, _, t in msg.inline if 0 <= pos - cue <= 40]
+    after = [
+        t
+        for pos, _, t in msg.inline
+        if 0 <= pos - cue <= 40
+        or (0 <= pos - cue <= 80 and not _SENTENCE_END.search(msg.text, cue, pos))
+    ]
     main = [(pos, t) for pos, _, t in msg.inline if not _in_parens(msg.text, pos)]
     before = [t for pos, t in main if pos < cue]
-    written = after[0] if after else before[-1] if before else main[0][1] if main else None
+    # a time written only further on, past the cue's sentence, is another moment; the
+    # message's own stamp tells when the cue happened ("03:19 paged. first timeouts at 03:14")
+    later = main[0][1] if main and msg.time is None else None
+    written = after[0] if after else before[-1] if before else later
     if msg.time is None:
         return written
     if written is not None and timedelta(0) < (
@@ -111,20 +124,40 @@ def _retrospective(msg: Message) -> bool:
     )
 
 
+#: How soon after a first alert or report a message may still tell when it happened.
+TOLD_WITHIN = timedelta(minutes=10)
+
+
 def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
     """The first alert/page; a human report wins when someone posts it in the channel
     before the alert fires ("support: twitter is filling up with 403 screenshots"), but not
     a symptom logged after the fact ("14:12 first app store review complaining")."""
     firsts: list[tuple[KeyTime, Message]] = []  # the first alert, then the first report
     for pattern in (cues.ALERT, cues.REPORT):
+        first: tuple[KeyTime, Message] | None = None
         for msg in msgs:
             m = pattern.search(msg.text)
             if not m or cues.HYPOTHESIS.search(msg.text[: m.start()]):
                 continue
             stamp = event_time(msg, m.start())
-            if stamp is not None:
-                firsts.append((_key(msg, stamp, undated), msg))
+            if stamp is None:
+                continue
+            if first is None:
+                first = (_key(msg, stamp, undated), msg)
+                continue
+            # a message posted just after the first that tells its moment ("Casa Telmo just
+            # called me", then "they called at 20:38"): the time written with the cue wins
+            posted, first_posted = msg.time, first[1].time or first[0].time
+            if posted is None or first_posted is None:
                 break
+            if comparable(posted) - comparable(first_posted) > TOLD_WITHIN:
+                break
+            told = [t for pos, _, t in msg.inline if 0 < pos - m.end() <= 6]
+            if told and comparable(told[0]) < comparable(first[0].time):  # type: ignore[arg-type]
+                first = (_key(msg, told[0], undated), msg)
+                break
+        if first is not None:
+            firsts.append(first)
     if len(firsts) == 2 and comparable(firsts[1][0].time) < comparable(firsts[0][0].time):  # type: ignore[arg-type]
         (alert, _), (report, report_msg) = firsts
         recap = alert.source == report.source  # one line telling both moments
@@ -188,10 +221,22 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # a closing line ("back to baseline, incident closed") is the end
             if cues.NO_EFFECT.search(msg.text):
                 continue  # "rolled back anyway, 403s unchanged": a fix that did not help
+            if pattern is cues.RECOVERY and cues.RULED_OUT.search(msg.text[: m.start()]):
+                continue  # "ruled that out ... a trial key works fine": a test, not recovery
             stamp = event_time(msg, m.start())
             if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
                 return _key(msg, stamp, undated)
     return None
+
+
+#: A weak end ("recovered", "back to normal") gives way to an explicit close this soon after.
+CLOSED_WITHIN = timedelta(hours=3)
+
+
+def _within(a: KeyTime, b: KeyTime, span: timedelta) -> bool:
+    if a.time is None or b.time is None:
+        return False
+    return timedelta(0) <= comparable(b.time) - comparable(a.time) <= span
 
 
 def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
@@ -225,8 +270,9 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
     people = [(k, weak) for k, alert, weak in found if not alert]
     for n, (k, weak) in enumerate(people):
         recovery = after is not None and comparable(k.time) == comparable(after)  # type: ignore[arg-type]
-        if weak and recovery and any(not w for _, w in people[n + 1 :]):
-            continue
+        closing = [c for c, w in people[n + 1 :] if not w]
+        if weak and (recovery or (closing and _within(k, closing[0], CLOSED_WITHIN))):
+            continue  # "monitor recovered" at 3:21, "incident over" at 3:47: the close
         return k
     return found[-1][0] if found else None
 
@@ -310,6 +356,10 @@ def _agree(a: KeyTime, b: KeyTime, minutes: int = 2) -> bool:
     return abs(comparable(a.time) - comparable(b.time)) <= _minutes(minutes)
 
 
+#: A line that can be a key moment says something: two words (not "🙌" or "+1").
+_WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
+
+
 def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tuple[KeyTime, float]]:
     """Key times from the line roles with their posterior; only lines that carry a time.
 
@@ -318,7 +368,7 @@ def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tup
     of each role on the Viterbi path (``derive.KEY_ROLES``).
     """
     out: dict[str, tuple[KeyTime, float]] = {}
-    timed = [time_of(m) is not None for m in msgs]
+    timed = [time_of(m) is not None and _WORDS.search(m.text) is not None for m in msgs]
     if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
         picked = pick_keys(roles.posteriors, roles.start_threshold, timed)
         for name, fact in _PICK.items():
