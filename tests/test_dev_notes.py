@@ -81,16 +81,8 @@ def test_key_times_duration_numbers(results: dict, name: str) -> None:
 
 
 #: Causes not found yet (README): a hard-wrapped IC-log sentence without cause words, a Slack
-#: thread reply that loses to the channel's summary line, a Jira comment, a GitHub comment
-#: whose cause sentence follows "Confirmed." and names a PR, and a WhatsApp message telling
-#: the cause without a cause word ("the mount is empty since the NAS moved racks").
-KNOWN_CAUSE_MISSES = {
-    "ic-log-local",
-    "slack-channel-threads",
-    "jira-comments",
-    "github-issue-thread",
-    "whatsapp-export",
-}
+#: thread reply that loses to the channel's summary line, and a Jira comment.
+KNOWN_CAUSE_MISSES = {"ic-log-local", "slack-channel-threads", "jira-comments"}
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -253,3 +245,15 @@ def test_impact_quoted_after_its_label_keeps_its_case() -> None:
         "- about 1,800 photos failed on first try\n"
     )
     assert "about 1,800 photos" in s.issue_summary
+
+
+def test_the_sentence_after_a_bare_confirmation_is_the_cause() -> None:
+    s = _one(
+        "All times UTC, 2024-03-05\n\n"
+        "- 09:58 first ticket: attachment downloads fail\n"
+        "- 10:29 the bucket answers on its direct endpoint, it's DNS\n"
+        "- 10:41 Confirmed. PR #477 deleted the `files.eu` CNAME as unused: the cleanup only "
+        "looked at nginx configs, so it looked dead\n"
+        "- 11:48 downloads working again for everyone\n"
+    )
+    assert s.cause and "deleted the `files.eu` CNAME" in s.cause[0].text

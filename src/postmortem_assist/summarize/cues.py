@@ -180,7 +180,8 @@ CAUSE = _cue(
 MECHANISM = re.compile(
     r"\b(?:renamed|expired|deleted|dropped|removed|switched|changed|migrated|rotated|truncated|"
     r"overwr\w+|misconfigured|exhausted|filled up|ran out|leaked|pointed|set to|stopped renewing|"
-    r"replaced|treats?|flipped)\b[^.]{0,300}?(?:,|;|\band|\))\s+(?:so|which|therefore|meaning)\b",
+    r"replaced|treats?|flipped|moved)\b(?:[^.]|\.(?=\S)){0,300}?(?:,|;|\band|\))\s+"
+    r"(?:so|which|therefore|meaning)\b",
     re.I,
 )
 #: A cause mentioned only to be denied: "has not been the cause", "unrelated", "not a capacity

@@ -17,7 +17,7 @@ from .model import Durations, Fact, KeyTime, Summary
 from .timeline import build_timeline, candidates, comparable, in_actions
 
 CONFIRM = re.compile(
-    r"^(?:ok(?:ay)?,?\s*)?(?:that'?s it|got it|bingo|found it)\b|"
+    r"^(?:ok(?:ay)?,?\s*)?(?:that'?s it|got it|bingo|found it|confirmed)\b|"
     r"^(?:status:\s*)?(?:root )?cause (?:identified|found|confirmed)\b",
     re.I,
 )
@@ -141,6 +141,11 @@ def pick_cause(
             score += 2.0
         if CONFIRM.match(msg.text) and len(facts.clean_quote(msg.text).split()) < 12:
             score -= 1.0
+        prev = msgs[i - 1] if i else None
+        if prev is not None and prev.line == msg.line and CONFIRM.match(prev.text) and (
+            len(facts.clean_quote(prev.text).split()) < 4
+        ):
+            score += 2.0  # "Confirmed. #477 deleted the CNAME ...": what was confirmed
         scored.append((score, i))
     if not scored:
         return []
