@@ -15,7 +15,7 @@ from .model import RootCauseModel
 from .types import Category
 
 SYSTEMS = ("model", "keyword", "zero_shot", "plain_lr")
-DEV_SYSTEMS = ("model", "model_only", *SYSTEMS[1:], "source_labels")
+DEV_SYSTEMS = ("model", "previous", "model_only", *SYSTEMS[1:], "source_labels")
 TRAIN_CMD = ".venv/bin/python -m postmortem_assist.classify.train"
 
 
@@ -279,8 +279,11 @@ def write_card(
         "(`classify/features.py`), so their words do not vote.",
         "- Features: the embedding; TF-IDF word 1-2-grams (<= 20k, sublinear tf, fitted on the "
         "training texts); per label log(1 + keyword hits) of the taxonomy keywords "
-        "(`rules/categories.yml`) x `kw_weight` (keywords are inputs, not rules); per label the "
-        "zero-shot cosine to the label's definition + examples x `zs_weight`.",
+        "(`rules/categories.yml`) x `kw_weight` (keywords are inputs, not rules), with hits "
+        "capped at 1 when `kw_binary` (whether the label's keywords occur, not how often: "
+        "long reports repeat 'network' or 'deployment' whatever the cause, and counts let them "
+        "outvote short texts); per label the zero-shot cosine to the label's definition + "
+        "examples x `zs_weight`.",
         "- One class-balanced logistic regression per label (liblinear), plus one for 'the text "
         "states no cause' (trained on the `unknown` texts).",
         "- Calibration: per-head Platt scaling on grouped (by company) 5-fold out-of-fold dev "
@@ -301,6 +304,17 @@ def write_card(
         "'maintenance' (present in most reports whatever the cause) gave way to words for an "
         "unintended manual action ('inadvertent', 'accidental', 'by mistake', 'in error'...). "
         "Its dev CV gain (keyword rule F1 0.23 -> 0.57 on that label) is therefore optimistic.",
+        "- A second revision (2026-12-02, also after reading dev CV errors) removed prefixes "
+        "that match what was affected or a symptom rather than a cause: capacity-load 'load' "
+        "(matches 'load balancer/balancing') and 'resource' ('Azure resources'), replaced by "
+        "words for demand and exhaustion ('increased load', 'increase in traffic', 'high cpu', "
+        "'memory pressure', 'exceeded', 'insufficient'...); network 'latency' (a symptom) and "
+        "bare 'partition' (now 'network partition'); config-change 'manifest' (matches "
+        "'manifested'); automation 'bot' (matches 'both') and 'automatic' (automatic failover "
+        "is a safeguard, not the cause); dependency 'dependent service' (the services hit "
+        "downstream). The keyword baseline and the keyword features use the revised lists, so "
+        "their dev CV gain is optimistic too; the `previous` column keeps the lists before "
+        "this revision.",
         "- Evidence: the same forward pass pools token states per sentence; the sentence with "
         "the highest head score for a label is its evidence.",
         "",
@@ -311,7 +325,10 @@ def write_card(
         f"## Dev grouped CV on clean labels ({cv['model']['n_records']} dev summaries, "
         "5 folds by company)",
         "",
-        "Baselines on the same folds and labels: model_only = the same model and folds with "
+        "Baselines on the same folds and labels: previous = the method shipped before "
+        "2026-12-02 (keyword hit counts as features, its hyper-parameters "
+        "C 4 / kw 1 / zs 1 / w_extra 1, and the keyword lists before the second revision), "
+        "nested the same way; model_only = the same model and folds with "
         "the previous decision (each label's probability over its F1-best threshold, no "
         "keyword stacking or fallback); keyword = a label when any of its taxonomy "
         "keywords occurs; zero_shot = cosine to each label's definition + examples, top label "
