@@ -312,7 +312,9 @@ def write_card(
         "bare 'partition' (now 'network partition'); config-change 'manifest' (matches "
         "'manifested'); automation 'bot' (matches 'both') and 'automatic' (automatic failover "
         "is a safeguard, not the cause); dependency 'dependent service' (the services hit "
-        "downstream). The keyword baseline and the keyword features use the revised lists, so "
+        "downstream); hardware-power 'fire' became the whole word 'fire$' (it matched "
+        "'firewall', 'Firefox'); human-operation 'erroneous' (a wrong value, not a manual "
+        "step). The keyword baseline and the keyword features use the revised lists, so "
         "their dev CV gain is optimistic too; the `previous` column keeps the lists before "
         "this revision.",
         "- Evidence: the same forward pass pools token states per sentence; the sentence with "

@@ -100,6 +100,18 @@ PREVIOUS_KEYWORDS: dict[str, list[str]] = {
         "automation", "automated", "automatic", "autoscal", "orchestrat", "script", "cron",
         "job", "pipeline", "self-healing", "tooling", "bot",
     ],
+    "hardware-power": [
+        "hardware", "power", "power outage", "generator", "ups", "cooling", "temperature",
+        "fire", "disk failure", "failed disk", "datacenter", "data center", "storm", "lightning",
+        "flood", "earthquake", "hurricane", "fiber cut", "router failure", "switch failure",
+        "physical",
+    ],
+    "human-operation": [
+        "manual", "manually", "human error", "typo", "mistyped", "runbook", "by hand",
+        "incorrect command", "wrong server", "decommission", "inadvertent", "unintention",
+        "accidental", "by accident", "by mistake", "mistaken", "in error", "operational error",
+        "erroneous",
+    ],
 }  # fmt: skip
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 UNKNOWN_THRESHOLDS = np.round(np.arange(0.3, 0.951, 0.05), 3)
