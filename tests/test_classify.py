@@ -181,6 +181,7 @@ def test_keywords_are_prefixes_unless_marked_whole_word() -> None:
         ("The issue manifested as failed logins.", "config-change"),
         ("Users saw high latency on page loads.", "network"),
         ("Firefox users could not sign in.", "hardware-power"),
+        ("Physical host nodes in one datacenter restarted after the update.", "hardware-power"),
         ("Dependent services were degraded.", "dependency"),
     ],
 )
@@ -196,6 +197,7 @@ def test_keywords_skip_symptoms_and_affected_services(text: str, label: str) -> 
         ("The cache hit memory pressure under heavy load.", "capacity-load"),
         ("Packet drops split the cluster into a network partition.", "network"),
         ("A fire in the battery room cut power.", "hardware-power"),
+        ("A tripped breaker left the chillers without power.", "hardware-power"),
     ],
 )
 def test_keywords_name_causes(text: str, label: str) -> None:
