@@ -161,6 +161,71 @@ def test_keyword_baseline() -> None:
     assert pred[1].sum() == 0
 
 
+def test_keywords_are_prefixes_unless_marked_whole_word() -> None:
+    from postmortem_assist.classify.baselines import keyword_pattern
+    from postmortem_assist.classify.types import Category
+
+    kw = KeywordBaseline(
+        [Category(id="x", name="x", definition="", keywords=["fire$", "misconfigur"])]
+    )
+    hits = kw.scores(["A fire in the hall.", "The firewall rule.", "A misconfigured proxy."])
+    assert hits[:, 0].tolist() == [1.0, 0.0, 1.0]
+    assert keyword_pattern("fire$") == r"fire\b"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("The load balancer pool returned errors to Azure resources.", "capacity-load"),
+        ("Both regions saw errors.", "automation"),
+        ("The issue manifested as failed logins.", "config-change"),
+        ("Users saw high latency on page loads.", "network"),
+        ("Firefox users could not sign in.", "hardware-power"),
+        ("Physical host nodes in one datacenter restarted after the update.", "hardware-power"),
+        ("Dependent services were degraded.", "dependency"),
+    ],
+)
+def test_keywords_skip_symptoms_and_affected_services(text: str, label: str) -> None:
+    kw = KeywordBaseline(load_taxonomy())
+    assert kw.scores([text])[0, kw.labels.index(label)] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("An increase in traffic exceeded the pool's limits.", "capacity-load"),
+        ("The cache hit memory pressure under heavy load.", "capacity-load"),
+        ("Packet drops split the cluster into a network partition.", "network"),
+        ("A fire in the battery room cut power.", "hardware-power"),
+        ("A tripped breaker left the chillers without power.", "hardware-power"),
+    ],
+)
+def test_keywords_name_causes(text: str, label: str) -> None:
+    kw = KeywordBaseline(load_taxonomy())
+    assert kw.scores([text])[0, kw.labels.index(label)] > 0
+
+
+def test_binary_keyword_features_do_not_grow_with_repeats() -> None:
+    from postmortem_assist.classify.features import Tfidf
+    from postmortem_assist.classify.model import Featurizer
+
+    word = Tfidf(["bug"], np.ones(1), "word", (1, 1))
+    texts = ["A bug.", "A bug, a bug and a bug again."]
+    emb = np.zeros((2, 4), dtype=np.float32)
+    for binary, same in ((True, True), (False, False)):
+        f = Featurizer(
+            word,
+            None,
+            1.0,
+            kw_weight=1.0,
+            keywords={"code-bug": ["bug"]},
+            labels=["code-bug"],
+            kw_binary=binary,
+        )
+        x = f.matrix(texts, emb).toarray()
+        assert bool(x[0, -1] == x[1, -1]) is same and x[0, -1] > 0
+
+
 def test_plain_lr_baseline_learns_from_embeddings() -> None:
     from postmortem_assist.classify.baselines import PlainEmbeddingLR
 

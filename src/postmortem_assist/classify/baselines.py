@@ -15,13 +15,23 @@ if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
 
 
+def keyword_pattern(keyword: str) -> str:
+    """Regex of one taxonomy keyword: a word-initial prefix ("misconfigur" matches
+    "misconfigured"), or a whole word when it ends with "$" ("fire$" is not "firewall")."""
+    word = keyword.lower()
+    if word.endswith("$"):
+        return re.escape(word[:-1]) + r"\b"
+    return re.escape(word)
+
+
 class KeywordBaseline:
-    """Predict every label one of whose keywords occurs (word-initial, case-insensitive)."""
+    """Predict every label one of whose keywords occurs (word-initial, case-insensitive;
+    see ``keyword_pattern``)."""
 
     def __init__(self, categories: Sequence[Category]):
         self.labels = [c.id for c in categories]
         self.patterns = [
-            re.compile(r"\b(?:" + "|".join(re.escape(k.lower()) for k in c.keywords) + ")", re.I)
+            re.compile(r"\b(?:" + "|".join(keyword_pattern(k) for k in c.keywords) + ")", re.I)
             if c.keywords
             else None
             for c in categories

@@ -1,7 +1,8 @@
 """The trained root-cause head: load from ``models/rootcause`` and predict.
 
 Features: [emb_weight * MiniLM embedding | TF-IDF words | TF-IDF chars (optional) |
-kw_weight * log(1 + keyword hits) per label | zs_weight * zero-shot cosine per label]. One
+kw_weight * log(1 + keyword hits) per label (hits capped at 1 when ``kw_binary``) |
+zs_weight * zero-shot cosine per label]. One
 class-balanced logistic head per label, plus one head for "the text states no cause"
 (``unknown``). Each head's score is Platt-scaled on grouped cross-validated dev scores, and
 a per-label threshold (and the no-cause threshold) is chosen on the same cross-validation.
@@ -107,6 +108,7 @@ class Featurizer:
         keywords: dict[str, list[str]] | None = None,
         protos: np.ndarray | None = None,
         labels: Sequence[str] = (),
+        kw_binary: bool = False,
     ):
         self.word = word
         self.char = char
@@ -116,6 +118,9 @@ class Featurizer:
         self.keywords = keywords or {}
         self.protos = protos  # (n_labels, 384) zero-shot label vectors, or None
         self.labels = list(labels)
+        # a label's keywords found or not (not how often): long reports name "network" or
+        # "deployment" many times whatever the cause, and counts made them outvote short ones
+        self.kw_binary = kw_binary
         self._kw = KeywordBaseline(
             [
                 Category(id=lab, name=lab, definition="", keywords=self.keywords.get(lab, []))
@@ -133,7 +138,10 @@ class Featurizer:
         if self.char is not None:
             blocks.append(self.char.transform(texts))
         if self.kw_weight and self.labels:
-            blocks.append(sparse.csr_matrix(np.log1p(self.keyword_hits(texts)) * self.kw_weight))
+            hits = self.keyword_hits(texts)
+            if self.kw_binary:
+                hits = np.minimum(hits, 1.0)
+            blocks.append(sparse.csr_matrix(np.log1p(hits) * self.kw_weight))
         if self.zs_weight and self.protos is not None:
             zs = (np.asarray(emb @ self.protos.T) - ZS_CENTER) * self.zs_weight
             blocks.append(sparse.csr_matrix(zs))
@@ -145,6 +153,7 @@ class Featurizer:
             "emb_weight": self.emb_weight,
             "kw_weight": self.kw_weight,
             "zs_weight": self.zs_weight,
+            "kw_binary": self.kw_binary,
             "word": {"analyzer": self.word.analyzer, "ngram": list(self.word.ngram)},
         }
         if self.char is not None:
@@ -279,6 +288,7 @@ class RootCauseModel:
             keywords=cfg.get("keywords") or {},
             protos=arr.get("protos"),
             labels=labels,
+            kw_binary=bool(f.get("kw_binary", False)),
         )
         skip = ("labels", "features", "keywords", "unknown_threshold", "decision_modes")
         meta = {k: v for k, v in cfg.items() if k not in skip}
