@@ -387,3 +387,77 @@ def test_a_heading_with_a_bracketed_source_is_a_section() -> None:
     text = "10:02 alert fired\n\nimpact (support + logs):\n- 212 failed uploads\n"
     msgs, _ = _read(text, "n.txt")
     assert _at(msgs, 4).section == "impact"
+
+
+# --- seventh blind batch: Zoom chat, ServiceNow stream, Slack desktop, terminals, prose ---
+
+
+def test_zoom_chat_export_lines_with_tab_indented_messages() -> None:
+    text = (
+        "Bridge chat, 2024-09-19, times IST (UTC+5:30)\n"
+        "14:38:40 From Vikram Shah to Everyone:\n"
+        "\tPagerDuty fired at 14:24 for dispatch p99 > 5s\n"
+    )
+    notes = parse_notes([Source("zoom.txt", text)])
+    msg = next(m for m in notes.messages if m.author == "Vikram Shah")
+    assert notes.shape == "zoom-chat"
+    assert "PagerDuty fired" in msg.text
+    assert msg.time == datetime(2024, 9, 19, 9, 8, 40, tzinfo=UTC)
+
+
+def test_servicenow_activity_stream_newest_first_is_put_in_order() -> None:
+    text = (
+        "(All times in America/Denver.)\n\n"
+        "2024-02-13 10:57:40 - Priya Raman (Work notes)\n"
+        "Orders are going through again.\n\n"
+        "2024-02-13 10:31:40 - Event Management\n"
+        "Alert ALT0098812 cleared automatically\n\n"
+        "2024-02-13 10:22:05 - Priya Raman (Work notes)\n"
+        "First checkout timeout in the order-svc logs is 10:04.\n"
+    )
+    msgs, _ = _read(text, "inc.txt")
+    timed = [(m.text, m.time) for m in msgs if m.time is not None and m.author != "#heading"]
+    assert [t for _, t in timed] == sorted(t for _, t in timed)
+    going = next(m for m in msgs if m.text.startswith("Orders are going"))
+    assert going.author == "Priya Raman"
+    assert going.time == datetime(2024, 2, 13, 17, 57, 40, tzinfo=UTC)  # MST is UTC-7
+
+
+def test_slack_desktop_copy_with_app_labels_and_bare_times() -> None:
+    text = (
+        "fwiw all times ET\n"
+        "Datadog  APP  10:38 AM\n"
+        "[Triggered] booking-api 5xx rate > 2% on env:prod\n"
+        "Dana Wu  10:42 AM\n"
+        "looking\n"
+    )
+    msgs, _ = _read(text, "slack.txt")
+    alert = next(m for m in msgs if "[Triggered]" in m.text)
+    assert (alert.author, alert.time_text) == ("Datadog", "10:38 AM")
+    assert next(m for m in msgs if m.text == "looking").author == "Dana Wu"
+
+
+def test_terminal_commands_and_their_output_are_not_events() -> None:
+    text = (
+        "# on-call log 2024-06-20, times UTC\n"
+        "# 13:49 paged at 13:47: SigningLatencyHigh. acked\n"
+        "$ kubectl -n signing get pods\n"
+        "NAME                         READY   STATUS    RESTARTS   AGE\n"
+        "signing-api-7c9d8b6f5-2kqlx  1/1     Running   0          2d4h\n"
+        "# 13:53 api pods healthy, no restarts\n"
+    )
+    msgs, _ = _read(text, "term.log")
+    assert not any("kubectl" in m.text or "Running" in m.text for m in msgs)
+    paged = next(m for m in msgs if m.text.startswith("paged"))
+    assert [raw for _, raw, _ in paged.inline] == ["13:47"]  # the colon after it is not a clock
+
+
+def test_bare_times_in_prose_after_a_pm_time_are_afternoon() -> None:
+    text = (
+        "Date: Thu, 7 Nov 2024 17:10:02 -0800\n\n"
+        "At around 2:15pm PT we started seeing course pages fail. Tomás spotted it at about "
+        "3:05 when the hit rate had dropped.\n"
+    )
+    msgs, _ = _read(text, "mail.txt")
+    spotted = next(m for m in msgs if "spotted" in m.text)
+    assert spotted.inline[0][2] == datetime(2024, 11, 7, 23, 5, tzinfo=UTC)

@@ -45,7 +45,8 @@ from .times import (
 #: Stand-in day for notes that give clock times but no date (never shown).
 UNDATED = date(1970, 1, 1)
 SHAPES = (
-    "slack", "chat", "ic-log", "iso-log", "month-chat", "whatsapp", "csv", "markdown", "plain"
+    "slack", "chat", "ic-log", "iso-log", "month-chat", "whatsapp", "zoom-chat", "csv",
+    "markdown", "plain",
 )  # fmt: skip
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
@@ -69,6 +70,13 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "whatsapp": re.compile(
         rf"^\s*(?P<time>\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}},?\s+{_CLOCK})\s+[-–]\s+"
         r"(?:(?P<author>[^:\n]{1,40}?):\s+)?(?P<text>.*)$"
+    ),
+    # Zoom's saved meeting chat: "14:05:22 From Jane Doe to Everyone:" (the message follows,
+    # on the same line or tab-indented on the next)
+    "zoom-chat": re.compile(
+        rf"^\s*(?P<time>{_CLOCK})\s+From\s+(?P<author>[^:\n]{{1,40}}?)\s+to\s+"
+        r"(?:Everyone|[^:\n]{1,40}?)(?:\s*\((?:direct message|privately)\))?\s*:\s*(?P<text>.*)$",
+        re.I,
     ),
     "month-chat": re.compile(
         rf"^\s*(?P<time>{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?{_CLOCK}(?:\s*{_ZONE})?)"
@@ -157,7 +165,8 @@ def detect_shape(text: str) -> str:
         return "csv"
     counts = {k: sum(1 for ln in lines if p.match(ln)) for k, p in LINE_SHAPES.items()}
     best = max(counts, key=lambda k: counts[k])
-    if counts[best] >= 1 and counts[best] >= 0.4 * len(lines):
+    heads = [ln for ln in lines if not ln[:1].isspace()]  # indented lines continue a message
+    if counts[best] >= 1 and counts[best] >= 0.4 * len(heads):
         return best
     if any(re.match(r"^\s{0,3}#{1,6}\s", ln) for ln in lines) or sum(
         1 for ln in lines if BULLET.match(ln)
@@ -268,9 +277,20 @@ COMMENT_HEADER = re.compile(
 #: "Ana Souza  23:12" (Google Chat).
 SPEAKER_HEADER = re.compile(
     r"^\s*(?:(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}),?|"
-    r"(?P<handle>[a-z][\w.-]{1,30})\s+[—–-])\s{1,4}"  # Mattermost: "alice — 10:02 AM"
+    r"(?P<handle>[a-z][\w.-]{1,30})\s+[—–-]|"  # Mattermost: "alice — 10:02 AM"
+    r"(?P<app>[\w.-]{2,30})\s{1,4}(?:APP|BOT))\s{1,4}"  # Slack desktop: "Datadog  APP  10:38 AM"
     r"(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?)\s*$"
 )
+#: An entry of an ITSM activity stream (ServiceNow): "2024-02-13 10:57:40 - Priya Raman (Work
+#: notes)", "2024-02-13 10:31:40 - Event Management", the entry's text on the lines below.
+ACTIVITY_HEADER = re.compile(
+    r"^\s*(?P<stamp>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\s+[-–]\s+"
+    r"(?![A-Z]+\s*$)(?P<author>[A-Z][\w.'-]*(?: [A-Z&][\w.'&-]*){0,3})"
+    r"(?:\s*\((?:work notes|additional comments|comments?)\))?\s*$",
+    re.I,
+)
+#: A shell prompt opening a pasted command: "$ kubectl -n signing get pods", "PS C:\\> dir".
+SHELL_PROMPT = re.compile(r"^(?:\$|PS [A-Z]:\\[^>]*>|[\w.-]+@[\w.-]+:[~/][^$#]*[$#])\s+\S")
 #: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
 #: the backtracking regular expressions linear on a hostile multi-megabyte line).
 _SHORT = 200
@@ -321,6 +341,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
     entry: Message | None = None  # the entry a wrapped line continues
     header: tuple[str, int] | None = None  # (time as written, line) of a time header
     table_rows = 0
+    in_shell = False  # inside a pasted terminal command's output
     wrapped: dict[int, list[str]] = {}  # id of an entry -> its text and its wrapped lines
 
     def inherit(msg: Message) -> Message:
@@ -398,12 +419,18 @@ def _lines(source: Source, shape: str) -> list[Message]:
         comment = COMMENT_HEADER.match(raw) if not pattern and len(raw) <= _SHORT else None
         if comment is None and not pattern and len(raw) <= _SHORT:
             comment = SPEAKER_HEADER.match(raw)  # "Ana Souza, 11:12 PM" (Teams, Google Chat)
+        activity = None
+        if comment is None and pattern in (None, LINE_SHAPES["iso-log"]) and len(raw) <= _SHORT:
+            comment = activity = ACTIVITY_HEADER.match(raw)  # ServiceNow activity stream
         if comment and find_times(comment.group("stamp")):
             flush()
+            if activity is not None:
+                block += 1  # each entry is dated: a stream pasted newest first is put in order
             stamp = comment.group("stamp").strip()
             header = (stamp, number)
-            author = comment.group("author") or comment.groupdict().get("handle")
-            verb = (comment.groupdict().get("verb") or "wrote").lower()
+            found = comment.groupdict()
+            author = found.get("author") or found.get("handle") or found.get("app")
+            verb = "wrote" if activity else (found.get("verb") or "wrote").lower()
             chatty = verb.startswith(_CHATTY_VERBS)
             msg = add(
                 Message(
@@ -445,6 +472,11 @@ def _lines(source: Source, shape: str) -> list[Message]:
             flush()
             entry = None
             continue
+        if SHELL_PROMPT.match(raw) or (in_shell and stripped and not stripped.startswith("#")):
+            flush()  # a pasted terminal: commands and their output are not events
+            entry, in_shell = None, True
+            continue
+        in_shell = False
         if stripped.startswith("|") or (table_rows and "|" in stripped):
             flush()
             cells = _table_cells(raw)
@@ -521,6 +553,8 @@ def _lines(source: Source, shape: str) -> list[Message]:
             entry = None
             continue
         title = _section_of(raw) if not BULLET.match(raw) and not lead else None
+        if title and author and header and not stripped.startswith("#") and stripped[-1] != ":":
+            title = None  # "looking" under "Dana Wu  10:42 AM" is a message, not a heading
         if title is not None and (raw.lstrip().startswith("#") or not stripped.endswith(".")):
             flush()
             section = title
@@ -712,14 +746,22 @@ def _resolve(
     return day, own_zone or zone
 
 
-def inline_times(msg: Message, zone: tzinfo | None, day: date | None) -> None:
-    """Clock times written inside a message, resolved against the message's own time."""
+def inline_times(
+    msg: Message, zone: tzinfo | None, day: date | None, context: datetime | None = None
+) -> None:
+    """Clock times written inside a message, resolved against the message's own time.
+
+    ``context``: for a message without a time of its own (prose), the last time written with
+    am/pm before it, which tells a bare "3:05" after "2:15pm" is afternoon.
+    """
     text = msg.text
     found = find_times(text)
     if not found or day is None:
         return
     ref = msg.time
-    pm_hint = any(has_ampm(t.clock) for t in found)
+    pm_hint = any(has_ampm(t.clock) for t in found) or (
+        ref is None and _is_pm(context, zone) and not re.search(r"\b(?:morning|am)\b", text)
+    )
     for i, t in enumerate(found):
         if msg.time_text is None and i == 0 and t.start < 3:
             continue
@@ -806,9 +848,15 @@ def _oldest_first(msgs: list[Message]) -> list[Message]:
     if len(blocks) < 2:
         return msgs
     sent = {b: next((m.time for m in ms if m.time is not None), None) for b, ms in blocks.items()}
-    if any(t is None for t in sent.values()):
+    if sum(t is not None for t in sent.values()) < 2:
         return msgs
-    order = sorted(blocks, key=lambda b: (_utc_key(sent[b]), b))
+    # a block without a time (the preamble above the first entry) keeps the previous one's
+    key: dict[int, datetime] = {}
+    previous = datetime.min
+    for b in blocks:
+        previous = _utc_key(sent[b]) if sent[b] is not None else previous
+        key[b] = previous
+    order = sorted(blocks, key=lambda b: (key[b], b))
     return [m for b in order for m in blocks[b]]
 
 
@@ -878,6 +926,7 @@ def parse_notes(
         ):
             raise InputError(f"{source.name}: no line has the {shape!r} shape")
         last: datetime | None = None
+        said_pm: datetime | None = None  # the last time written with am/pm (see inline_times)
         block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
         for msg in msgs:
             before = day
@@ -924,7 +973,10 @@ def parse_notes(
                     )
             if msg.time is not None:
                 last = msg.time
-            inline_times(msg, line_zone or zone, day)
+            inline_times(msg, line_zone or zone, day, said_pm)
+            said_pm = next(
+                (st for pos, raw, st in reversed(msg.inline) if has_ampm(raw)), said_pm
+            )
         _elapsed_times(source.text, msgs, zone)
         first_day = first_day or _first_date(source.text, dayfirst)
         messages.extend(_oldest_first(msgs))

@@ -62,7 +62,7 @@ _GMT_OFFSET = r"(?:UTC|GMT)\s?[+-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
 TIMESTAMP = re.compile(
     rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
     rf"(?:\s*\(?(?P<offset>{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?"
-    r"(?![\w:])",
+    r"(?!\w|:\d)",  # "paged at 13:47: SigningLatencyHigh" ends at the colon
     re.I,
 )
 #: "All times UTC", "Timeline (PDT)", "times are in US/Pacific" — a zone for the whole text.

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from . import roles
+from . import cues, roles
 from .extract import Candidates
 from .facts import IMPACT_SECTION
 from .model import Fact, Summary
@@ -156,6 +156,8 @@ def rank(cands: Candidates, slot: str, weights: dict[str, float] | None = None) 
         words = len(msg.text.split())
         if i in cands.excluded or words < 5 or words > 60 or msg.author == "#heading":
             score[i] = -np.inf
+        elif slot == "impact" and cues.RULED_OUT.search(msg.text):
+            score[i] = -np.inf  # "nodes are fine, CPU under 50% ... ruling out the upgrade"
     return score
 
 

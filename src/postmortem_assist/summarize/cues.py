@@ -29,11 +29,11 @@ ALERT = _cue(
     r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
-    r"page[ds]?\s+(?=[`'\"])",
+    r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired)",
     end=False,
 )
 REPORT = _cue(
-    r"noticed|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
+    r"noticed|spotted|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
     r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
@@ -54,7 +54,7 @@ ONSET = _cue(
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
     r"first\s+(?:[\w-]+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
-    r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts|crash\w*|outages?|placeholders?|"
+    r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts?|crash\w*|outages?|placeholders?|"
     r"failures?|errors?|complaints?|"
     r"(?:[\w-]+\s+){0,6}?(?:show(?:s|ed)? up|appear(?:s|ed)?)\s+(?:at|from|around)\s+(?=\d)|"
     r"spikes?|symptoms?|signs?)\b|"
@@ -132,6 +132,13 @@ RESOLVED = _cue(
     r"closing (?:this|it)(?: out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
     r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
     r"everything (?:is |back to )?normal",
+)
+#: A provider's own status telling its side is resolved ("AWS Health now says the packet loss
+#: is resolved"): not our incident's end.
+PROVIDER_STATUS = re.compile(
+    r"\b(?:AWS|Azure|GCP|Google Cloud|Cloudflare|Fastly|Akamai|vendor|provider|status ?page|"
+    r"Health)\b[^.;]{0,40}\b(?:says|said|reports?|shows?|marked|posted)\b",
+    re.I,
 )
 #: Resolution words that close an incident (a RESOLVED match without one is weak: "back to
 #: normal", "recovered" may only mean the fix took effect).

@@ -20,12 +20,21 @@ IMPACT_WORDS = re.compile(
     r"revenue|\$|EUR|USD|£|€|outage)\b",
     re.I,
 )
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS = r"(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+#: A count written in words ("sixty-three", "two hundred and six", "nineteen"); "one" to "ten"
+#: alone are left out: "one of the nodes" is not an impact figure.
+_WORD_NUMBER = (
+    rf"(?i:{_UNITS}\s+hundred(?:\s+and\s+(?:{_TENS}(?:-{_UNITS})?|{_TEENS}|{_UNITS}|ten))?"
+    rf"|{_TENS}(?:-{_UNITS})?|{_TEENS})(?![\w-])"
+)
 _QTY = (
     r"(?:(?:about|around|roughly|approximately|nearly|almost|over|more than|less than|~)\s*)?"
     r"(?:\d+\s+(?:in|out\s+of)\s+)?"  # "1 in 5 orders", "3 out of 10 nodes"
-    r"(?:(?:[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD)\b)\s?)?\d[\d,]*(?:\.\d+)?"
+    r"(?:(?:(?:[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD)\b)\s?)?\d[\d,]*(?:\.\d+)?"
     r"(?:\s*(?:%|percent\b|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b))?"
-    r"(?:\s*(?:EUR|USD|GBP)\b)?"
+    rf"(?:\s*(?:EUR|USD|GBP)\b)?|{_WORD_NUMBER})"
 )
 _STOP = {
     "were",

@@ -58,6 +58,9 @@ REPORTED_WITHIN = timedelta(hours=3)
 
 
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+#: Words that start another clause between a cue and a time further on: "noticed the hit rate
+#: had fallen off a cliff at 2:15" (2:15 is when it fell, not when it was noticed).
+_OTHER_CLAUSE = re.compile(r"\b(?:had|has|have|was|were|is|are|since|from|when|after)\b", re.I)
 
 
 def event_time(msg: Message, cue: int) -> datetime | None:
@@ -74,7 +77,11 @@ def event_time(msg: Message, cue: int) -> datetime | None:
         t
         for pos, _, t in msg.inline
         if 0 <= pos - cue <= 40
-        or (0 <= pos - cue <= 80 and not _SENTENCE_END.search(msg.text, cue, pos))
+        or (
+            0 <= pos - cue <= 80
+            and not _SENTENCE_END.search(msg.text, cue, pos)
+            and not _OTHER_CLAUSE.search(msg.text, cue, pos)
+        )
     ]
     main = [(pos, t) for pos, _, t in msg.inline if not _in_parens(msg.text, pos)]
     before = [t for pos, t in main if pos < cue]
@@ -262,7 +269,7 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
                 cleared[key] = msg.time
             elif key in cleared and (None in (msg.time, cleared[key]) or cleared[key] == msg.time):
                 alert = True  # the alert's own lines ("Resolved at: ..."), same post
-            weak = not cues.CLOSING.search(msg.text)
+            weak = not cues.CLOSING.search(msg.text) or bool(cues.PROVIDER_STATUS.search(msg.text))
             found.append((_key(msg, stamp, undated), alert, weak))
     # An alert clearing on its own ("[RESOLVED] SearchZeroResultRateHigh") is not the end of the
     # incident when people declare the end later, nor is the recovery moment itself ("rolled
