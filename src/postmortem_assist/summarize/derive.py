@@ -40,6 +40,7 @@ class Roles:
     embeddings: np.ndarray | None = None  # MiniLM rows of the messages (reused downstream)
     posteriors: np.ndarray | None = None  # messages x roles (forward-backward)
     start_threshold: float = lr.START_THRESHOLD
+    order: tuple[float, float] | None = lr.ORDER  # ``line_roles.pick_keys``
 
 
 def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles | None:
@@ -63,7 +64,9 @@ def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles 
         return None
     roles, post = lr.predict(lines, model, emb)
     chosen = [float(post[i, model.roles.index(r)]) for i, r in enumerate(roles)]
-    return Roles(roles, "line-role model", chosen, emb, post, model.start_threshold)
+    return Roles(
+        roles, "line-role model", chosen, emb, post, model.start_threshold, model.order
+    )
 
 
 #: Most messages embedded for the roles: long notes embed their cue-richest lines, the rest

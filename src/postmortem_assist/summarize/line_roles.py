@@ -359,18 +359,45 @@ def marginals(log_emit: np.ndarray, log_trans: np.ndarray, weight: float) -> np.
 START_THRESHOLD = 0.1
 
 
+#: Order penalties of ``pick_keys`` (log-score units): (detection before the start line,
+#: recovery not after detection). Recovery on or after the resolution line is ruled out.
+#: Picked by inner grouped CV on dev (``evaluate.line_roles_eval.pick_order``).
+ORDER = (3.0, 2.0)
+_HARD = 1e6
+
+
+def first_occurrence(p: np.ndarray) -> np.ndarray:
+    """P(line i is the first line of a role) from per-line probabilities, lines independent."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return q * np.concatenate([[1.0], np.cumprod(1 - q)[:-1]])
+
+
+def resolution_score(post: np.ndarray, roles: Sequence[str] = ROLES) -> np.ndarray:
+    """P(line i answers "resolved"): a resolution line, or the last recovery line when there is
+    no resolution line (``key_lines``), lines independent."""
+    res = np.clip(post[:, roles.index("resolution")].astype(np.float64), 1e-6, 1 - 1e-6)
+    rec = np.clip(post[:, roles.index("recovery")].astype(np.float64), 1e-6, 1 - 1e-6)
+    after = np.concatenate([np.cumprod((1 - rec)[::-1])[::-1][1:], [1.0]])
+    return res + rec * after * float(np.prod(1 - res))
+
+
 def pick_keys(
     post: np.ndarray,
     start_threshold: float = START_THRESHOLD,
     allowed: Sequence[bool] | None = None,
     roles: Sequence[str] = ROLES,
+    order: tuple[float, float] | None = ORDER,
 ) -> dict[str, tuple[int, float] | None]:
     """Key lines from role posteriors (``marginals``), each with its posterior.
 
     start = the first line whose P(impact-start) + P(trigger) reaches ``start_threshold``
-    (else the line where that sum peaks); detection, recovery and resolution = the line where
-    that role's posterior peaks. ``allowed``: only these lines may be chosen (e.g. lines with
-    a time). Grouped CV on dev found these above "first line of the Viterbi path" for every key.
+    (else the line where that sum peaks). With ``order`` (default): detection, recovery and
+    resolution are chosen together, maximising the sum of the log probabilities that each line
+    is the first detection, the first recovery and a resolution line, with ``order[0]``
+    subtracted when detection comes before the start line, ``order[1]`` when recovery is not
+    after detection, and recovery always before resolution. ``order=None``: each of them is
+    the line where its posterior peaks (the method before). ``allowed``: only these lines may
+    be chosen (e.g. lines with a time).
     """
     n = post.shape[0]
     mask = np.ones(n, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
@@ -382,10 +409,46 @@ def pick_keys(
     hits = np.flatnonzero(start >= start_threshold)
     at = int(hits[0]) if len(hits) else int(start.argmax())
     out["start"] = (at, float(start[at]))
-    for key in ("detection", "recovery", "resolution"):
-        at = int(col[key].argmax())
-        out[key] = (at, float(col[key][at]))
+    keys = ("detection", "recovery", "resolution")
+    if order is None:
+        for key in keys:
+            at = int(col[key].argmax())
+            out[key] = (at, float(col[key][at]))
+        return out
+    scores = (
+        first_occurrence(post[:, roles.index("detection")]),
+        first_occurrence(post[:, roles.index("recovery")]),
+        resolution_score(post, roles),
+    )
+    chosen = _ordered(at, [np.where(mask, np.log(s), -_HARD * 10) for s in scores], order)
+    for key, i in zip(keys, chosen, strict=True):
+        out[key] = (i, float(post[i, roles.index(key)]))
     return out
+
+
+def _ordered(start: int, logs: list[np.ndarray], order: tuple[float, float]) -> list[int]:
+    """Detection, recovery, resolution lines with the best total score (chain Viterbi)."""
+    n = len(logs[0])
+    a = np.arange(n)[:, None]
+    b = np.arange(n)[None, :]
+    pairs = (
+        np.where(b < a, -order[0], np.where(b == a, -_HARD, 0.0)),  # start -> detection
+        np.where(b < a, -order[1], np.where(b == a, -_HARD, 0.0)),  # detection -> recovery
+        np.where(b <= a, -_HARD, 0.0),  # recovery -> resolution
+    )
+    best = np.full(n, -_HARD)
+    best[start] = 0.0
+    backs = []
+    for pair, log in zip(pairs, logs, strict=True):
+        total = best[:, None] + pair
+        backs.append(total.argmax(axis=0))
+        best = total.max(axis=0) + log
+    at = int(best.argmax())
+    path = [at]
+    for back in reversed(backs[1:]):
+        at = int(back[at])
+        path.append(at)
+    return path[::-1]
 
 
 @dataclass
@@ -403,6 +466,7 @@ class LineRoleModel:
     roles: tuple[str, ...] = ROLES
     meta: dict | None = None
     start_threshold: float = START_THRESHOLD  # see ``pick_keys``
+    order: tuple[float, float] | None = ORDER  # see ``pick_keys``; None: peaks
 
     def probs(self, x: np.ndarray) -> np.ndarray:
         """Role probabilities per line from the emission head alone."""
@@ -444,6 +508,7 @@ class LineRoleModel:
             "weight": self.weight,
             "prior_weight": self.prior_weight,
             "start_threshold": self.start_threshold,
+            "order": list(self.order) if self.order is not None else None,
             "cues": list(CUES),
             **meta,
         }
@@ -474,7 +539,15 @@ def _load(folder: str) -> LineRoleModel | None:
         roles=tuple(meta["roles"]),
         meta=meta,
         start_threshold=float(meta.get("start_threshold", START_THRESHOLD)),
+        order=_order(meta.get("order")),
     )
+
+
+def _order(value: Any) -> tuple[float, float] | None:
+    """``model.json``'s order penalties (models saved before them decode by peaks)."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    return float(value[0]), float(value[1])
 
 
 def key_lines(roles: Sequence[str]) -> dict[str, Any]:

@@ -320,7 +320,7 @@ def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tup
     out: dict[str, tuple[KeyTime, float]] = {}
     timed = [time_of(m) is not None for m in msgs]
     if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
-        picked = pick_keys(roles.posteriors, roles.start_threshold, timed)
+        picked = pick_keys(roles.posteriors, roles.start_threshold, timed, order=roles.order)
         for name, fact in _PICK.items():
             hit = picked.get(fact)
             if hit is not None:
