@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
+def _order(meta: dict[str, Any], i: int) -> str:
+    order = meta.get("order")
+    return str(order[i]) if isinstance(order, list) and len(order) == 2 else "?"
+
+
 def card(meta: dict[str, Any], scores: str) -> str:
     """The model card: data counts per role, method, the CV table and the rebuild command."""
     train = meta["train"]
@@ -32,8 +37,14 @@ detection, mitigated, resolved, cause, misleading paths, resolution steps) and t
 - Key lines (`line_roles.pick_keys`): forward-backward posteriors over the same scores; start =
   the first line whose P(impact-start) + P(trigger) reaches the start threshold
   ({meta.get("start_threshold", "")}, picked on the out-of-fold posteriors of all dev; in the CV
-  below each fold's threshold is picked by an inner grouped CV on its training folds only),
-  detection / recovery / resolution = the line where that role's posterior peaks.
+  below each fold's threshold is picked by an inner grouped CV on its training folds only).
+  Detection, recovery and resolution are chosen together, in line order: the sum of the log
+  probabilities that the line is the first detection line, the first recovery line and a
+  resolution line (or the last recovery line when there is none; lines taken as independent)
+  is maximised by a small chain Viterbi, with a penalty of {_order(meta, 0)} when detection comes
+  before the start line, {_order(meta, 1)} when recovery is not after detection, and recovery
+  always before resolution (penalties picked like the threshold). Before: each of the three was
+  the line where its posterior peaks, so recovery and resolution often fell on the same line.
 - Deterministic: no sampling; lbfgs from zeros.
 
 ## Files
@@ -53,12 +64,14 @@ Dev split only: `timeline_roles.jsonl` lines of {train["documents"]} dev postmor
 
 ## Grouped 5-fold cross-validation on dev (folds by company), all systems in the same run
 "line-role model (lines)": the model on the labelled lines, key facts = the first line of
-each role on the Viterbi path (the method before posterior keys). "model, posterior keys":
-the same fold models, key facts from `pick_keys`, cause = the two lines with the highest
-cause-found posterior, misleading = P(misleading) over a threshold picked for line F1 on
-inner folds ("flagged" = lines it marks). "summarize with the model": `assist summarize` on
-the timeline text as notes with the fold's model (posterior keys on the lines that carry a
-time; cue finders first except "resolved" at posterior >= 0.3). "today's cues" is
+each role on the Viterbi path. "model, peak keys (before)" and "model, ordered keys": the
+same fold models, key facts from `pick_keys` with the posterior peaks (the method before) and
+with the ordered choice; cause = the two lines with the highest cause-found posterior,
+misleading = P(misleading) over a threshold picked for line F1 on inner folds ("flagged" =
+lines it marks). "summarize, peak keys (before)" and "summarize with the model": `assist
+summarize` on the timeline text as notes with the fold's model, key lines from the peaks or
+the ordered choice on the lines that carry a time (the cue finders answer first; the roles fill
+what they leave open). "today's cues" is
 `assist summarize` without the roles (cue patterns in `summarize/timeline.py`, the
 sentence-role head for the cause); its events are mapped to roles (key lines to their role,
 event types to the nearest role). Key facts use the issue-#9 definitions
