@@ -351,6 +351,9 @@ def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
             "lines": role_scores(golds, roles),
             "documents": doc_scores(golds, keys),
         }
+    result["recovery_by_company"] = by_company(
+        timelines, {SYSTEMS[1]: peak_keys, SYSTEMS[2]: post_keys}, "recovery"
+    )
     result["failures"] = failures(timelines, preds)
     result["inner_thresholds"] = {
         "start": sorted({m.start_threshold for m in models}),
@@ -362,6 +365,21 @@ def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
     result["start_threshold"] = pick_start_threshold(oof_posts, golds_all)
     result["order"] = list(pick_order(oof_posts, golds_all, result["start_threshold"]))
     return result
+
+
+def by_company(
+    timelines: list[Timeline], systems: dict[str, list[dict[str, Any]]], fact: str
+) -> dict[str, dict[str, str]]:
+    """Per system and company: right / documents with the fact (``fact`` of ``key_lines``)."""
+    out: dict[str, dict[str, str]] = {}
+    for name, keys in systems.items():
+        right: dict[str, list[bool]] = {}
+        for t, got in zip(timelines, keys, strict=True):
+            want = lr.key_lines(t.roles)[fact]
+            if want is not None:
+                right.setdefault(t.group, []).append(got[fact] == want)
+        out[name] = {g: f"{sum(v)}/{len(v)}" for g, v in sorted(right.items())}
+    return out
 
 
 def failures(timelines: list[Timeline], preds: list[list[str]]) -> dict[str, list[str]]:

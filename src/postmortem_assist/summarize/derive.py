@@ -2,7 +2,8 @@
 
 The key moments come from the roles' forward-backward posteriors (``line_roles.pick_keys``):
 start = the first line whose impact-start + trigger posterior reaches the model's threshold;
-detection, mitigated (= recovery) and resolved = the line where that role's posterior peaks.
+detection, mitigated (= recovery) and resolved are chosen together in line order (models
+saved without order penalties: the line where that role's posterior peaks).
 Without posteriors: the first line of each role on the Viterbi path (``KEY_ROLES``). A key
 time needs a time on (or written in) its line. The cue finders of ``timeline`` answer first
 unless the role's posterior reaches ``timeline.ROLE_CONFIDENCE`` (today "resolved" only:

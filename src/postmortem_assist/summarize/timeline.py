@@ -313,8 +313,9 @@ def _agree(a: KeyTime, b: KeyTime, minutes: int = 2) -> bool:
 def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tuple[KeyTime, float]]:
     """Key times from the line roles with their posterior; only lines that carry a time.
 
-    With posteriors: ``line_roles.pick_keys`` (peak posterior; start = first line whose
-    impact-start + trigger posterior reaches the model's threshold). Without: the first line
+    With posteriors: ``line_roles.pick_keys`` (start = first line whose impact-start + trigger
+    posterior reaches the model's threshold; the other three chosen together in line order,
+    with the model's order penalties). Without: the first line
     of each role on the Viterbi path (``derive.KEY_ROLES``).
     """
     out: dict[str, tuple[KeyTime, float]] = {}
