@@ -95,7 +95,7 @@ def test_pick_keys_uses_peaks_the_start_threshold_and_the_allowed_lines() -> Non
     col = {r: i for i, r in enumerate(lr.ROLES)}
     post[1, col["trigger"]] = 0.15  # start sum reaches 0.15 first on line 1
     post[2, col["impact-start"]] = 0.6  # but peaks on line 2
-    post[2, col["detection"]] = 0.3
+    post[2, col["detection"]] = 0.45
     post[3, col["detection"]] = 0.5
     post[4, col["resolution"]] = 0.8
     keys = lr.pick_keys(post, start_threshold=0.1, order=None)
