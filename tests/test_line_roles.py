@@ -95,17 +95,61 @@ def test_pick_keys_uses_peaks_the_start_threshold_and_the_allowed_lines() -> Non
     col = {r: i for i, r in enumerate(lr.ROLES)}
     post[1, col["trigger"]] = 0.15  # start sum reaches 0.15 first on line 1
     post[2, col["impact-start"]] = 0.6  # but peaks on line 2
-    post[2, col["detection"]] = 0.3
+    post[2, col["detection"]] = 0.45
     post[3, col["detection"]] = 0.5
     post[4, col["resolution"]] = 0.8
-    keys = lr.pick_keys(post, start_threshold=0.1)
+    keys = lr.pick_keys(post, start_threshold=0.1, order=None)
     assert keys["start"] is not None and keys["start"][0] == 1
-    assert lr.pick_keys(post, start_threshold=0.5)["start"][0] == 2  # type: ignore[index]
+    assert lr.pick_keys(post, start_threshold=0.5, order=None)["start"][0] == 2  # type: ignore[index]
     assert keys["detection"] == (3, pytest.approx(0.5))
     assert keys["resolution"][0] == 4  # type: ignore[index]
-    only = lr.pick_keys(post, 0.1, allowed=[True, True, True, False, False])
+    only = lr.pick_keys(post, 0.1, allowed=[True, True, True, False, False], order=None)
     assert only["detection"][0] == 2 and only["resolution"][0] in (0, 1, 2)  # type: ignore[index]
     assert lr.pick_keys(post, 0.1, allowed=[False] * 5)["detection"] is None
+    # ordered (default): the first likely detection line, not the later peak
+    assert lr.pick_keys(post, 0.1)["detection"][0] == 2  # type: ignore[index]
+
+
+def _status_posteriors() -> np.ndarray:
+    """Investigating / service restored / update posted / resolved, as an unsure model sees it:
+    the last line is the peak of both recovery and resolution."""
+    col = {r: i for i, r in enumerate(lr.ROLES)}
+    post = np.full((4, len(lr.ROLES)), 0.02)
+    post[0, col["detection"]] = 0.6
+    post[1, col["recovery"]] = 0.3
+    post[1, col["mitigation"]] = 0.4
+    post[2, col["communication"]] = 0.7
+    post[3, col["recovery"]] = 0.4
+    post[3, col["resolution"]] = 0.5
+    return post / post.sum(axis=1, keepdims=True)
+
+
+def test_ordered_keys_put_recovery_before_resolution() -> None:
+    post = _status_posteriors()
+    peaks = lr.pick_keys(post, 0.5, order=None)
+    assert peaks["recovery"][0] == peaks["resolution"][0] == 3  # type: ignore[index]
+    keys = lr.pick_keys(post, 0.5)
+    assert [keys[k][0] for k in ("detection", "recovery", "resolution")] == [0, 1, 3]  # type: ignore[index]
+    # only lines with a time may be chosen: not the update line, but the last line read as
+    # "the last recovery line, no resolution line"
+    timed = lr.pick_keys(post, 0.5, allowed=[True, False, True, True])
+    assert timed["recovery"][0] == 3 and timed["resolution"][0] == 3  # type: ignore[index]
+    # a confident recovery line stands even when it is not first
+    col = {r: i for i, r in enumerate(lr.ROLES)}
+    sure = post.copy()
+    sure[3, col["recovery"]], sure[3, col["resolution"]] = lr.RECOVERY_SURE + 0.1, 0.05
+    assert lr.pick_keys(sure, 0.5)["recovery"][0] == 3  # type: ignore[index]
+
+
+def test_first_occurrence_and_resolution_scores() -> None:
+    first = lr.first_occurrence(np.array([0.5, 0.5, 0.9]))
+    assert np.allclose(first, [0.5, 0.25, 0.225], atol=1e-4)
+    col = {r: i for i, r in enumerate(lr.ROLES)}
+    post = np.zeros((3, len(lr.ROLES)))
+    post[:, col["recovery"]] = [0.9, 0.1, 0.8]  # no resolution line: the last recovery answers
+    score, last = lr.resolution_score(post)
+    assert int(score.argmax()) == 2 and score[0] < score[2]
+    assert np.allclose(score, last, atol=1e-4)  # no resolution posterior: only that reading
 
 
 def test_short_key_moment_rows_are_not_chat_noise() -> None:

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +40,16 @@ TARGETS = {
 }
 SYSTEMS = (
     "line-role model (lines)",
-    "model, posterior keys",
+    "model, peak keys (before)",
+    "model, ordered keys",
+    "summarize, peak keys (before)",
     "summarize with the model",
     "today's cues",
 )
 #: Thresholds tried for the start posterior and P(misleading) (picked on inner folds).
 GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
+#: Order penalties of ``line_roles.pick_keys`` tried on inner folds.
+ORDER_GRID = ((1.0, 0.0), (1.0, 2.0), (3.0, 0.0), (3.0, 2.0))
 
 
 def gold_facts(roles: Sequence[str]) -> dict[str, Any]:
@@ -94,6 +99,7 @@ def cv_models(
             posts = [m.posteriors(xs[i]) for m, i in zip(inner_models, train, strict=True)]
             golds = [t.roles for t in sub]
             model.start_threshold = pick_start_threshold(posts, golds)
+            model.order = pick_order(posts, golds, model.start_threshold)
             model.meta = {"misleading_threshold": pick_misleading_threshold(posts, golds)}
         for i in np.flatnonzero(folds == k):
             path, _ = model.decode(xs[i])
@@ -116,6 +122,28 @@ def pick_start_threshold(posts: list[np.ndarray], golds: list[list[str]]) -> flo
     return max(GRID, key=lambda t: (hits(t), -abs(t - lr.START_THRESHOLD)))
 
 
+def pick_order(
+    posts: list[np.ndarray], golds: list[list[str]], start_threshold: float
+) -> tuple[float, float]:
+    """The ``ORDER_GRID`` penalties that get most detection, recovery and resolution lines
+    right (ties: the smaller penalties)."""
+
+    def hits(order: tuple[float, float]) -> int:
+        n = 0
+        for post, roles in zip(posts, golds, strict=True):
+            gold = lr.key_lines(roles)
+            got = lr.pick_keys(post, start_threshold, order=order)
+            for name in ("detection", "recovery"):
+                hit = got[name]
+                n += gold[name] is not None and hit is not None and hit[0] == gold[name]
+            if gold["resolution"] is not None and got["resolution"] is not None:
+                ok = [i for i, r in enumerate(roles) if r == "resolution"] or [gold["resolution"]]
+                n += got["resolution"][0] in ok
+        return n
+
+    return max(ORDER_GRID, key=lambda o: (hits(o), -sum(o)))
+
+
 def pick_misleading_threshold(posts: list[np.ndarray], golds: list[list[str]]) -> float:
     """The ``GRID`` value of P(misleading) with the best line F1."""
     col = lr.ROLES.index("misleading")
@@ -131,10 +159,11 @@ def pick_misleading_threshold(posts: list[np.ndarray], golds: list[list[str]]) -
 
 
 def posterior_keys(post: np.ndarray, model: lr.LineRoleModel, roles: Sequence[str]) -> dict:
-    """Key lines from posteriors (``line_roles.pick_keys``); cause = the two lines with the
-    highest cause-found posterior; misleading = P(misleading) over the fold's threshold."""
+    """Key lines from posteriors (``line_roles.pick_keys`` with the model's order penalties;
+    None: peaks); cause = the two lines with the highest cause-found posterior; misleading =
+    P(misleading) over the fold's threshold."""
     keys = model_keys(roles)
-    picked = lr.pick_keys(post, model.start_threshold)
+    picked = lr.pick_keys(post, model.start_threshold, order=model.order)
     for name in ("start", "detection", "recovery", "resolution"):
         hit = picked[name]
         keys[name] = hit[0] if hit is not None else None
@@ -292,10 +321,15 @@ def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
     golds = [t.roles for t in timelines]
     preds, models = cv_models(timelines, embs, inner=True, **fit_args)
     xs = [m.features(t.lines, e) for t, m, e in zip(timelines, models, embs, strict=True)]
+    peaks = [replace(m, order=None) for m in models]  # the key lines before (peaks)
     post_keys = [
         posterior_keys(m.posteriors(x), m, p) for m, x, p in zip(models, xs, preds, strict=True)
     ]
+    peak_keys = [
+        posterior_keys(m.posteriors(x), m, p) for m, x, p in zip(peaks, xs, preds, strict=True)
+    ]
     base = [baseline(t) for t in timelines]
+    before = [baseline(t, m) for t, m in zip(timelines, peaks, strict=True)]
     product = [baseline(t, m) for t, m in zip(timelines, models, strict=True)]
     result: dict[str, Any] = {
         "folds": FOLDS,
@@ -307,23 +341,45 @@ def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
     }
     for name, roles, keys in (
         (SYSTEMS[0], preds, [model_keys(p) for p in preds]),
-        (SYSTEMS[1], preds, post_keys),
-        (SYSTEMS[2], [b[0] for b in product], [b[1] for b in product]),
-        (SYSTEMS[3], [b[0] for b in base], [b[1] for b in base]),
+        (SYSTEMS[1], preds, peak_keys),
+        (SYSTEMS[2], preds, post_keys),
+        (SYSTEMS[3], [b[0] for b in before], [b[1] for b in before]),
+        (SYSTEMS[4], [b[0] for b in product], [b[1] for b in product]),
+        (SYSTEMS[5], [b[0] for b in base], [b[1] for b in base]),
     ):
         result["systems"][name] = {
             "lines": role_scores(golds, roles),
             "documents": doc_scores(golds, keys),
         }
+    result["recovery_by_company"] = by_company(
+        timelines, {SYSTEMS[1]: peak_keys, SYSTEMS[2]: post_keys}, "recovery"
+    )
     result["failures"] = failures(timelines, preds)
     result["inner_thresholds"] = {
         "start": sorted({m.start_threshold for m in models}),
         "misleading": sorted({(m.meta or {}).get("misleading_threshold", 0) for m in models}),
+        "order": [list(o) for o in sorted({tuple(m.order or ()) for m in models})],
     }
     golds_all = [t.roles for t in timelines]
     oof_posts = [m.posteriors(x) for m, x in zip(models, xs, strict=True)]
     result["start_threshold"] = pick_start_threshold(oof_posts, golds_all)
+    result["order"] = list(pick_order(oof_posts, golds_all, result["start_threshold"]))
     return result
+
+
+def by_company(
+    timelines: list[Timeline], systems: dict[str, list[dict[str, Any]]], fact: str
+) -> dict[str, dict[str, str]]:
+    """Per system and company: right / documents with the fact (``fact`` of ``key_lines``)."""
+    out: dict[str, dict[str, str]] = {}
+    for name, keys in systems.items():
+        right: dict[str, list[bool]] = {}
+        for t, got in zip(timelines, keys, strict=True):
+            want = lr.key_lines(t.roles)[fact]
+            if want is not None:
+                right.setdefault(t.group, []).append(got[fact] == want)
+        out[name] = {g: f"{sum(v)}/{len(v)}" for g, v in sorted(right.items())}
+    return out
 
 
 def failures(timelines: list[Timeline], preds: list[list[str]]) -> dict[str, list[str]]:

@@ -2,7 +2,8 @@
 
 The key moments come from the roles' forward-backward posteriors (``line_roles.pick_keys``):
 start = the first line whose impact-start + trigger posterior reaches the model's threshold;
-detection, mitigated (= recovery) and resolved = the line where that role's posterior peaks.
+detection, mitigated (= recovery) and resolved are chosen together in line order (models
+saved without order penalties: the line where that role's posterior peaks).
 Without posteriors: the first line of each role on the Viterbi path (``KEY_ROLES``). A key
 time needs a time on (or written in) its line. The cue finders of ``timeline`` answer first
 unless the role's posterior reaches ``timeline.ROLE_CONFIDENCE`` (today "resolved" only:
@@ -40,6 +41,7 @@ class Roles:
     embeddings: np.ndarray | None = None  # MiniLM rows of the messages (reused downstream)
     posteriors: np.ndarray | None = None  # messages x roles (forward-backward)
     start_threshold: float = lr.START_THRESHOLD
+    order: tuple[float, float] | None = lr.ORDER  # ``line_roles.pick_keys``
 
 
 def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles | None:
@@ -63,7 +65,9 @@ def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles 
         return None
     roles, post = lr.predict(lines, model, emb)
     chosen = [float(post[i, model.roles.index(r)]) for i, r in enumerate(roles)]
-    return Roles(roles, "line-role model", chosen, emb, post, model.start_threshold)
+    return Roles(
+        roles, "line-role model", chosen, emb, post, model.start_threshold, model.order
+    )
 
 
 #: Most messages embedded for the roles: long notes embed their cue-richest lines, the rest

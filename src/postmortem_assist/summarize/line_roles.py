@@ -359,18 +359,56 @@ def marginals(log_emit: np.ndarray, log_trans: np.ndarray, weight: float) -> np.
 START_THRESHOLD = 0.1
 
 
+#: Order penalties of ``pick_keys`` (log-score units): (detection before the start line,
+#: recovery not after detection). Recovery after the resolution line is ruled out.
+#: The shipped model's pair (``model.json``) is picked on dev by ``line_roles_eval.pick_order``
+#: (inner folds in the CV); this default is that pick. Detection may share the start line (the
+#: start is a low threshold that often fires on the first line: forbidding it cost 5 of 96
+#: detection lines of ``assist summarize`` on dev CV).
+ORDER = (1.0, 0.0)
+_HARD = 1e6
+#: A line whose recovery posterior reaches this is the recovery line, whatever the order says
+#: (dev CV, set on the outer folds: recovery lines 52% -> 56%; 0.6-0.8 gave 54%).
+RECOVERY_SURE = 0.5
+
+
+def first_occurrence(p: np.ndarray) -> np.ndarray:
+    """P(line i is the first line of a role) from per-line probabilities, lines independent."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return q * np.concatenate([[1.0], np.cumprod(1 - q)[:-1]])
+
+
+def resolution_score(
+    post: np.ndarray, roles: Sequence[str] = ROLES
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(line i answers "resolved"): a resolution line, or the last recovery line when there is
+    no resolution line (``key_lines``), lines independent; and the second reading alone."""
+    res = np.clip(post[:, roles.index("resolution")].astype(np.float64), 1e-6, 1 - 1e-6)
+    rec = np.clip(post[:, roles.index("recovery")].astype(np.float64), 1e-6, 1 - 1e-6)
+    after = np.concatenate([np.cumprod((1 - rec)[::-1])[::-1][1:], [1.0]])
+    last = rec * after * float(np.prod(1 - res))
+    return res + last, last
+
+
 def pick_keys(
     post: np.ndarray,
     start_threshold: float = START_THRESHOLD,
     allowed: Sequence[bool] | None = None,
     roles: Sequence[str] = ROLES,
+    order: tuple[float, float] | None = ORDER,
 ) -> dict[str, tuple[int, float] | None]:
     """Key lines from role posteriors (``marginals``), each with its posterior.
 
     start = the first line whose P(impact-start) + P(trigger) reaches ``start_threshold``
-    (else the line where that sum peaks); detection, recovery and resolution = the line where
-    that role's posterior peaks. ``allowed``: only these lines may be chosen (e.g. lines with
-    a time). Grouped CV on dev found these above "first line of the Viterbi path" for every key.
+    (else the line where that sum peaks). With ``order`` (default): detection, recovery and
+    resolution are chosen together, maximising the sum of the log probabilities that each line
+    is the first detection, the first recovery and a resolution line, with ``order[0]``
+    subtracted when detection comes before the start line, ``order[1]`` when recovery is not
+    after detection, and recovery never after resolution (on the same line only as "the last
+    recovery line, with no resolution line"); a line whose recovery posterior reaches
+    ``RECOVERY_SURE`` is the recovery line. ``order=None``: each of them is
+    the line where its posterior peaks (the method before). ``allowed``: only these lines may
+    be chosen (e.g. lines with a time).
     """
     n = post.shape[0]
     mask = np.ones(n, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
@@ -382,10 +420,56 @@ def pick_keys(
     hits = np.flatnonzero(start >= start_threshold)
     at = int(hits[0]) if len(hits) else int(start.argmax())
     out["start"] = (at, float(start[at]))
-    for key in ("detection", "recovery", "resolution"):
-        at = int(col[key].argmax())
-        out[key] = (at, float(col[key][at]))
+    keys = ("detection", "recovery", "resolution")
+    if order is None:
+        for key in keys:
+            at = int(col[key].argmax())
+            out[key] = (at, float(col[key][at]))
+        return out
+    resolved, last = resolution_score(post, roles)
+    scores = (
+        first_occurrence(post[:, roles.index("detection")]),
+        first_occurrence(post[:, roles.index("recovery")]),
+        resolved,
+    )
+    logs = [np.where(mask, np.log(s), -_HARD * 10) for s in scores]
+    recovery = np.where(mask, post[:, roles.index("recovery")], -1.0)
+    if recovery.max() >= RECOVERY_SURE:  # a confident recovery line stands
+        logs[1] = np.where(np.arange(n) == int(recovery.argmax()), 0.0, -_HARD * 10)
+    # recovery and resolution on one line: only "the last recovery line, no resolution line"
+    same = np.log(last) - np.log(resolved)
+    chosen = _ordered(at, logs, order, same)
+    for key, i in zip(keys, chosen, strict=True):
+        out[key] = (i, float(post[i, roles.index(key)]))
     return out
+
+
+def _ordered(
+    start: int, logs: list[np.ndarray], order: tuple[float, float], same: np.ndarray
+) -> list[int]:
+    """Detection, recovery, resolution lines with the best total score (chain Viterbi);
+    ``same``: score change when resolution falls on the recovery line."""
+    n = len(logs[0])
+    a = np.arange(n)[:, None]
+    b = np.arange(n)[None, :]
+    pairs = (
+        np.where(b < a, -order[0], 0.0),  # start -> detection (may share the start line)
+        np.where(b < a, -order[1], np.where(b == a, -_HARD, 0.0)),  # detection -> recovery
+        np.where(b < a, -_HARD, np.where(b == a, same[None, :], 0.0)),  # recovery -> resolution
+    )
+    best = np.full(n, -_HARD)
+    best[start] = 0.0
+    backs = []
+    for pair, log in zip(pairs, logs, strict=True):
+        total = best[:, None] + pair
+        backs.append(total.argmax(axis=0))
+        best = total.max(axis=0) + log
+    at = int(best.argmax())
+    path = [at]
+    for back in reversed(backs[1:]):
+        at = int(back[at])
+        path.append(at)
+    return path[::-1]
 
 
 @dataclass
@@ -403,6 +487,7 @@ class LineRoleModel:
     roles: tuple[str, ...] = ROLES
     meta: dict | None = None
     start_threshold: float = START_THRESHOLD  # see ``pick_keys``
+    order: tuple[float, float] | None = ORDER  # see ``pick_keys``; None: peaks
 
     def probs(self, x: np.ndarray) -> np.ndarray:
         """Role probabilities per line from the emission head alone."""
@@ -444,6 +529,7 @@ class LineRoleModel:
             "weight": self.weight,
             "prior_weight": self.prior_weight,
             "start_threshold": self.start_threshold,
+            "order": list(self.order) if self.order is not None else None,
             "cues": list(CUES),
             **meta,
         }
@@ -474,7 +560,15 @@ def _load(folder: str) -> LineRoleModel | None:
         roles=tuple(meta["roles"]),
         meta=meta,
         start_threshold=float(meta.get("start_threshold", START_THRESHOLD)),
+        order=_order(meta.get("order")),
     )
+
+
+def _order(value: Any) -> tuple[float, float] | None:
+    """``model.json``'s order penalties (models saved before them decode by peaks)."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    return float(value[0]), float(value[1])
 
 
 def key_lines(roles: Sequence[str]) -> dict[str, Any]:

@@ -370,14 +370,15 @@ _WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tuple[KeyTime, float]]:
     """Key times from the line roles with their posterior; only lines that carry a time.
 
-    With posteriors: ``line_roles.pick_keys`` (peak posterior; start = first line whose
-    impact-start + trigger posterior reaches the model's threshold). Without: the first line
+    With posteriors: ``line_roles.pick_keys`` (start = first line whose impact-start + trigger
+    posterior reaches the model's threshold; the other three chosen together in line order,
+    with the model's order penalties). Without: the first line
     of each role on the Viterbi path (``derive.KEY_ROLES``).
     """
     out: dict[str, tuple[KeyTime, float]] = {}
     timed = [time_of(m) is not None and _WORDS.search(m.text) is not None for m in msgs]
     if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
-        picked = pick_keys(roles.posteriors, roles.start_threshold, timed)
+        picked = pick_keys(roles.posteriors, roles.start_threshold, timed, order=roles.order)
         for name, fact in _PICK.items():
             hit = picked.get(fact)
             if hit is not None:

@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         "method": "multinomial logistic regression (lbfgs) over [MiniLM(line), "
         "role-prototype cosines of line/prev/next, cues of line/prev/next, position/time]; "
         "Viterbi decode with transition log-scores learned from the dev timelines; key lines "
-        "from forward-backward posteriors (line_roles.pick_keys)",
+        "from forward-backward posteriors, detection / recovery / resolution chosen together in "
+        "line order (line_roles.pick_keys)",
         "C": C,
         "weight": WEIGHT,
         "class_power": CLASS_POWER,
@@ -176,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         # start threshold of ``pick_keys``: picked on the out-of-fold posteriors of all dev
         model.start_threshold = float(result["start_threshold"])
         meta["start_threshold"] = model.start_threshold
+        # order penalties of ``pick_keys``: picked on the same out-of-fold posteriors
+        model.order = (float(result["order"][0]), float(result["order"][1]))
+        meta["order"] = list(model.order)
         model.save(args.out, meta)
         write_card(args.out, meta)
     else:
