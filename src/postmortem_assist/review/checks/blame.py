@@ -199,6 +199,16 @@ def name_like(tok: Token, sent_start: int) -> bool:
     return tok.is_title and tok.is_alpha and not (tok.i == sent_start and tok.is_stop)
 
 
+#: Stop words that are also first names: a capitalised "Will" or "May" may be a person.
+_NAME_STOP_WORDS = frozenset({"will", "may"})
+
+
+def _may_name(tok: Token) -> bool:
+    """Not a capitalised function word ("The", "We", "This" after a bullet or a line break,
+    which the sentence splitter does not start a sentence at): those are never people."""
+    return not tok.is_stop or tok.lower_ in _NAME_STOP_WORDS
+
+
 def _person_candidates(analysis: Analysis, rule: Rule, ctx: Context) -> list[Span]:
     """Cheap pre-filter (a parse costs ~3 ms a sentence): the sentences whose words could
     meet :func:`person_as_cause`'s conditions: a failure verb or mistake marker, or a negation
@@ -224,7 +234,7 @@ def _person_candidates(analysis: Analysis, rule: Rule, ctx: Context) -> list[Spa
         omission = bool(lowers & NEGATIONS and lowers & omission_forms)
         if not (lowers & cues or omission):
             continue
-        if any(name_like(t, sent.start) for t in sent) or (
+        if any(name_like(t, sent.start) and _may_name(t) for t in sent) or (
             lowers & agents and (omission or lowers & agent_cues)
         ):
             candidates.append(sent)
