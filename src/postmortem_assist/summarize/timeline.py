@@ -363,8 +363,8 @@ def _agree(a: KeyTime, b: KeyTime, minutes: int = 2) -> bool:
     return abs(comparable(a.time) - comparable(b.time)) <= _minutes(minutes)
 
 
-#: A line that can be a key moment says something: two words (not "🙌" or "+1").
-_WORDS = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
+#: A line that can be a key moment has a word ("Monitoring", not "🙌" or "+1").
+_WORDS = re.compile(r"[^\W\d_]{3,}")
 
 
 def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tuple[KeyTime, float]]:
