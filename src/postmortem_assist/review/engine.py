@@ -41,6 +41,7 @@ class Engine:
 
     def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
         nlp.import_spacy()  # first spaCy import of the process: without torch
+        from spacy.lang.en.stop_words import STOP_WORDS
         from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
         from spacy.tokens import Doc
 
@@ -58,6 +59,9 @@ class Engine:
         self.words = {attr: PhraseMatcher(vocab, attr=attr) for attr in ("LOWER", "ORTH")}
         # validate=False: leading predicates become lexeme-flag keys (see _flag_leads)
         self.shallow = Matcher(vocab, validate=False)
+        #: Per token pattern, the word sets a sentence must all meet for it to match (see
+        #: _shallow_matches); an empty list (no exact-word token) means any sentence.
+        self._needs: list[list[frozenset[str]]] = []
         self.deep_tokens = Matcher(vocab)
         self.deep_deps = DependencyMatcher(vocab)
         for rule in self.rules.values():
@@ -77,10 +81,26 @@ class Engine:
                     self.words[attr].add(rule.id, [Doc(vocab, words=list(w)) for w in seqs])
                 if rest:
                     self.shallow.add(rule.id, [_flag_leads(p, vocab) for p in rest])
+                    self._needs += [_needed_words(p) for p in rest]
             elif m.kind == "dependency":
                 self.deep_deps.add(rule.id, m.patterns)
             elif m.check not in self.checks:
                 raise ValueError(f"{rule.id}: unknown check {m.check!r}")
+        self._everywhere = any(not ns for ns in self._needs)
+        # the same sets as the LOWER hashes of the words, which is what a Doc stores, and for
+        # each pattern its rarest set (fewest function words), which a window must meet first
+        self._need_ids = [
+            [frozenset(vocab.strings.add(w) for w in ws) for ws in ns] for ns in self._needs
+        ]
+        self._key_index: dict[int, list[int]] = {}
+        for k, ns in enumerate(self._needs):
+            if ns:
+                rarest = min(
+                    ns, key=lambda ws: (sum(w in STOP_WORDS or len(w) < 3 for w in ws), len(ws))
+                )
+                for w in rarest:
+                    self._key_index.setdefault(vocab.strings.add(w), []).append(k)
+        self._key_hashes = sorted(self._key_index)
         self.learned = learned_pass(self.rules, self.settings)
         #: Deep patterns that read entity types need NER on the parses (see nlp.parse_many).
         self.deep_wants_entities = any(
@@ -96,11 +116,9 @@ class Engine:
             yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
         # Word lists and the token Matcher, in the Matcher's own order (by end, then start),
         # so that overlapping matches of one rule are resolved as when all were patterns.
-        every: list[Any] = [*self.words.values(), self.shallow]
-        matchers = [m for m in every if len(m)]
-        shallow = sorted(
-            (m for matcher in matchers for m in matcher(doc)), key=lambda m: (m[2], m[1])
-        )
+        every: list[Any] = [m for m in self.words.values() if len(m)]
+        found = [m for matcher in every for m in matcher(doc)] + self._shallow_matches(analysis)
+        shallow = sorted(found, key=lambda m: (m[2], m[1]))
         for match_id, start, end in shallow:
             span = doc[start:end]
             yield self.rules[vocab_str[match_id]], Hit(span.start_char, span.end_char)
@@ -120,6 +138,63 @@ class Engine:
                 lo = min(t.idx for t in toks)
                 hi = max(t.idx + len(t.text) for t in toks)
                 yield self.rules[vocab_str[match_id]], Hit(base + lo, base + hi)
+
+    def _shallow_matches(self, analysis: Analysis) -> list[tuple[int, int, int]]:
+        """The token Matcher's matches, looked for only where they can be: from each sentence
+        through the first ``REACH`` tokens after it (a match may run on past a sentence end:
+        ", typical. Roughly", "[" + "TODO"), when that stretch holds, for some pattern, a word
+        of each of its exact-word tokens ("what did we expect" needs all four words). That is
+        about one sentence in ten; every Matcher call walks every token it is given, so the
+        Matcher costs a fraction of a whole-text run. Matches starting in the sentence are
+        kept, so each is found once, and they are the whole-text run's (checked on all 931
+        corpus postmortems and in ``tests/test_speed_paths.py``)."""
+        if not len(self.shallow):
+            return []
+        doc = analysis.doc
+        if self._everywhere:
+            return list(self.shallow(doc))
+        import numpy as np
+
+        lowers = doc.to_array("LOWER")
+        # running count of needed words: a window without any is skipped at numpy speed
+        seen = np.concatenate(([0], np.cumsum(np.isin(lowers, self._key_hashes))))
+        sents = analysis.sentences()
+        starts = np.fromiter((s.start for s in sents), dtype=np.int64, count=len(sents))
+        ends = np.fromiter((s.end for s in sents), dtype=np.int64, count=len(sents))
+        stops = np.minimum(ends + REACH, len(doc))
+        chosen = [
+            i
+            for i in np.flatnonzero(seen[stops] > seen[starts]).tolist()
+            if self._could_match(set(lowers[starts[i] : stops[i]].tolist()))
+        ]
+        out: list[tuple[int, int, int]] = []
+        allowed = np.zeros(len(doc), dtype=bool)  # tokens a kept match may start at
+        for i in chosen:
+            allowed[starts[i] : ends[i]] = True
+        # one Matcher call per run of chosen sentences (their windows overlap)
+        run_start = run_stop = -1
+        for i in [*chosen, -1]:
+            if i >= 0 and starts[i] <= run_stop:
+                run_stop = max(run_stop, int(stops[i]))
+                continue
+            if run_start >= 0:
+                out += [
+                    (m, run_start + a, run_start + b)
+                    for m, a, b in self.shallow(doc[run_start:run_stop])
+                    if allowed[run_start + a]
+                ]
+            if i >= 0:
+                run_start, run_stop = int(starts[i]), int(stops[i])
+        return out
+
+    def _could_match(self, words: set[int]) -> bool:
+        """Some pattern has each of its exact-word tokens among ``words`` (LOWER hashes);
+        only patterns whose rarest word set is met are checked in full."""
+        for h in words.intersection(self._key_index):
+            for k in self._key_index[h]:
+                if all(not words.isdisjoint(w) for w in self._need_ids[k]):
+                    return True
+        return False
 
     def _deep_picked(self, analysis: Analysis) -> list[Span]:
         """:meth:`_deep_sentences`, worked out once per document."""
@@ -317,10 +392,29 @@ def _word_sequences(pattern: list[dict[str, Any]]) -> tuple[str, set[tuple[str, 
     return attr, {s for s in seqs if s}
 
 
+#: Tokens past a sentence's end that a token pattern match starting in it may reach (the
+#: longest pattern has 7 tokens; one has an IS_ALPHA ``*`` run, which stops at punctuation).
+REACH = 12
 #: Lexeme flag bits free for word predicates (spaCy names bits 1-18; 19-63 are FLAG19...).
 _FLAG_BITS = range(19, 64)
 #: The flag bit of each ``(attr, predicate, value)`` already registered on the vocabulary.
 _FLAGS: dict[tuple[int, str, str, str], int] = {}
+
+
+def _needed_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
+    """For each required token of exact words (``LOWER``/``ORTH``/``TEXT`` value or ``IN``
+    list), its words lower-cased: a sentence without one of each cannot match."""
+    out = []
+    for tok in pattern:
+        if tok.get("OP") not in (None, "+"):
+            continue
+        for key in ("LOWER", "ORTH", "TEXT"):
+            value = tok.get(key)
+            if isinstance(value, str):
+                out.append(frozenset({value.lower()}))
+            elif isinstance(value, dict) and isinstance(value.get("IN"), list):
+                out.append(frozenset(str(w).lower() for w in value["IN"]))
+    return out
 
 
 def _flag_leads(pattern: list[dict[str, Any]], vocab: Vocab) -> list[dict[str, Any]]:
