@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 34
+    assert len(SETS) >= 38
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -69,6 +69,12 @@ KNOWN_MISSES = {
     ("servicenow-worknotes", "number:sixty-three of our 140 stores"),
     ("shell-session", "number:About 12% of signing requests failed"),
     ("shell-session", "number:2,318 envelopes failed to finalize"),
+    # eighth batch: a report and a recovery told inside Google Chat messages with their own
+    # times, and impact figures in a status email's prose
+    ("google-chat-takeout", "time:detected"),
+    ("google-chat-takeout", "time:mitigated"),
+    ("status-update-emails", "number:About one in three video visits"),
+    ("status-update-emails", "number:34% of join attempts"),
     # a recovery line is taken for the end where the doc's later "resolved" entry is the end
     ("google-doc-notes", "time:resolved"),
     ("google-doc-notes", "duration_minutes"),
@@ -98,6 +104,9 @@ KNOWN_CAUSE_MISSES = {
     # and a Zoom chat whose cause is a leftover node setting told in a later message
     "narrative-email",
     "zoom-chat",
+    # eighth batch: a Datadog note and a status email that state the cause without cause words
+    "datadog-incident",
+    "status-update-emails",
 }
 
 
@@ -113,7 +122,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 33 of 47 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 36 of 51 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -122,8 +131,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 47
-    assert found >= 33, f"{found}/{total}"
+    assert total >= 51
+    assert found >= 36, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
@@ -294,3 +303,16 @@ def test_counts_written_in_words_are_impact_numbers() -> None:
         "Twenty-seven support tickets"
     ]
     assert quantities("one of the nodes restarted") == []  # small counts in words are not impact
+
+
+def test_a_bot_clearing_or_a_fake_resolved_is_neither_recovery_nor_end() -> None:
+    s = _one(
+        "All times UTC, 2024-07-09\n"
+        "- 21:49 alertbot: [FIRING] ProduceLatencyHigh p99=8.2s\n"
+        "- 22:09 alertbot: [RESOLVED] ProduceLatencyHigh p99=0.9s\n"
+        "- 22:10 that resolved is fake, the producer is buffering to disk\n"
+        "- 22:34 tracking updates are live again, lag at 0\n"
+        "- 23:02 all clear, closing the incident\n"
+    )
+    assert s.mitigated is not None and s.mitigated.time == datetime(2024, 7, 9, 22, 34, tzinfo=UTC)
+    assert s.resolved is not None and s.resolved.time == datetime(2024, 7, 9, 23, 2, tzinfo=UTC)

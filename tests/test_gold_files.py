@@ -107,7 +107,16 @@ def _notes_file(expected: Path) -> Path:
 
 
 def _slack_messages(path: Path) -> list[dict]:
+    """Messages of a chat JSON: a Slack channel list, or a Google Chat Takeout
+    ``{"messages": [...]}`` (given a Slack-style ``ts`` from its ``created_date``)."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and isinstance(data.get("messages"), list):
+        out = []
+        for m in data["messages"]:
+            when = dt.datetime.strptime(m["created_date"], "%A, %B %d, %Y at %I:%M:%S %p %Z")
+            out.append({**m, "ts": f"{when.replace(tzinfo=dt.UTC).timestamp():.6f}"})
+        assert out, f"{path.name}: no messages"
+        return out
     assert isinstance(data, list) and data, f"{path.name}: Slack export must be a non-empty list"
     return data
 

@@ -321,11 +321,11 @@ def test_month_first_is_kept_for_us_zones() -> None:
     assert msgs[-1].time == datetime(2024, 4, 6, 1, 10, tzinfo=UTC)  # 5 April, 21:10 EDT
 
 
-CSV_TIMELINE = '''time (AEST),who,what
+CSV_TIMELINE = """time (AEST),who,what
 2024-06-03 09:15,grafana,"queue depth 40k, normal is under 1k"
 2024-06-03 09:21,Kai Rowe,"acked, looking"
 2024-06-03 09:40,Kai Rowe,"restarted the consumer pods; lag draining, ""all good"" by 09:58"
-'''
+"""
 
 
 def test_csv_timeline_rows_keep_their_lines_author_and_header_zone() -> None:
@@ -461,3 +461,37 @@ def test_bare_times_in_prose_after_a_pm_time_are_afternoon() -> None:
     msgs, _ = _read(text, "mail.txt")
     spotted = next(m for m in msgs if "spotted" in m.text)
     assert spotted.inline[0][2] == datetime(2024, 11, 7, 23, 5, tzinfo=UTC)
+
+
+# --- eighth blind batch: Google Chat Takeout, tab-separated IRC logs ---
+
+
+def test_google_chat_takeout_json_is_read_as_a_chat() -> None:
+    text = (
+        '{"messages": [{"creator": {"name": "Omar Siddiqui", "user_type": "Human"}, '
+        '"created_date": "Tuesday, March 5, 2024 at 2:03:40 PM UTC", '
+        '"text": "warehouse just called, label printing is down"}, '
+        '{"creator": {"name": "Grafana Alerts", "user_type": "Bot"}, '
+        '"created_date": "Tuesday, March 5, 2024 at 2:05:11 PM UTC", '
+        '"text": "[FIRING:1] LabelApiErrorRate"}]}'
+    )
+    notes = parse_notes([Source("messages.json", text)])
+    first, second = notes.messages
+    assert (first.author, first.time) == (
+        "Omar Siddiqui",
+        datetime(2024, 3, 5, 14, 3, 40, tzinfo=UTC),
+    )
+    assert second.author == "Grafana Alerts" and second.text.startswith("[FIRING:1]")
+
+
+def test_weechat_tab_log_skips_joins_and_notices() -> None:
+    text = (
+        '2024-07-09 23:30:02\t--\tTopic for #ops is "incident channel"\n'
+        "2024-07-09 23:35:12\t-->\tsbecker (~sb@10.0.0.1) has joined #ops\n"
+        "2024-07-09 23:46:22\telif\tall times CEST here, customers are calling about tracking\n"
+    )
+    notes = parse_notes([Source("irc.log", text)])
+    assert notes.shape == "tab-log"
+    assert [(m.author, m.time) for m in notes.messages] == [
+        ("elif", datetime(2024, 7, 9, 21, 46, 22, tzinfo=UTC))
+    ]

@@ -45,8 +45,8 @@ from .times import (
 #: Stand-in day for notes that give clock times but no date (never shown).
 UNDATED = date(1970, 1, 1)
 SHAPES = (
-    "slack", "chat", "ic-log", "iso-log", "month-chat", "whatsapp", "zoom-chat", "csv",
-    "markdown", "plain",
+    "slack", "chat", "ic-log", "tab-log", "iso-log", "month-chat", "whatsapp", "zoom-chat",
+    "csv", "markdown", "plain",
 )  # fmt: skip
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
@@ -59,6 +59,12 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
         rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
         rf"(?:<?(?P<author>{_AUTHOR})>?:?\s+)?(?P<text>.*)$"
+    ),
+    # WeeChat / irssi logs with tab separators: "2024-07-09 23:52:10<TAB>nick<TAB>text"
+    # ("-->", "<--", "--" in the nick column are joins, parts and server notices)
+    "tab-log": re.compile(
+        r"^(?P<time>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\t+"
+        r"[@+%]?(?P<author>[^\t]{1,40})\t+(?P<text>.*)$"
     ),
     "iso-log": re.compile(
         r"^\s*(?P<time>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
@@ -289,6 +295,8 @@ ACTIVITY_HEADER = re.compile(
     r"(?:\s*\((?:work notes|additional comments|comments?)\))?\s*$",
     re.I,
 )
+#: The nick column of an IRC client's joins, parts and server notices.
+_IRC_NOTICES = frozenset({"-->", "<--", "--", "<->", "-!-", "***"})
 #: A shell prompt opening a pasted command: "$ kubectl -n signing get pods", "PS C:\\> dir".
 SHELL_PROMPT = re.compile(r"^(?:\$|PS [A-Z]:\\[^>]*>|[\w.-]+@[\w.-]+:[~/][^$#]*[$#])\s+\S")
 #: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
@@ -453,6 +461,9 @@ def _lines(source: Source, shape: str) -> list[Message]:
         if m:
             flush()
             text, who = m.group("text").strip(), (m.group("author") or "").strip() or None
+            if who in _IRC_NOTICES:
+                entry = None  # "-->  x has joined", "--  Topic set by ...": not events
+                continue
             if who is None and re.fullmatch(r"[\w.@-]{1,32}", text):
                 text, who = "", text  # "[11/14/2024 10:46 PM] kestrel" over the message lines
             entry = add(

@@ -235,6 +235,33 @@ def _stamp(ts: Any) -> datetime | None:
         return None
 
 
+def _from_google_chat(item: Any) -> Any:
+    """A Google Chat Takeout message (``creator``, ``created_date`` "Tuesday, March 5, 2024 at
+    2:05:11 PM UTC", ``text``) as the Slack message it corresponds to; others unchanged."""
+    if not isinstance(item, dict) or "ts" in item or not isinstance(item.get("created_date"), str):
+        return item
+    from dateutil import parser as dtparser
+
+    try:
+        when = dtparser.parse(item["created_date"].replace(" at ", " "))
+    except (ValueError, OverflowError):
+        return item
+    if when.tzinfo is None:
+        return item  # no zone: leave it to the "missing ts" warning
+    found = item.get("creator")
+    creator: dict[str, Any] = found if isinstance(found, dict) else {}
+    name = str(creator.get("name") or creator.get("email") or "unknown")
+    out = {
+        "ts": f"{when.timestamp():.6f}",
+        "text": item.get("text") or "",
+        "user": name,
+        "user_profile": {"real_name": name},
+    }
+    if creator.get("user_type") == "Bot":
+        out["bot_id"] = name
+    return out
+
+
 def channel_items(
     source: Source, people: People, warnings: list[str]
 ) -> list[tuple[float, float, dict[str, Any], int, str]]:
@@ -247,6 +274,7 @@ def channel_items(
             '(or {"messages": [...]})'
         )
     items, start = found
+    items = [_from_google_chat(it) for it in items]
     people.learn(items)
     offsets = _offsets(source.text, start, len(items))
     out = []

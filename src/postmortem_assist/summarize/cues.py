@@ -39,6 +39,7 @@ REPORT = _cue(
     r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
     r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
     r"(?:support|customers?|users?|sellers?|merchants?) (?:\w+ ){0,2}(?:posted|reported|wrote in)|"
+    r"(?:customers?|users?|clients?|stores?|drivers?) (?:are |were |keep )?(?:calling|phoning)|"
     r"(?:filling up|flooded) with",
     end=False,
 )
@@ -83,7 +84,8 @@ MITIGATED = _cue(
 #: fix did it. "succeeding again", "back to 98%", "back under 400 ms", "200 again", "recovered".
 RECOVERY = _cue(
     r"(?:succeed\w*|work\w*|serv\w*|load\w*|print\w*|flow\w*|pass\w*|respond\w*|"
-    r"process\w*|connect\w*|returning results|2\d\d|green|healthy|normal|up)\s+again|"
+    r"process\w*|connect\w*|returning results|2\d\d|green|healthy|normal|up|live|online|"
+    r"available)\s+again|"
     r"back (?:to|under|below|within|at|in) (?:normal|baseline|\d)|"
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
@@ -132,6 +134,12 @@ RESOLVED = _cue(
     r"closing (?:this|it)(?: out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
     r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
     r"everything (?:is |back to )?normal",
+)
+#: A recovery or "resolved" called out as not real: "that resolved is fake", "the green is bogus".
+FAKE_RECOVERY = re.compile(
+    r"\b(?:resolved|resolve|recovery|recovered|green|ok)\b[^.;]{0,15}\b(?:is|was|looks|'s)\s+"
+    r"(?:fake|bogus|misleading|not real|a lie|wrong)\b|\bfake (?:resolve|recovery|green)",
+    re.I,
 )
 #: A provider's own status telling its side is resolved ("AWS Health now says the packet loss
 #: is resolved"): not our incident's end.

@@ -226,8 +226,12 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 cues.NOT_RECOVERED.search(msg.text) or cues.RESOLVED.search(msg.text)
             ):
                 continue  # a closing line ("back to baseline, incident closed") is the end
-            if cues.NO_EFFECT.search(msg.text):
+            if cues.NO_EFFECT.search(msg.text) or cues.FAKE_RECOVERY.search(msg.text):
                 continue  # "rolled back anyway, 403s unchanged": a fix that did not help
+            if cues.ALERT_CLEARED.search(msg.text) or (
+                msg.author and cues.BOT_AUTHOR.search(msg.author)
+            ):
+                continue  # a monitor clearing its own alert is not people seeing it work
             if pattern is cues.RECOVERY and cues.RULED_OUT.search(msg.text[: m.start()]):
                 continue  # "ruled that out ... a trial key works fine": a test, not recovery
             stamp = event_time(msg, m.start())
@@ -261,6 +265,8 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
             previous[key] = stamp
         if not m or stamp is None or msg.text.rstrip().endswith("?"):
             continue
+        if cues.FAKE_RECOVERY.search(msg.text):
+            continue  # "that resolved is fake, ... buffering to disk"
         if after is None or comparable(stamp) >= comparable(after):
             alert = bool(cues.ALERT_CLEARED.search(msg.text)) or bool(
                 msg.author and cues.BOT_AUTHOR.search(msg.author)
