@@ -35,7 +35,7 @@ ALERT = _cue(
 REPORT = _cue(
     r"noticed|spotted|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
-    r"called|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
+    r"called|phoned|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
     r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
     r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
     r"(?:support|customers?|users?|sellers?|merchants?) (?:\w+ ){0,2}(?:posted|reported|wrote in)|"

@@ -131,6 +131,13 @@ def _retrospective(msg: Message) -> bool:
     )
 
 
+#: A report whose own time is written with its verb: "phoned me at 14:03", "called at 20:38"
+#: (the time of the contact, not of an earlier symptom as in "hangs since 21:09").
+TOLD_CONTACT = re.compile(
+    r"\b(?:called|phoned|rang|emailed|messaged|pinged)\b(?:\s+(?:me|us|in|the \w+ desk))?"
+    r"\s+(?:at|around)\s+~?\d{1,2}:\d{2}",
+    re.I,
+)
 #: How soon after a first alert or report a message may still tell when it happened.
 TOLD_WITHIN = timedelta(minutes=10)
 
@@ -174,6 +181,8 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
         person = bool(report_msg.author) and not cues.BOT_AUTHOR.search(report_msg.author or "")
         if recap or (person and comparable(posted) < comparable(alert.time)):  # type: ignore[arg-type]
             return report
+        if person and TOLD_CONTACT.search(report_msg.text):
+            return report  # "Leeds DC phoned me at 14:03", posted after the 14:05 alert
     return firsts[0][0] if firsts else None
 
 
