@@ -97,8 +97,7 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\[[ xX]\])\s+(?:\[[ xX]\]\s+)?")
 #: An unstamped line that opens a new remark by someone ("-- meera: rollback changed nothing",
 #: "// arjun: worker verifies ..."), not the continuation of the message above it.
-SPEAKER_NOTE = re.compile(r"^(?:--|//)\s*[A-Za-z][\w.-]{1,24}:\s+\S")
-REMARK_AUTHOR = re.compile(r"^(?:--|//)\s*([A-Za-z][\w.-]{1,24}):\s+")
+SPEAKER_NOTE = re.compile(r"^(?:--|//)\s*([A-Za-z][\w.-]{1,24}):\s+(?=\S)")
 #: A shell-style comment by someone in a log ("# oncall: 03:19 paged, ..."): one ``#``, a
 #: lower-case handle and a colon, then at least two words; a heading ("# Incident: DNS") has
 #: a capital.
@@ -366,7 +365,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
         first, last = prose[0][0], prose[-1][0]
         joined = " ".join(t for _, t in prose)
         who = stamp = None
-        remark = REMARK_AUTHOR.match(joined)  # "-- meera: rollback changed nothing"
+        remark = SPEAKER_NOTE.match(joined)  # "-- meera: rollback changed nothing"
         if remark:
             who, joined = remark.group(1), joined[remark.end() :]
             lead = LEADING_STAMP.match(joined)  # "-- oncall: 03:44 disabled the cron"

@@ -6,8 +6,7 @@ detection, mitigated (= recovery) and resolved are chosen together in line order
 saved without order penalties: the line where that role's posterior peaks).
 Without posteriors: the first line of each role on the Viterbi path (``KEY_ROLES``). A key
 time needs a time on (or written in) its line. The cue finders of ``timeline`` answer first
-unless the role's posterior reaches ``timeline.ROLE_CONFIDENCE`` (today "resolved" only:
-roles-first for every key lost 19 of the 68 gold-note facts); the roles fill what the cues
+(roles-first for every key lost 19 of the 68 gold-note facts); the roles fill what the cues
 leave open. cause = the ``cause-found`` lines (``trigger`` lines as context); misleading =
 the ``misleading`` lines plus the cue finder's; resolution steps = the ``mitigation`` lines.
 """

@@ -193,7 +193,7 @@ def extract(
 
     Line roles (``line_roles``, when the model and encoder load) give each event its role and
     type, the trigger lines and extra misleading paths, and fill the key times, cause and
-    resolution steps that the cue finders leave open (see ``timeline.ROLE_CONFIDENCE``).
+    resolution steps that the cue finders leave open (see ``timeline.role_keys``).
     """
     msgs = candidates(notes)
     found = assign(msgs, line_model) if use_roles else None

@@ -220,6 +220,13 @@ def _in_parens(text: str, pos: int) -> bool:
     return text.rfind("(", 0, pos) > text.rfind(")", 0, pos)
 
 
+def _alert_clearing(msg: Message) -> bool:
+    """A monitor clearing its alert ("[RESOLVED] HighErrorRate") or any line of a bot."""
+    return bool(cues.ALERT_CLEARED.search(msg.text)) or bool(
+        msg.author and cues.BOT_AUTHOR.search(msg.author)
+    )
+
+
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """When impact ended: the first recovery after detection ("unlocks succeeding again",
     "error rate back to 0.1%"); else the first completed fix ("rev 87 live", "revert
@@ -237,9 +244,7 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # a closing line ("back to baseline, incident closed") is the end
             if cues.NO_EFFECT.search(msg.text) or cues.FAKE_RECOVERY.search(msg.text):
                 continue  # "rolled back anyway, 403s unchanged": a fix that did not help
-            if cues.ALERT_CLEARED.search(msg.text) or (
-                msg.author and cues.BOT_AUTHOR.search(msg.author)
-            ):
+            if _alert_clearing(msg):
                 continue  # a monitor clearing its own alert is not people seeing it work
             if pattern is cues.RECOVERY and cues.RULED_OUT.search(msg.text[: m.start()]):
                 continue  # "ruled that out ... a trial key works fine": a test, not recovery
@@ -277,9 +282,7 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
         if cues.FAKE_RECOVERY.search(msg.text):
             continue  # "that resolved is fake, ... buffering to disk"
         if after is None or comparable(stamp) >= comparable(after):
-            alert = bool(cues.ALERT_CLEARED.search(msg.text)) or bool(
-                msg.author and cues.BOT_AUTHOR.search(msg.author)
-            )
+            alert = _alert_clearing(msg)
             if alert:
                 cleared[key] = msg.time
             elif key in cleared and (None in (msg.time, cleared[key]) or cleared[key] == msg.time):
@@ -352,16 +355,9 @@ def misleading_messages(msgs: list[Message]) -> list[Message]:
     return out
 
 
-#: Key times where the roles win over the cue finders when the chosen line's posterior reaches
-#: the value (elsewhere the roles only fill gaps). Roles-first for every key regardless of
-#: confidence dropped the nine gold note sets from 63 to 44 of 68 facts (the model learned
-#: published timelines, not chat). None: cues always first.
-ROLE_CONFIDENCE: dict[str, float | None] = {
-    "start": None,
-    "detected": None,
-    "mitigated": None,
-    "resolved": None,
-}
+#: The key each line-role fact fills (the cue finders answer first: roles-first for every key
+#: dropped the nine gold note sets from 63 to 44 of 68 facts, and a roles-first "resolved" at
+#: posterior >= 0.3 undid cue fixes on 3 of 10 blind dev note sets).
 _PICK = {
     "start": "start",
     "detected": "detection",
@@ -370,43 +366,34 @@ _PICK = {
 }
 
 
-def _agree(a: KeyTime, b: KeyTime, minutes: int = 2) -> bool:
-    """Two key times within ``minutes`` of each other: the same moment told twice (the cue's
-    line, which matched a completion phrase, is kept)."""
-    if a.time is None or b.time is None:
-        return False
-    return abs(comparable(a.time) - comparable(b.time)) <= _minutes(minutes)
-
-
 #: A line that can be a key moment has a word ("Monitoring", not "🙌" or "+1").
 _WORDS = re.compile(r"[^\W\d_]{3,}")
 
 
-def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, tuple[KeyTime, float]]:
-    """Key times from the line roles with their posterior; only lines that carry a time.
+def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, KeyTime]:
+    """Key times from the line roles; only lines that carry a time.
 
     With posteriors: ``line_roles.pick_keys`` (start = first line whose impact-start + trigger
     posterior reaches the model's threshold; the other three chosen together in line order,
     with the model's order penalties). Without: the first line
     of each role on the Viterbi path (``derive.KEY_ROLES``).
     """
-    out: dict[str, tuple[KeyTime, float]] = {}
+    out: dict[str, KeyTime] = {}
     timed = [time_of(m) is not None and _WORDS.search(m.text) is not None for m in msgs]
     if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
         picked = pick_keys(roles.posteriors, roles.start_threshold, timed, order=roles.order)
         for name, fact in _PICK.items():
             hit = picked.get(fact)
             if hit is not None:
-                i, conf = hit
-                out[name] = (_key(msgs[i], time_of(msgs[i]), undated), conf)  # type: ignore[arg-type]
+                i = hit[0]
+                out[name] = _key(msgs[i], time_of(msgs[i]), undated)  # type: ignore[arg-type]
         return out
     for name, prefs in KEY_ROLES.items():
         for role, which in prefs:
             found = [i for i in indices(roles.roles, role) if timed[i]]
             if found:
                 i = found[0] if which == "first" else found[-1]
-                conf = roles.probs[i] if i < len(roles.probs) else 0.0
-                out[name] = (_key(msgs[i], time_of(msgs[i]), undated), conf)  # type: ignore[arg-type]
+                out[name] = _key(msgs[i], time_of(msgs[i]), undated)  # type: ignore[arg-type]
                 break
     return out
 
@@ -431,10 +418,8 @@ def build_timeline(
     role_of: dict[int, str] = {}
     if roles is not None:
         role_of = {id(m): r for m, r in zip(msgs, roles.roles, strict=True)}
-        for which, (key, conf) in role_keys(msgs, roles, undated).items():
-            floor = ROLE_CONFIDENCE.get(which)
-            cue = keyed[which]
-            if cue is None or (floor is not None and conf >= floor and not _agree(cue, key)):
+        for which, key in role_keys(msgs, roles, undated).items():
+            if keyed[which] is None:  # the cues answer first; the roles fill the gaps
                 keyed[which] = key
         ruled_out = [msgs[i] for i in indices(roles.roles, "misleading")]
         misleading = [m for m in msgs if m in ruled_out or m in misleading]
