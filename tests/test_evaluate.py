@@ -197,6 +197,42 @@ def test_malformed_expected_yaml(tmp_path: Path) -> None:
     assert no_notes.file.endswith("c.expected.yml") and "no notes file" in no_notes.reason
 
 
+def test_note_set_can_be_a_slack_export_folder(tmp_path: Path) -> None:
+    """A set's notes may be a Slack export folder (or zip): found, read, scored."""
+    from datetime import UTC, datetime
+
+    from postmortem_assist.evaluate.facts import score_note_set
+    from postmortem_assist.evaluate.run import _call_summarize
+    from postmortem_assist.summarize import summarize
+
+    root = tmp_path / "export-set"
+    (root / "inc-api").mkdir(parents=True)
+    (root / "random").mkdir()
+    (root / "users.json").write_text(
+        json.dumps([{"id": "U1", "name": "mia", "real_name": "Mia Ortiz"}]), encoding="utf-8"
+    )
+    t0 = datetime(2024, 4, 9, 13, 5, tzinfo=UTC).timestamp()
+    said = [
+        (0, "PagerDuty fired: api 5xx above 5%, I'm on it"),
+        (300, "deploy 8812 went out at 13:01, rolling it back"),
+        (1500, "rollback done, 5xx back to baseline, api healthy again"),
+    ]
+    day = [{"type": "message", "user": "U1", "ts": f"{t0 + d:.6f}", "text": t} for d, t in said]
+    (root / "inc-api" / "2024-04-09.json").write_text(json.dumps(day), encoding="utf-8")
+    (root / "random" / "2024-04-09.json").write_text(
+        json.dumps([{"type": "message", "user": "U1", "ts": f"{t0:.6f}", "text": "lunch?"}]),
+        encoding="utf-8",
+    )
+    (tmp_path / "export-set.expected.yml").write_text(
+        "detected: 2024-04-09T13:05:00Z\nmitigated: 2024-04-09T13:30:00Z\n", encoding="utf-8"
+    )
+    skips = Skips()
+    [note] = gold.load_note_sets(tmp_path, skips)
+    assert note.path == root and not skips.items
+    scored = score_note_set(note, _call_summarize(summarize, note.path))
+    assert scored["checks"] == {"time:detected": True, "time:mitigated": True}
+
+
 def test_malformed_drafts_jsonl(tmp_path: Path) -> None:
     (tmp_path / "d.md").write_text("# Draft\n\n## Summary\n\nFine.\n", encoding="utf-8")
     lines = [

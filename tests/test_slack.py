@@ -115,12 +115,25 @@ def test_a_day_file_given_alone_still_gets_names(tmp_path: Path) -> None:
     assert notes.messages[1].author == "Kenji" and "@Rosa Bell" in notes.messages[1].text
 
 
-def test_export_with_several_channels_needs_channel(tmp_path: Path) -> None:
+def test_export_with_several_channels_reads_the_incident_channel(tmp_path: Path) -> None:
     sources = _sources(_export(tmp_path / "export"))
-    with pytest.raises(InputError, match=r"2 channels \(inc-web, random\).*--channel"):
-        parse_notes(sources)
+    notes = parse_notes(sources)  # inc-web and random: the incident channel is read, with a warning
+    assert all(m.source.split("/")[-2] == "inc-web" for m in notes.messages)
+    assert any("2 channels: reading #inc-web" in w and "--channel" in w for w in notes.warnings)
+    assert parse_notes(sources, channel="random").messages[0].source.split("/")[-2] == "random"
     with pytest.raises(InputError, match="no channel 'ops'"):
         parse_notes(sources, channel="ops")
+
+
+def test_export_with_several_ordinary_channels_needs_channel(tmp_path: Path) -> None:
+    root = _export(tmp_path / "export")
+    (root / "inc-web").rename(root / "web-team")
+    with pytest.raises(InputError, match=r"2 channels \(random, web-team\).*--channel"):
+        parse_notes(_sources(root))
+    (root / "random").rename(root / "incident-web")
+    (root / "web-team").rename(root / "inc-web")
+    with pytest.raises(InputError, match=r"2 channels \(inc-web, incident-web\)"):
+        parse_notes(_sources(root))  # two incident channels: no guess
 
 
 def test_zipped_export_and_cli_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

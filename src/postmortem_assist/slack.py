@@ -377,6 +377,12 @@ def channel_messages(source: Source, zone: tzinfo | None, warnings: list[str]) -
     return to_messages(rows, people, zone)
 
 
+#: Channel names of an incident ("inc-web", "incident-2024-03-05", "sev1-payments", "war-room").
+INCIDENT_CHANNEL = re.compile(
+    r"(?:^|[-_])(?:inc|incidents?|sev\d?|outage|war-?room|ir|postmortem)(?:$|[-_\d])", re.I
+)
+
+
 def read_export(
     sources: list[Source], channel: str | None, zone: tzinfo | None, warnings: list[str]
 ) -> list[Any]:
@@ -391,6 +397,14 @@ def read_export(
     if not by_channel:
         raise InputError(f"{sources[0].name}: the Slack export has no channel folders")
     names = sorted(by_channel)
+    if channel is None and len(names) > 1:
+        incident = [n for n in names if INCIDENT_CHANNEL.search(n)]
+        if len(incident) == 1:
+            channel = incident[0]
+            warnings.append(
+                f"the Slack export has {len(names)} channels: reading #{channel}, the one named "
+                "like an incident channel; pass --channel NAME to pick another"
+            )
     if channel is None:
         if len(names) > 1:
             raise InputError(

@@ -219,6 +219,8 @@ def load_note_sets(folder: Path, skips: Skips) -> list[NoteSet]:
             skips.add(yml, 1, "expected a YAML mapping")
             continue
         notes = [folder / f"{name}{s}" for s in NOTE_SUFFIXES if (folder / f"{name}{s}").is_file()]
+        # a Slack export folder or zip is one set's notes too
+        notes += [p for p in (folder / name, folder / f"{name}.zip") if p.exists()]
         if not notes:
             skips.add(yml, None, "no notes file beside it")
             continue
