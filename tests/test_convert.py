@@ -79,3 +79,50 @@ def test_a_folder_of_mixed_exports_is_expanded(tmp_path: Path) -> None:
     for name in ("a.md", "b.txt", "c.html", "d.docx", "e.pdf", "f.png"):
         (tmp_path / name).write_bytes(b"x")
     assert [Path(p).name for p in expand([str(tmp_path)])] == ["a.md", "b.txt", "c.html", "d.docx"]
+
+
+def _saved_email() -> bytes:
+    """An Outlook-style reply saved as .eml: encoded From, quoted-printable plain part, an HTML
+    alternative, and the original report forwarded as an attached message (base64 body)."""
+    from email.message import EmailMessage
+
+    original = EmailMessage()
+    original["From"] = "Support Desk <support@example.com>"
+    original["Date"] = "Tue, 12 Mar 2024 09:55:30 +0100"
+    original["Subject"] = "Customers cannot pay"
+    original.set_content("Three merchants called at 09:54: card payments fail with 503.\n", cte="base64")
+    reply = EmailMessage()
+    reply["From"] = "Renée Lambert <renee@example.com>"
+    reply["To"] = "ops@example.com"
+    reply["Date"] = "Tue, 12 Mar 2024 10:41:07 +0100"
+    reply["Subject"] = "RE: [INC-2231] payments API errors"
+    reply.set_content(
+        "The payments API started returning 503s at 09:52, the alert fired at 09:58 and we "
+        "rolled back release 4.18 at 10:20. Payments are succeeding again since 10:26.\n— Renée\n",
+        cte="quoted-printable",
+    )
+    reply.add_alternative("<p>The payments API started returning 503s</p>", subtype="html")
+    reply.add_attachment(original)
+    return bytes(reply)
+
+
+def test_saved_email_reads_as_a_pasted_thread(tmp_path: Path) -> None:
+    from postmortem_assist.summarize import summarize
+
+    path = tmp_path / "inc-2231.eml"
+    path.write_bytes(_saved_email())
+    text = read_source(str(path)).text
+    assert text.startswith("From: Renée Lambert <renee@example.com>\nDate: Tue, 12 Mar 2024 10:41:07")
+    assert "rolled back release 4.18 at 10:20. Payments are succeeding again" in text  # decoded
+    assert "<p>" not in text and "=\n" not in text
+    assert "From: Support Desk" in text and "Three merchants called at 09:54" in text  # forward
+    summary = summarize([str(path)])
+    assert summary.mitigated is not None and summary.mitigated.time is not None
+    assert summary.mitigated.time.isoformat() == "2024-03-12T09:26:00+00:00"  # 10:26 at +0100
+
+
+def test_a_file_named_eml_that_is_not_an_email_is_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.eml"
+    path.write_text("just some notes\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"notes\.eml: not an e-mail"):
+        read_source(str(path))

@@ -1,10 +1,12 @@
-"""HTML and .docx postmortems to Markdown text, headings kept, for the shared Document model.
+"""HTML and .docx postmortems to Markdown text, headings kept, for the shared Document model;
+saved e-mails (``.eml``) to the header-and-body text people paste.
 
 Confluence and Google Docs export HTML; Word and Google Docs export ``.docx``. Both become
 Markdown with ATX headings (``# Root cause``), lists and tables, so ``document.parse`` maps
 their sections like any draft. Well-kept libraries do the work instead of hand-written
 parsing: ``mammoth`` (docx -> semantic HTML, Word heading styles -> ``<h1>``..) and
-``markdownify`` over BeautifulSoup (HTML -> Markdown). Both are imported lazily.
+``markdownify`` over BeautifulSoup (HTML -> Markdown), both imported lazily; the standard
+library's ``email`` package decodes MIME, quoted-printable and base64 bodies and encoded headers.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from pathlib import Path
 #: Endings converted here rather than decoded as text.
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 DOCX_SUFFIXES = (".docx",)
-SUFFIXES = HTML_SUFFIXES + DOCX_SUFFIXES
+EMAIL_SUFFIXES = (".eml",)
+SUFFIXES = HTML_SUFFIXES + DOCX_SUFFIXES + EMAIL_SUFFIXES
+#: Headers kept from a saved e-mail, in this order (what a pasted thread shows).
+EMAIL_HEADERS = ("From", "Date", "To", "Cc", "Subject")
 
 
 class ConversionError(ValueError):
@@ -54,6 +59,34 @@ def docx_to_markdown(data: bytes) -> str:
     return html_to_markdown(result.value)
 
 
+def email_to_text(data: bytes) -> str:
+    """A saved e-mail (RFC 5322, MIME) as pasted text: its headers, then the plain body (or
+    the HTML body as Markdown); attached e-mails (forwards) follow the same way."""
+    from email import policy
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
+    def render(msg: EmailMessage) -> list[str]:
+        out = [f"{h}: {msg[h]}" for h in EMAIL_HEADERS if msg[h]]
+        body = msg.get_body(preferencelist=("plain", "html"))
+        if isinstance(body, EmailMessage):
+            text = str(body.get_content())
+            if body.get_content_type() == "text/html":
+                text = html_to_markdown(text)
+            out += ["", text.replace("\r\n", "\n").strip(), ""]
+        for part in msg.walk():
+            if part.get_content_type() == "message/rfc822":
+                for inner in part.iter_parts():
+                    if isinstance(inner, EmailMessage):
+                        out += render(inner)
+        return out
+
+    msg = BytesParser(policy=policy.default).parsebytes(data)
+    if not isinstance(msg, EmailMessage) or not (msg["From"] or msg["Date"]):
+        raise ConversionError("not an e-mail (no From: or Date: header)")
+    return "\n".join(render(msg)).strip() + "\n"
+
+
 def to_markdown(name: str, data: bytes) -> str:
     """Convert one file's bytes by its ending; raise :class:`ConversionError` when unusable."""
     suffix = Path(name).suffix.lower()
@@ -61,6 +94,8 @@ def to_markdown(name: str, data: bytes) -> str:
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ConversionError("not a .docx file (not a zip archive)")
         text = docx_to_markdown(data)
+    elif suffix in EMAIL_SUFFIXES:
+        text = email_to_text(data)
     else:
         if b"\x00" in data[:8192]:
             raise ConversionError("looks like a binary file (NUL bytes), expected HTML")
