@@ -90,7 +90,9 @@ def _saved_email() -> bytes:
     original["From"] = "Support Desk <support@example.com>"
     original["Date"] = "Tue, 12 Mar 2024 09:55:30 +0100"
     original["Subject"] = "Customers cannot pay"
-    original.set_content("Three merchants called at 09:54: card payments fail with 503.\n", cte="base64")
+    original.set_content(
+        "Three merchants called at 09:54: card payments fail with 503.\n", cte="base64"
+    )
     reply = EmailMessage()
     reply["From"] = "Renée Lambert <renee@example.com>"
     reply["To"] = "ops@example.com"
@@ -112,7 +114,9 @@ def test_saved_email_reads_as_a_pasted_thread(tmp_path: Path) -> None:
     path = tmp_path / "inc-2231.eml"
     path.write_bytes(_saved_email())
     text = read_source(str(path)).text
-    assert text.startswith("From: Renée Lambert <renee@example.com>\nDate: Tue, 12 Mar 2024 10:41:07")
+    assert text.startswith(
+        "From: Renée Lambert <renee@example.com>\nDate: Tue, 12 Mar 2024 10:41:07"
+    )
     assert "rolled back release 4.18 at 10:20. Payments are succeeding again" in text  # decoded
     assert "<p>" not in text and "=\n" not in text
     assert "From: Support Desk" in text and "Three merchants called at 09:54" in text  # forward
