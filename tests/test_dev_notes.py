@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 38
+    assert len(SETS) >= 43
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -66,7 +66,6 @@ KNOWN_MISSES = {
     # finalize") from a closing prose summary or an entry's bullet list lose to other numbers
     ("narrative-email", "number:roughly 38,000 page views failed"),
     ("narrative-email", "number:about one in five course page loads (21%)"),
-    ("servicenow-worknotes", "number:sixty-three of our 140 stores"),
     ("shell-session", "number:About 12% of signing requests failed"),
     ("shell-session", "number:2,318 envelopes failed to finalize"),
     # eighth batch: a recovery confirmed in a Google Chat message after a technical "200 again"
@@ -106,6 +105,9 @@ KNOWN_CAUSE_MISSES = {
     # eighth batch: a Datadog note and a status email that state the cause without cause words
     "datadog-incident",
     "status-update-emails",
+    # ninth batch: a GitLab comment explaining why the alert's auto-resolve was not a fix
+    # ("Not fixed: after Sami's restart ...") outranks the later "Found it." comment
+    "gitlab-incident-issue",
 }
 
 
@@ -121,7 +123,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 36 of 51 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 41 of 61 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -130,8 +132,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 51
-    assert found >= 36, f"{found}/{total}"
+    assert total >= 61
+    assert found >= 41, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
@@ -326,3 +328,81 @@ def test_a_contact_told_with_its_time_is_the_detection_even_if_posted_after_the_
         "chat.txt",
     )
     assert s.detected is not None and s.detected.time == datetime(2024, 3, 5, 14, 3, tzinfo=UTC)
+
+
+def test_teams_copy_alert_bot_clearing_and_closing_a_ticket_number() -> None:
+    notes = (
+        "Incidents channel (copied from Teams)\n\nToday\n\n"
+        "[8:02 AM] Azure Monitor\nFired: Sev2 alert queue-age-high on intake-prod\n"
+        "Fired time (UTC): 2024-03-21T12:02:08Z\n\n"
+        "[8:04 AM] Okafor, Chidi\nack, we're all on Eastern so I'll keep times that way. "
+        "oldest message from 7:41 AM\n\n"
+        "[9:26 AM] Kowalski, Adam\nfirewall rule restored and pushed at 9:26 AM\n\n"
+        "[9:34 AM] Okafor, Chidi\nchecks answering in under a second again, queue down to 3,100\n\n"
+        "[10:13 AM] Azure Monitor\nResolved: Sev2 alert queue-age-high on intake-prod\n\n"
+        "[10:20 AM] Okafor, Chidi\nClosing INC0077410. 4,870 e-prescriptions delayed.\n"
+    )
+    summary = _one(notes, "teams.txt")
+    assert summary.start is not None and summary.start.time == datetime(
+        2024, 3, 21, 11, 41, tzinfo=UTC
+    )
+    assert summary.mitigated is not None and summary.resolved is not None
+    assert summary.mitigated.time == datetime(2024, 3, 21, 13, 34, tzinfo=UTC)  # not the fix
+    assert summary.resolved.time == datetime(2024, 3, 21, 14, 20, tzinfo=UTC)  # not the bot
+
+
+def test_recovery_figures_are_metrics_not_settings_or_versions() -> None:
+    from postmortem_assist.summarize import cues
+
+    for said in ("success rate back to 98%", "p99 back below 400 ms", "vehicle count back to 100%"):
+        assert cues.RECOVERY.search(said), said
+    for said in ("HPA max back to 60", "pods rolled back to 24.6", "rolled back at 06:00 today"):
+        assert not cues.RECOVERY.search(said), said
+
+
+def test_an_auto_resolved_alert_is_not_the_recovery_and_resolving_announces_the_close() -> None:
+    notes = (
+        "All times UTC, 2024-06-18\n"
+        "- 08:29 vehicle count in the feed starts dropping\n"
+        "- 08:41 alert RealtimeVehicleCountLow fires, pages Tuomas\n"
+        "- 09:18 FYI `RealtimeVehicleCountLow` auto-resolved at 09:15. Not fixed: the restart "
+        "republished cached positions\n"
+        "- 09:53 fix deployed at 09:52\n"
+        "- 10:05 vehicle count back to 100% of scheduled at 10:01\n"
+        "- 11:19 buses back on the old firmware. Resolving.\n"
+        "- 11:21 changed the incident status to Resolved\n"
+    )
+    summary = _one(notes)
+    assert summary.mitigated is not None and summary.resolved is not None
+    assert summary.mitigated.time == datetime(2024, 6, 18, 10, 1, tzinfo=UTC)
+    assert summary.resolved.time == datetime(2024, 6, 18, 11, 21, tzinfo=UTC)
+
+
+def test_a_report_told_in_a_notes_bullet_is_detection_but_a_logged_symptom_is_not() -> None:
+    head = "scratch notes, all times UTC, 2024-10-08\n- 10:40 broker upgrade restarts all pods\n"
+    told = _one(
+        head + "- 10:55 Svenja (support) pings me: hotline getting calls\n"
+        "- 11:02 alert LockersOfflineHigh fired\n"
+    )
+    logged = _one(
+        head + "- 10:55 first app store review complaining about lockers\n"
+        "- 11:02 alert LockersOfflineHigh fired\n"
+    )
+    assert told.detected is not None and logged.detected is not None
+    assert told.detected.time == datetime(2024, 10, 8, 10, 55, tzinfo=UTC)
+    assert logged.detected.time == datetime(2024, 10, 8, 11, 2, tzinfo=UTC)
+
+
+def test_an_inline_impact_label_leads_the_issue_summary_and_durations_stay_whole() -> None:
+    notes = (
+        "all times UTC, 2024-03-12\n"
+        "- 11:12 first message hit the error queue\n"
+        "- 12:20 alert fired\n"
+        "- 13:49 first new result filed in CareLink\n"
+        "- 15:37 calling all clear\n\n"
+        "Impact: 1,140 lab results held, longest delay 4 hrs 21 min. No results lost, all 1,140 "
+        "were reprocessed.\n"
+    )
+    summary = _one(notes)
+    assert "Impact: 1,140 lab results held, longest delay 4 hrs 21 min" in summary.issue_summary
+    assert "4 hrs 21 min" in quantities("longest delay 4 hrs 21 min")

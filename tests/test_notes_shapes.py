@@ -495,3 +495,83 @@ def test_weechat_tab_log_skips_joins_and_notices() -> None:
     assert [(m.author, m.time) for m in notes.messages] == [
         ("elif", datetime(2024, 7, 9, 21, 46, 22, tzinfo=UTC))
     ]
+
+
+TEAMS = """Payments > Incidents
+
+Yesterday
+
+[4:47 PM] Brennan, Shauna
+Heads up: Network has CHG0099 tomorrow (Thursday 3/21/2024) 7:30-8:00 AM, firewall cleanup.
+
+Today
+
+[8:02 AM] Azure Monitor
+Fired: Sev2 alert queue-age-high on ai-intake-prod
+Fired time (UTC): 2024-03-21T12:02:08Z
+
+[8:04 AM] Okafor, Chidi
+ack, on call. we're all on Eastern so I'll keep times that way in here
+
+[9:34 AM] Kowalski, Adam (Network)
+rule restored, checks answering in under a second again
+"""
+
+
+def test_teams_copy_yesterday_today_and_last_first_speakers() -> None:
+    msgs, warnings = _read(TEAMS, "teams.txt")
+    heads_up = next(m for m in msgs if m.text.startswith("Heads up"))
+    assert heads_up.author == "Shauna Brennan" and heads_up.day == date(2024, 3, 20)
+    assert not any(m.text in ("Yesterday", "Today") for m in msgs)
+    ack = next(m for m in msgs if m.text.startswith("ack"))
+    # "we're all on Eastern" is the notes' zone; the alert's "Fired time (UTC): ..." is not
+    assert ack.author == "Chidi Okafor" and ack.time == datetime(2024, 3, 21, 12, 4, tzinfo=UTC)
+    fired = next(m for m in msgs if m.text.startswith("Fired"))
+    assert fired.author == "Azure Monitor"
+    restored = next(m for m in msgs if m.text.startswith("rule restored"))
+    assert restored.author == "Adam Kowalski"
+    assert not any("time 8:02 AM is earlier" in w for w in warnings)
+
+
+GITLAB = """Realtime feed gaps (#118)
+
+## Activity
+
+Sami Korpela @skorpela · Jun 18, 2024 9:24am UTC
+Found it. Firmware 4.12 stamps positions with local time, feed-ingest drops them.
+
+Heidi Lainela @hlaine · 2 hours ago
+Posted the service notice on the website.
+
+Sami Korpela @skorpela mentioned in merge request !1823 · Jun 18, 2024 9:44am UTC
+
+Tuomas Virtanen @tvirtanen changed the incident status to Resolved · Jun 18, 2024 11:21am UTC
+"""
+
+
+def test_gitlab_notes_give_author_and_time_and_system_notes_are_events() -> None:
+    msgs, _ = _read(GITLAB, "issue.md")
+    found = next(m for m in msgs if m.text.startswith("Found it"))
+    assert found.author == "Sami Korpela"
+    assert found.time == datetime(2024, 6, 18, 9, 24, tzinfo=UTC)
+    notice = next(m for m in msgs if m.text.startswith("Posted the service notice"))
+    assert notice.author == "Heidi Lainela" and notice.time is None  # "2 hours ago" is no time
+    status = next(m for m in msgs if "status to resolved" in m.text.lower())
+    assert status.time == datetime(2024, 6, 18, 11, 21, tzinfo=UTC)
+    assert not any("@skorpela" in m.text for m in msgs if m.author != "#heading")
+
+
+def test_a_fenced_terminal_paste_ends_at_its_fence() -> None:
+    text = (
+        "# lockers down, notes (UTC), 2024-10-08\n\n"
+        "- 10:58 looking. gateway pods restarting\n\n"
+        "```\n$ kubectl -n lockers get pods\nNAME  READY  STATUS\ngw-1  0/1  OOMKilled\n```\n\n"
+        "- 11:38 lockers opening again\n"
+        "- 12:25 closing the incident\n"
+    )
+    msgs, _ = _read(text)
+    assert [m.text for m in msgs if m.time] == [
+        "looking. gateway pods restarting",
+        "lockers opening again",
+        "closing the incident",
+    ]

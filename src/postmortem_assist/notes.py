@@ -170,7 +170,16 @@ def detect_shape(text: str) -> str:
         return "csv"
     counts = {k: sum(1 for ln in lines if p.match(ln)) for k, p in LINE_SHAPES.items()}
     best = max(counts, key=lambda k: counts[k])
-    heads = [ln for ln in lines if not ln[:1].isspace()]  # indented lines continue a message
+    # indented lines continue a message, and so do lines right under a message's first line
+    # (a speaker header "[9:34 AM] Okafor, Chidi" over its message lines)
+    raw = text.split("\n")
+    heads = [
+        ln
+        for k, ln in enumerate(raw)
+        if ln.strip()
+        and not ln[:1].isspace()
+        and (k == 0 or not raw[k - 1].strip() or LINE_SHAPES[best].match(ln))
+    ]
     if counts[best] >= 1 and counts[best] >= 0.4 * len(heads):
         return best
     if any(re.match(r"^\s{0,3}#{1,6}\s", ln) for ln in lines) or sum(
@@ -278,6 +287,19 @@ COMMENT_HEADER = re.compile(
     r"\s*(?:on|at|-|—|–)?\s*(?P<stamp>.{6,60}?)[\s*_]*$",
     re.I,
 )
+#: A GitLab note: "Sami Korpela @skorpela · Jun 18, 2024 9:24am UTC" over the comment, or a
+#: system note on one line ("Tuomas Virtanen @tvirtanen changed the incident status to Resolved
+#: · Jun 18, 2024 11:21am UTC"); the stamp may be relative ("2 hours ago", no time).
+GITLAB_NOTE = re.compile(
+    r"^\s*(?P<author>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})\s+@[\w.-]+\s+"
+    r"(?:(?P<verb>[^·\s][^·]{1,100}?)\s+)?·\s+(?P<stamp>[^·]{3,40}?)\s*$"
+)
+#: A person or app named alone after a chat stamp: "Okafor, Chidi", "Azure Monitor",
+#: "Kowalski, Adam (Network)".
+SPEAKER_NAME = re.compile(
+    r"[A-Z][\w'.-]+(?:, [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?| [A-Z][\w'.-]+){0,2}"
+    r"(?: \([\w &.,-]{1,30}\))?"
+)
 #: A chat client's speaker line over the message lines: "Ana Souza, 11:12 PM" (Teams),
 #: "Ana Souza  23:12" (Google Chat).
 SPEAKER_HEADER = re.compile(
@@ -298,6 +320,8 @@ ACTIVITY_HEADER = re.compile(
 _IRC_NOTICES = frozenset({"-->", "<--", "--", "<->", "-!-", "***"})
 #: A shell prompt opening a pasted command: "$ kubectl -n signing get pods", "PS C:\\> dir".
 SHELL_PROMPT = re.compile(r"^(?:\$|PS [A-Z]:\\[^>]*>|[\w.-]+@[\w.-]+:[~/][^$#]*[$#])\s+\S")
+#: A notes bullet ("- 13:01 first OOM ..."), which ends a pasted terminal's output.
+_NOTE_BULLET = re.compile(r"^\s*[-*•]\s+\S")
 #: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
 #: the backtracking regular expressions linear on a hostile multi-megabyte line).
 _SHORT = 200
@@ -424,6 +448,12 @@ def _lines(source: Source, shape: str) -> list[Message]:
                     ).author = "#heading"
                 continue
         comment = COMMENT_HEADER.match(raw) if not pattern and len(raw) <= _SHORT else None
+        if comment is None and not pattern and len(raw) <= _SHORT and "·" in raw:
+            comment = GITLAB_NOTE.match(raw)
+            if comment and not find_times(comment.group("stamp")):
+                flush()  # "Heidi Lainela @hlaine · 2 hours ago": a comment with no time
+                header, entry, author = None, None, comment.group("author")
+                continue
         if comment is None and not pattern and len(raw) <= _SHORT:
             comment = SPEAKER_HEADER.match(raw)  # "Ana Souza, 11:12 PM" (Teams, Google Chat)
         activity = None
@@ -463,8 +493,14 @@ def _lines(source: Source, shape: str) -> list[Message]:
             if who in _IRC_NOTICES:
                 entry = None  # "-->  x has joined", "--  Topic set by ...": not events
                 continue
-            if who is None and re.fullmatch(r"[\w.@-]{1,32}", text):
-                text, who = "", text  # "[11/14/2024 10:46 PM] kestrel" over the message lines
+            bare = who and ":" not in raw[m.end("author") : m.start("text")]
+            if bare and SPEAKER_NAME.fullmatch(f"{who} {text}"):
+                text, who = f"{who} {text}", None  # "[10:13 AM] Azure Monitor"
+            alone = re.fullmatch(r"[\w.@-]{1,32}", text) or SPEAKER_NAME.fullmatch(text)
+            if who is None and alone:
+                # "[11/14/2024 10:46 PM] kestrel", "[9:26 AM] Kowalski, Adam (Network)" (Teams)
+                # over the message lines
+                text, who = "", re.sub(r"^([^,]+), (\S+)$", r"\2 \1", text.split(" (")[0])
             entry = add(
                 Message(
                     text,
@@ -481,8 +517,11 @@ def _lines(source: Source, shape: str) -> list[Message]:
         if stripped.startswith("```") or set(stripped) <= set("-=_*|: "):
             flush()
             entry = None
+            in_shell = in_shell and not stripped.startswith("```")  # a fence ends a terminal
             continue
-        if SHELL_PROMPT.match(raw) or (in_shell and stripped and not stripped.startswith("#")):
+        if SHELL_PROMPT.match(raw) or (
+            in_shell and not stripped.startswith("#") and not _NOTE_BULLET.match(raw)
+        ):
             flush()  # a pasted terminal: commands and their output are not events
             entry, in_shell = None, True
             continue
@@ -703,6 +742,10 @@ def _stated_zone(text: str, default: str | None) -> str | None:
                 stated = m.group(0)
                 break
     return stated or default
+
+
+#: A chat client's relative day marker on its own line (Teams, Slack desktop copies).
+RELATIVE_DAY = re.compile(r"(?:-{2,}\s*)?(Yesterday|Today)(?:\s*-{2,})?", re.I)
 
 
 def _warn_date_order(
@@ -938,7 +981,14 @@ def parse_notes(
         last: datetime | None = None
         said_pm: datetime | None = None  # the last time written with am/pm (see inline_times)
         block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
+        base, markers = day, set()
         for msg in msgs:
+            relative = RELATIVE_DAY.fullmatch(msg.text.strip()) if not msg.time_text else None
+            if relative and base is not None and base != UNDATED:
+                # a chat copy's "Yesterday" / "Today" marker: the notes' date is today's
+                day = base - timedelta(days=1 if relative.group(1).lower() == "yesterday" else 0)
+                markers.add(id(msg))
+                continue
             before = day
             day, line_zone = _resolve(msg, day, zone, dayfirst)
             if msg.block and msg.author == "#heading" and line_zone is not None:
@@ -987,6 +1037,7 @@ def parse_notes(
             said_pm = next(
                 (st for pos, raw, st in reversed(msg.inline) if has_ampm(raw)), said_pm
             )
+        msgs = [m for m in msgs if id(m) not in markers]
         _elapsed_times(source.text, msgs, zone)
         first_day = first_day or _first_date(source.text, dayfirst)
         messages.extend(_oldest_first(msgs))

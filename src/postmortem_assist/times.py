@@ -65,9 +65,11 @@ TIMESTAMP = re.compile(
     r"(?!\w|:\d)",  # "paged at 13:47: SigningLatencyHigh" ends at the colon
     re.I,
 )
-#: "All times UTC", "Timeline (PDT)", "times are in US/Pacific" — a zone for the whole text.
+#: "All times UTC", "Timeline (PDT)", "times are in US/Pacific", "we're all on Eastern" — a
+#: zone for the whole text.
 ZONE_STATEMENT = re.compile(
-    r"(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?"
+    r"(?:(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?|"
+    r"(?i:\b(?:we'?re|we are|everyone'?s|everyone is)\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
     rf"\b(?P<zone>{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)\b"
 )
 
@@ -113,9 +115,15 @@ def find_date(text: str) -> str | None:
 
 
 def zone_statement(text: str) -> str | None:
-    """A zone stated for the whole text ("All times in UTC"), if any."""
-    m = ZONE_STATEMENT.search(text)
-    return m.group("zone") if m else None
+    """A zone stated for the whole text ("All times in UTC"), if any; a field label over a
+    dated value ("Fired time (UTC): 2024-03-21T12:02:08Z" in an alert) is not one."""
+    for m in ZONE_STATEMENT.finditer(text):
+        if not _FIELD_VALUE.match(text, m.end()):
+            return m.group("zone")
+    return None
+
+
+_FIELD_VALUE = re.compile(r"\)?\s*:\s*\d{4}-\d{2}-\d{2}")
 
 
 def _gmt_offset(name: str) -> tzinfo | None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import cues, roles
 from .extract import Candidates
-from .facts import IMPACT_SECTION
+from .facts import IMPACT_LABEL, IMPACT_SECTION
 from .model import Fact, Summary
 
 
@@ -127,7 +127,9 @@ def features(cands: Candidates) -> dict[str, np.ndarray]:
     lead_impact = np.zeros(n)
     seen: set[tuple[str, str | None]] = set()
     for i, m in enumerate(cands.msgs):
-        if m.section and IMPACT_SECTION.search(m.section) and m.author != "#heading":
+        if IMPACT_LABEL.match(m.text):  # "Impact: 1,140 lab results held ..." on its own line
+            in_impact[i] = lead_impact[i] = 1.0
+        elif m.section and IMPACT_SECTION.search(m.section) and m.author != "#heading":
             in_impact[i] = 1.0
             key = (m.source, m.section)
             if key not in seen:

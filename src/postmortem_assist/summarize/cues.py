@@ -40,13 +40,19 @@ REPORT = _cue(
     r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
     r"(?:support|customers?|users?|sellers?|merchants?) (?:\w+ ){0,2}(?:posted|reported|wrote in)|"
     r"(?:customers?|users?|clients?|stores?|drivers?) (?:are |were |keep )?(?:calling|phoning)|"
-    r"(?:filling up|flooded) with",
+    r"(?:filling up|flooded) with|pings? (?:me|us|the (?:channel|team))\b|"
+    r"(?:hotline|help ?desk|support|phones?|stores?) (?:is |are )?(?:getting|taking) calls",
     end=False,
 )
 ONSET = _cue(
     r"start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
-    r"started climbing|starting\s+(?=\d)|"
+    r"started climbing|starting\s+(?=\d)|first (?:OOM|OOM-?kill\w*|panic|crash)\b|"
+    r"first (?:[\w-]+\s+){0,2}(?:hit|landed in|reached|showed up in)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:at|around)\s+(?=\d)|"  # "First message hit the error queue at 6:12 AM"
+    r"(?:drops?|dropped|dips?|dipped) (?:at|around) (?=\d)|"
+    r"oldest (?:queued )?(?:message|item|job|event|entry|record|order)s? (?:is )?(?:from|since) "
+    r"(?:about |around |~)?(?=\d)|(?:nothing|none) (?:\w+ )?since (?:about |around |~)?(?=\d)|"
     r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+(?=\d)|"
     r"(?:hang\w*|fail\w*|down|broken|slow|erroring|timing out)\s+since\s+(?=\d)|"
     r"(?:errors?|failures?|timeouts?|[45]\d\d|[45]xx)s?\b(?:\s+[\w/.-]+){1,8}?\s+"
@@ -86,25 +92,42 @@ RECOVERY = _cue(
     r"(?:succeed\w*|work\w*|serv\w*|load\w*|print\w*|flow\w*|pass\w*|respond\w*|"
     r"process\w*|connect\w*|returning results|2\d\d|green|healthy|normal|up|live|online|"
     r"available)\s+again|"
-    r"back (?:to|under|below|within|at|in) (?:normal|baseline|\d)|"
+    r"(?<!rolled )(?<!rolling )(?<!roll )(?<!scaled )(?<!scale )(?<!dialled )(?<!dialed )"
+    r"(?<!moved )(?<!set )(?<!pinned )(?<!reverted )(?<!went )"  # "rolled back to 24.6"
+    r"back (?:to|under|below|within|at|in) (?:normal|baseline|"
+    r"\d[\d.,]*(?=\s?%)|\d[\d.,]*\s?(?:ms|s|secs?|seconds|rps|qps)|\d(?![\d:]))|"  # not "max 60"
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
     r"(?:deliver|arriv)\w*\s+(?:[\w-]+\s+){0,3}again|"
     r"(?:send|sent|sign|render|sync|confirm)\w*\s+again|(?:go\w*|went|get\w*) through again|"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
-    r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)\w+ing again",
+    r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)\w+ing again|"
+    r"(?:answer|respond)\w*\s+(?:(?!with\b|errors?\b|[45]\d\d)[\w-]+\s+){0,5}again|"
+    r"first (?:new |good |successful )(?:[\w-]+\s+){0,2}(?:filed|processed|delivered|received|"
+    r"went through|succeeded|completed|arrived|landed)|"
+    r"all (?:\d[\d,]* |the |of the )?[\w-]+ (?:were |are |got )?(?:uploaded|transmitted|delivered|"
+    r"accepted|went (?:through|out))",  # "all 3 files uploaded" after the re-run
 )
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
     r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
-    r"\balerts? (?:\w+ )?(?:cleared|auto-?resolved)|"
+    r"\balerts? (?:\w+ )?(?:cleared|auto-?resolved)|\bauto-?(?:resolved|closed|cleared)\b|"
+    r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself)\b|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b|"
-    r"\bclosed by \w+ integration\b|\bmonitor recovered\b",
+    r"\bclosed by \w+ integration\b|\bmonitor recovered\b|"
+    r"^(?:Resolved|Recovered|OK):\s(?=.*\balert\b)|"
+    # an alert's CamelCase name and its state: "LockersOfflineHigh resolved"
+    r"(?-i:\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+\s+(?:resolved|cleared|recovered)\b)",
     re.I,
 )
 #: Authors that are monitoring bots ("pagerbot", "alertmanager", "PagerDuty").
-BOT_AUTHOR = re.compile(r"bot\b|^(?:pagerduty|opsgenie|alertmanager|grafana|datadog)", re.I)
+BOT_AUTHOR = re.compile(
+    r"bot\b|^(?:pagerduty|opsgenie|alertmanager|grafana|datadog|azure monitor|cloudwatch|"
+    r"new relic|prometheus|sentry|uptimerobot|pingdom|statuscake|checkly|nagios|zabbix|icinga|"
+    r"dynatrace|victorops|splunk)",
+    re.I,
+)
 #: A fix that did not help: "rolled back anyway, 403s unchanged", "didn't help".
 NO_EFFECT = re.compile(
     r"\bunchanged\b|\bno change\b|\b(?:didn'?t|did not|doesn'?t) help|\bno effect\b", re.I
@@ -130,7 +153,8 @@ IN_PROGRESS = re.compile(
 RESOLVED = _cue(
     r"resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
-    r"correct again|stand(?:ing)? down|closing (?:the |this )?(?:incident|inc\b|ticket|bridge)|"
+    r"correct again|stand(?:ing)? down|"
+    r"closing (?:the |this )?(?:incident|inc\b|INC-?\d+|ticket|bridge)|"
     r"closing (?:this|it)(?: out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
     r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
     r"everything (?:is |back to )?normal",

@@ -104,7 +104,11 @@ QUANTITY = re.compile(
     rf"(?<![\w.:/-])(?P<q>{_QTY})(?P<rest>(?:\s+of\s+(?:the\s+|those\s+|these\s+|all\s+|our\s+)?"
     rf"(?:\d[\d,]*\s+)?[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){{0,3}})|(?:\s+[A-Za-z][\w.-]*){{0,3}})"
 )
-DURATION = re.compile(r"\b\d+\s*h\s*\d+\s*m(?:in)?\b|\b\d+\s*(?:hours?|minutes?|mins?)\b", re.I)
+DURATION = re.compile(
+    r"\b\d+\s*(?:h|hrs?|hours?)\s*(?:and\s+)?\d+\s*(?:m|mins?|minutes?)\b|"
+    r"\b\d+\s*(?:hours?|minutes?|mins?)\b",
+    re.I,
+)
 VERSION = re.compile(r"^v?\d+\.\d+(?:\.\d+)+$|^v\d")
 SERVICE_ID = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+(?![\w@-])")
 SERVICE_NOUNS = {
@@ -209,7 +213,8 @@ def quantities(text: str) -> list[str]:
             continue
         out.append(phrase)
     for m in DURATION.finditer(text):
-        if "h" in m.group(0) and "m" in m.group(0):
+        if "h" in m.group(0) and "m" in m.group(0):  # "2 h 28 min", "4 hrs 21 min"
+            out = [q for q in out if q not in m.group(0)]
             out.append(m.group(0))
     return out
 

@@ -138,6 +138,12 @@ TOLD_CONTACT = re.compile(
     r"\s+(?:at|around)\s+~?\d{1,2}:\d{2}",
     re.I,
 )
+#: Someone telling the responders: "pings me", "messaged us", "called the desk".
+TOLD_US = re.compile(
+    r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
+    r"(?:me|us|the (?:service |help ?)?desk|on-?call)\b",
+    re.I,
+)
 #: How soon after a first alert or report a message may still tell when it happened.
 TOLD_WITHIN = timedelta(minutes=10)
 
@@ -179,11 +185,20 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
         # an earlier symptom afterwards ("store says checkouts hang since 21:09")
         posted = report_msg.time or report.time
         person = bool(report_msg.author) and not cues.BOT_AUTHOR.search(report_msg.author or "")
+        # a notes bullet with no author counts when someone told the team ("12:55 Svenja pings
+        # me: hotline getting calls"), not when it logs a symptom ("first app store review")
+        person = person or (not report_msg.author and bool(TOLD_US.search(report_msg.text)))
         if recap or (person and comparable(posted) < comparable(alert.time)):  # type: ignore[arg-type]
             return report
         if person and TOLD_CONTACT.search(report_msg.text):
             return report  # "Leeds DC phoned me at 14:03", posted after the 14:05 alert
     return firsts[0][0] if firsts else None
+
+
+#: A change or maintenance window announced ahead: its time range is a plan, not impact.
+PLANNED_WINDOW = re.compile(
+    r"\b(?:tomorrow|tonight|scheduled|planned|upcoming|maintenance window|change window)\b", re.I
+)
 
 
 def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> KeyTime | None:
@@ -197,7 +212,8 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
             impactish = re.search(
                 r"\d\s*%|fail|error|impact|zero|5\d\d|4\d\d|down|block", msg.text, re.I
             )
-            if inside and impactish and _before(inside[0], limit):
+            planned = PLANNED_WINDOW.search(msg.text)  # "CHG0031877 tomorrow 7:30-8:00 AM"
+            if inside and impactish and not planned and _before(inside[0], limit):
                 ranged.append(_key(msg, inside[0], undated))
         for m in cues.ONSET.finditer(msg.text):
             after = [t for pos, _, t in msg.inline if 0 <= pos - m.end() <= 40]
@@ -254,6 +270,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
     return None
 
 
+#: "Resolving." announces the close; the tracker's "status to Resolved" soon after records it.
+ANNOUNCED_CLOSE = re.compile(r"\bresolving\b(?!.*\b(?:resolved|closed|all[- ]clear)\b)", re.I)
 #: A weak end ("recovered", "back to normal") gives way to an explicit close this soon after.
 CLOSED_WITHIN = timedelta(hours=3)
 
@@ -287,7 +305,11 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
                 cleared[key] = msg.time
             elif key in cleared and (None in (msg.time, cleared[key]) or cleared[key] == msg.time):
                 alert = True  # the alert's own lines ("Resolved at: ..."), same post
-            weak = not cues.CLOSING.search(msg.text) or bool(cues.PROVIDER_STATUS.search(msg.text))
+            weak = (
+                not cues.CLOSING.search(msg.text)
+                or bool(cues.PROVIDER_STATUS.search(msg.text))
+                or bool(ANNOUNCED_CLOSE.search(msg.text))
+            )
             found.append((_key(msg, stamp, undated), alert, weak))
     # An alert clearing on its own ("[RESOLVED] SearchZeroResultRateHigh") is not the end of the
     # incident when people declare the end later, nor is the recovery moment itself ("rolled
