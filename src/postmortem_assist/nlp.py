@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import cache
+from itertools import islice
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -177,10 +178,9 @@ def _plainly_english(prose: str) -> bool:
     words = _WORD.findall(prose.lower())
     if len(words) < 40:
         return False
-    ascii_words = sum(w.isascii() for w in words)
-    return ascii_words >= 0.9 * len(words) and sum(w in _ENGLISH for w in words) >= 0.06 * len(
-        words
-    )
+    ascii_words = sum(map(str.isascii, words))
+    english = sum(map(_ENGLISH.__contains__, words))
+    return ascii_words >= 0.9 * len(words) and english >= 0.06 * len(words)
 
 
 def detect_language(text: str) -> tuple[str, float] | None:
@@ -191,7 +191,9 @@ def detect_language(text: str) -> tuple[str, float] | None:
     :func:`_plainly_english`) is answered without loading langdetect, as ``("en", 1.0)``.
     """
     prose = _CODE.sub(" ", text[:SAMPLE_CHARS])
-    if sum(ch.isalpha() for ch in prose) < MIN_LETTERS_FOR_LANGUAGE:
+    # only whether there are that many letters matters: stop counting there
+    letters = islice(filter(str.isalpha, prose), MIN_LETTERS_FOR_LANGUAGE)
+    if sum(1 for _ in letters) < MIN_LETTERS_FOR_LANGUAGE:
         return None
     if _plainly_english(prose[:20000]):
         return "en", 1.0
