@@ -146,6 +146,15 @@ def ensure_entities(doc: Doc) -> Doc:
     return doc
 
 
+def ensure_entities_many(docs: list[Doc], batch_size: int = 64) -> None:
+    """:func:`ensure_entities` for many Docs, in one batch (one NER call per Doc costs ~5x
+    more)."""
+    todo = [d for d in docs if d.user_data.pop(_NO_ENTITIES, False)]  # each Doc once
+    if todo:
+        ner: Any = full().get_pipe("ner")
+        list(ner.pipe(todo, batch_size=batch_size))
+
+
 def tag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
     """Part-of-speech tag many short texts in one batch: ``full()`` with the components
     after the tagger disabled (same weights, so the same tags as a tagger-only load)."""
