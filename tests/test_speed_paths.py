@@ -183,3 +183,38 @@ def test_flagged_and_sentence_gated_matcher_finds_what_the_plain_matcher_finds()
         assert gated == sorted(plain(analysis.doc))
         total += len(gated)
     assert total >= 8  # the drafts do exercise the patterns
+
+
+def test_array_sentence_splitter_gives_the_sentencizer_sentences() -> None:
+    """``line_sentences`` (line breaks and sentence-final marks, on token arrays) splits as
+    spaCy's ``line_breaks`` + ``sentencizer`` pipeline did, including after quotes and
+    brackets, repeated marks, ellipses, blank lines and a final mark without a sentence."""
+    import spacy
+    from spacy.attrs import SENT_START
+
+    from postmortem_assist.reading import Source
+    from postmortem_assist.review import analyse_many
+
+    texts = [
+        *DRAFTS.values(),
+        EXAMPLE.read_text(encoding="utf-8"),
+        'He said "roll back." Then we did!!! Why?\n\n\n- 09:14 alert... fired\n  ok',
+        "Done (finally.) Next step: restart.\n| a | b |\n|---|---|\nEnd.",
+        "一。二！ Three. ",
+        ".",
+        "x",
+        "  \n ",
+        "Trailing mark?",
+    ]
+    old = spacy.blank("en", vocab=nlp.light().vocab)  # light() registers line_breaks
+    old.add_pipe("line_breaks")
+    old.add_pipe("sentencizer")
+    for text in texts:
+        want, got = old(text), nlp.light()(text)
+        assert got.to_array([SENT_START]).tolist() == want.to_array([SENT_START]).tolist()
+        assert [s.start for s in got.sents] == [s.start for s in want.sents]
+    analyses = analyse_many([Source(f"d{i}.md", t) for i, t in enumerate(texts)])
+    for text, analysis in zip(texts, analyses, strict=True):
+        want = [(s.start, s.end) for s in old(text).sents if s.text.strip()]
+        assert [(s.start, s.end) for s in analysis.sentences()] == want
+    assert sum(len(a.sentences()) for a in analyses) > 40

@@ -107,11 +107,10 @@ def light() -> Language:
     """Tokenizer + rule-based sentence splitter sharing ``full()``'s vocabulary."""
     spacy = import_spacy()
 
-    from . import components  # noqa: F401  (registers the line_breaks component)
+    from . import components  # noqa: F401  (registers the line_sentences component)
 
     nlp = spacy.blank("en", vocab=full().vocab)
-    nlp.add_pipe("line_breaks")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("line_sentences")  # line_breaks + sentencizer, on arrays
     nlp.max_length = LIGHT_MAX_LENGTH
     return nlp
 

@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .. import nlp
@@ -66,18 +67,30 @@ class Analysis:
     def sentences(self) -> list[Span]:
         """Non-blank sentences of the light Doc (computed once; every rule asks)."""
         if self._sentences is None:
-            self._sentences = [s for s in self.doc.sents if s.text.strip()]
+            # what ``[s for s in doc.sents if s.text.strip()]`` gives, from the arrays: a
+            # sentence runs from a token starting one (or token 0) to the next; it is blank
+            # when all its tokens are whitespace
+            import numpy as np
+            from spacy.attrs import IS_SPACE, SENT_START
+
+            doc = self.doc
+            if not len(doc):
+                self._sentences = []
+                return self._sentences
+            cols = doc.to_array([SENT_START, IS_SPACE])
+            bounds = [0, *(np.flatnonzero(cols[1:, 0] == 1) + 1).tolist(), len(doc)]
+            text = np.concatenate(([0], np.cumsum(cols[:, 1] == 0)))  # non-space tokens before
+            self._sentences = [doc[a:b] for a, b in pairwise(bounds) if text[b] > text[a]]
         return self._sentences
 
     def sentence_words(self) -> list[list[str]]:
         """Lower-cased words of each of :meth:`sentences` (computed once, read by several
         rules' cheap pre-filters)."""
         if self._words is None:
-            lower = self.doc.to_array("LOWER")
+            lower = self.doc.to_array("LOWER").tolist()
             strings = self.doc.vocab.strings
-            self._words = [
-                [strings[int(x)] for x in lower[s.start : s.end]] for s in self.sentences()
-            ]
+            word = {h: strings[h] for h in set(lower)}  # each distinct word looked up once
+            self._words = [[word[h] for h in lower[s.start : s.end]] for s in self.sentences()]
         return self._words
 
     def parse(self, sents: list[Span]) -> list[Doc]:
