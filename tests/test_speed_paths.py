@@ -218,3 +218,33 @@ def test_array_sentence_splitter_gives_the_sentencizer_sentences() -> None:
         want = [(s.start, s.end) for s in old(text).sents if s.text.strip()]
         assert [(s.start, s.end) for s in analysis.sentences()] == want
     assert sum(len(a.sentences()) for a in analyses) > 40
+
+
+def test_attribute_ruler_without_the_matcher_sets_the_same_attributes() -> None:
+    """The full pipeline's attribute ruler runs on ``AttributeMatches`` (no Matcher); on
+    parsed sentences rich in its exceptions (auxiliaries, "do/have" as verbs, "there is",
+    "nothin'", determiners as pronouns) POS, morphology and lemmas are those of the Matcher."""
+    from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
+    from spacy.tokens import Doc
+
+    full = nlp.full()
+    ruler = full.get_pipe("attribute_ruler")
+    assert isinstance(ruler.match, nlp.AttributeMatches)
+    texts = [
+        *(s for t in DRAFTS.values() for s in t.split(". ")),
+        "There is nothin' we could have done, but we did have a runbook for that.",
+        "That was the one I had; it's what they've done and I'll do it again.",
+        "Which of these did you check? Those were fine, but this one wasn't.",
+        "We had the on-call engineer do a restart, and he has done it since.",
+    ]
+    fast = list(full.pipe(texts))
+    ruler.match = type(ruler).match.__get__(ruler)  # the Matcher, for this comparison
+    try:
+        slow = list(full.pipe(texts))
+    finally:
+        ruler.match = nlp.AttributeMatches.of(ruler)
+    cols = [POS, TAG, MORPH, LEMMA, DEP]
+    for a, b in zip(fast, slow, strict=True):
+        assert isinstance(a, Doc) and a.to_array(cols).tolist() == b.to_array(cols).tolist()
+        assert [str(t.morph) for t in a] == [str(t.morph) for t in b]
+    assert {t.pos_ for d in fast for t in d} >= {"AUX", "VERB", "PRON", "PROPN"}

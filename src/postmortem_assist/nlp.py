@@ -95,11 +95,117 @@ def full() -> Language:
     """The full English pipeline (tagger, parser, lemmatizer, NER), loaded once."""
     spacy = import_spacy()
     try:
-        return spacy.load(MODEL)
+        nlp = spacy.load(MODEL)
     except OSError as err:  # pragma: no cover - depends on the installation
         raise ModelError(
             f"spaCy model {MODEL!r} is not installed ({err}); run `make setup`"
         ) from None
+    ruler: Any = nlp.get_pipe("attribute_ruler")
+    matches = AttributeMatches.of(ruler)
+    if matches is not None:
+        ruler.match = matches
+    return nlp
+
+
+#: Token attributes the attribute ruler's patterns test, by column of ``AttributeMatches``.
+_RULER_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+
+
+class AttributeMatches:
+    """The attribute ruler's ``match`` (the pattern matches it then applies, in its order)
+    without spaCy's Matcher, which costs as much as the parser on short sentences.
+
+    The model's 179 patterns are single tokens (one is two) testing TAG, LOWER, DEP and
+    IS_SPACE for equality, ``IN``, ``NOT_IN`` or ``REGEX``; whether a token meets a
+    single-token pattern depends only on those four values, so each distinct combination is
+    tested once per process. ``of`` returns None for patterns of any other form, and the
+    Matcher stays. The ruler then sets attributes from these matches exactly as from its own
+    (checked on the corpus sentences and in ``tests/test_speed_paths.py``).
+    """
+
+    def __init__(self, vocab: Any, patterns: list[tuple[int, int, list[list[Any]]]]) -> None:
+        self.strings = vocab.strings
+        self.single = [(i, key, toks[0]) for i, key, toks in patterns if len(toks) == 1]
+        self.multi = [(i, key, toks) for i, key, toks in patterns if len(toks) > 1]
+        self._memo: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+
+    @classmethod
+    def of(cls, ruler: Any) -> AttributeMatches | None:
+        """The fast matches for a loaded AttributeRuler, or None if a pattern is of a form
+        not handled here."""
+        strings = ruler.vocab.strings
+        patterns = []
+        for i in range(len(ruler.attrs)):
+            key = strings.add(str(i))
+            for pattern in ruler.matcher.get(str(i))[1]:
+                toks = []
+                for tok in pattern:
+                    tests = []
+                    for attr, value in tok.items():
+                        if attr not in _RULER_ATTRS:
+                            return None
+                        test = _attr_test(value, strings)
+                        if test is None:
+                            return None
+                        tests.append((_RULER_ATTRS.index(attr), *test))
+                    toks.append(tests)
+                patterns.append((i, key, toks))
+        return cls(ruler.vocab, patterns)
+
+    def _meets(self, tests: list[tuple[int, str, Any]], row: tuple[int, ...]) -> bool:
+        for col, op, arg in tests:
+            value = row[col]
+            if op == "==":
+                if value != arg:
+                    return False
+            elif op == "IN":
+                if value not in arg:
+                    return False
+            elif op == "NOT_IN":
+                if value in arg:
+                    return False
+            elif not arg.search(self.strings[value]):  # REGEX
+                return False
+        return True
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        rows = [tuple(r) for r in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()]
+        out: set[tuple[int, int, int, int]] = set()
+        for j, row in enumerate(rows):
+            hits = self._memo.get(row)
+            if hits is None:
+                hits = [(i, key) for i, key, tests in self.single if self._meets(tests, row)]
+                self._memo[row] = hits
+            out.update((i, key, j, j + 1) for i, key in hits)
+        for i, key, toks in self.multi:
+            for j in range(len(rows) - len(toks) + 1):
+                if all(self._meets(t, rows[j + n]) for n, t in enumerate(toks)):
+                    out.add((i, key, j, j + len(toks)))
+        return sorted(out)
+
+
+def _attr_test(value: Any, strings: Any) -> tuple[str, Any] | None:
+    """``(op, argument)`` for one Matcher attribute value, with strings as their hashes."""
+
+    def hashed(v: Any) -> int | None:
+        if isinstance(v, bool):
+            return int(v)
+        return strings.add(v) if isinstance(v, str) else None
+
+    if not isinstance(value, dict):
+        h = hashed(value)
+        return None if h is None else ("==", h)
+    if len(value) != 1:
+        return None
+    ((op, arg),) = value.items()
+    if op == "REGEX" and isinstance(arg, str):
+        return op, re.compile(arg)
+    if op in ("IN", "NOT_IN") and isinstance(arg, list):
+        hashes = [hashed(v) for v in arg]
+        return None if None in hashes else (op, frozenset(hashes))
+    return None
 
 
 @cache
