@@ -127,7 +127,7 @@ class AttributeMatches:
         self.strings = vocab.strings
         self.single = [(i, key, toks[0]) for i, key, toks in patterns if len(toks) == 1]
         self.multi = [(i, key, toks) for i, key, toks in patterns if len(toks) > 1]
-        self._memo: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        self._memo: dict[tuple[int, ...], tuple[list[tuple[int, int]], list[int]]] = {}
 
     @classmethod
     def of(cls, ruler: Any) -> AttributeMatches | None:
@@ -173,16 +173,24 @@ class AttributeMatches:
 
         rows = [tuple(r) for r in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()]
         out: set[tuple[int, int, int, int]] = set()
+        firsts: list[list[int]] = []  # per token, the multi-token patterns it may start
         for j, row in enumerate(rows):
-            hits = self._memo.get(row)
-            if hits is None:
+            memo = self._memo.get(row)
+            if memo is None:
                 hits = [(i, key) for i, key, tests in self.single if self._meets(tests, row)]
-                self._memo[row] = hits
-            out.update((i, key, j, j + 1) for i, key in hits)
-        for i, key, toks in self.multi:
-            for j in range(len(rows) - len(toks) + 1):
-                if all(self._meets(t, rows[j + n]) for n, t in enumerate(toks)):
-                    out.add((i, key, j, j + len(toks)))
+                lead = [n for n, (_, _, toks) in enumerate(self.multi) if self._meets(toks[0], row)]
+                memo = self._memo[row] = (hits, lead)
+            out.update((i, key, j, j + 1) for i, key in memo[0])
+            if memo[1]:
+                firsts.append([j, *memo[1]])
+        for j, *lead in firsts:
+            for n in lead:
+                i, key, toks = self.multi[n]
+                end = j + len(toks)
+                if end <= len(rows) and all(
+                    self._meets(t, rows[j + m]) for m, t in enumerate(toks[1:], 1)
+                ):
+                    out.add((i, key, j, end))
         return sorted(out)
 
 
