@@ -248,3 +248,46 @@ def test_attribute_ruler_without_the_matcher_sets_the_same_attributes() -> None:
         assert isinstance(a, Doc) and a.to_array(cols).tolist() == b.to_array(cols).tolist()
         assert [str(t.morph) for t in a] == [str(t.morph) for t in b]
     assert {t.pos_ for d in fast for t in d} >= {"AUX", "VERB", "PRON", "PROPN"}
+
+
+def test_tag_filter_parses_fewer_sentences_and_finds_the_same_people() -> None:
+    """person_as_cause parses a word-filtered candidate only when its tags show a possible
+    agent (an @handle, a listed pronoun or role, a proper noun that is no tool): sentences
+    naming only tools are not parsed, and the hits are those found parsing every candidate."""
+    from postmortem_assist.reading import Source
+    from postmortem_assist.review import analyse_many, engine_for
+    from postmortem_assist.review.base import REFINE, word_picked
+
+    engine = engine_for()
+    rule = engine.rules["blame/person-as-cause"]
+    check = engine.checks["person_as_cause"]
+    texts = [
+        *DRAFTS.values(),
+        EXAMPLE.read_text(encoding="utf-8"),
+        "## Root cause\n\nJenkins broke the production build after the upgrade.\n"
+        "Terraform accidentally deleted the primary bucket policy.\n"
+        "Maria accidentally deleted the production queue.\n"
+        "@dkim pushed the wrong config to all regions at once.\n"
+        "We inadvertently pointed the importer at the primary database.\n",
+    ]
+
+    def hits(refine: bool) -> list[list[tuple[int, int]]]:
+        saved = dict(REFINE)
+        if not refine:
+            REFINE.clear()
+        try:
+            analyses = analyse_many([Source(f"d{i}.md", t) for i, t in enumerate(texts)])
+            engine._prefetch(analyses)
+            found = [[(h.start, h.end) for h in check(a, rule, engine.context)] for a in analyses]
+            fewer = sum(
+                len(word_picked(a, rule, engine.context)) - len(a._picked[rule.id])
+                for a in analyses
+            )
+        finally:
+            REFINE.update(saved)
+        assert (fewer > 0) == refine  # "Jenkins broke ...", "Terraform ..." are not parsed
+        return found
+
+    refined = hits(True)
+    assert refined == hits(False)
+    assert sum(map(len, refined)) >= 3

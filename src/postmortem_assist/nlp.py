@@ -268,6 +268,39 @@ def ensure_entities_many(docs: list[Doc], batch_size: int = 64) -> None:
         list(ner.pipe(todo, batch_size=batch_size))
 
 
+#: The components ``pretag_many`` runs; ``finish_parse`` runs the rest but NER, in order.
+PRETAG = ("tok2vec", "tagger")
+
+
+def pretag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
+    """Many short texts through the full pipeline's tok2vec and tagger (cut as in
+    :func:`parse_many`): tags to pre-filter on, and Docs a parse can continue."""
+    if not texts:
+        return []
+    cut = (t[:MAX_PARSE_CHARS] for t in texts)
+    off = [n for n in full().pipe_names if n not in PRETAG]
+    return list(full().pipe(cut, batch_size=batch_size, disable=off))
+
+
+def finish_parse(docs: list[Doc], batch_size: int = 64) -> list[Doc]:
+    """Continue :func:`pretag_many` Docs through the other components but NER, giving what
+    ``parse_many(entities=False)`` gives: the parser reads the tok2vec output the Docs keep
+    (``Doc.tensor``), and no later component reads what an earlier one left unset."""
+    nlp = full()
+    for name, proc in nlp.pipeline:
+        if name in PRETAG or name == "ner":
+            continue
+        step: Any = proc
+        docs = (
+            list(step.pipe(docs, batch_size=batch_size))
+            if hasattr(step, "pipe")
+            else [step(d) for d in docs]
+        )
+    for doc in docs:
+        doc.user_data[_NO_ENTITIES] = True
+    return docs
+
+
 def tag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
     """Part-of-speech tag many short texts in one batch: ``full()`` with the components
     after the tagger disabled (same weights, so the same tags as a tagger-only load)."""

@@ -13,8 +13,8 @@ from .. import nlp
 from ..config import Settings
 from ..findings import Finding
 from . import rewrite
-from .analysis import parse_batch
-from .base import CANDIDATES, Context, Hit, picked
+from .analysis import parse_batch, pretag_batch
+from .base import CANDIDATES, REFINE, Context, Hit, picked, word_picked
 from .checks import load_checks
 from .checks.blame import name_like
 from .learned import learned_pass
@@ -233,6 +233,8 @@ class Engine:
             for r in self.rules.values()
             if r.match.kind == "check" and r.match.check in CANDIDATES
         ]
+        refined = [r for r in checks if r.match.check in REFINE]
+        pretag_batch([(a, word_picked(a, r, self.context)) for a in analyses for r in refined])
         wanted = []
         for analysis in analyses:
             sents = list(self._deep_picked(analysis))
