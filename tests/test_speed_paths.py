@@ -183,3 +183,111 @@ def test_flagged_and_sentence_gated_matcher_finds_what_the_plain_matcher_finds()
         assert gated == sorted(plain(analysis.doc))
         total += len(gated)
     assert total >= 8  # the drafts do exercise the patterns
+
+
+def test_array_sentence_splitter_gives_the_sentencizer_sentences() -> None:
+    """``line_sentences`` (line breaks and sentence-final marks, on token arrays) splits as
+    spaCy's ``line_breaks`` + ``sentencizer`` pipeline did, including after quotes and
+    brackets, repeated marks, ellipses, blank lines and a final mark without a sentence."""
+    import spacy
+    from spacy.attrs import SENT_START
+
+    from postmortem_assist.reading import Source
+    from postmortem_assist.review import analyse_many
+
+    texts = [
+        *DRAFTS.values(),
+        EXAMPLE.read_text(encoding="utf-8"),
+        'He said "roll back." Then we did!!! Why?\n\n\n- 09:14 alert... fired\n  ok',
+        "Done (finally.) Next step: restart.\n| a | b |\n|---|---|\nEnd.",
+        "一。二！ Three. ",
+        ".",
+        "x",
+        "  \n ",
+        "Trailing mark?",
+    ]
+    old = spacy.blank("en", vocab=nlp.light().vocab)  # light() registers line_breaks
+    old.add_pipe("line_breaks")
+    old.add_pipe("sentencizer")
+    for text in texts:
+        want, got = old(text), nlp.light()(text)
+        assert got.to_array([SENT_START]).tolist() == want.to_array([SENT_START]).tolist()
+        assert [s.start for s in got.sents] == [s.start for s in want.sents]
+    analyses = analyse_many([Source(f"d{i}.md", t) for i, t in enumerate(texts)])
+    for text, analysis in zip(texts, analyses, strict=True):
+        want = [(s.start, s.end) for s in old(text).sents if s.text.strip()]
+        assert [(s.start, s.end) for s in analysis.sentences()] == want
+    assert sum(len(a.sentences()) for a in analyses) > 40
+
+
+def test_attribute_ruler_without_the_matcher_sets_the_same_attributes() -> None:
+    """The full pipeline's attribute ruler runs on ``AttributeMatches`` (no Matcher); on
+    parsed sentences rich in its exceptions (auxiliaries, "do/have" as verbs, "there is",
+    "nothin'", determiners as pronouns) POS, morphology and lemmas are those of the Matcher."""
+    from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
+    from spacy.tokens import Doc
+
+    full = nlp.full()
+    ruler = full.get_pipe("attribute_ruler")
+    assert isinstance(ruler.match, nlp.AttributeMatches)
+    texts = [
+        *(s for t in DRAFTS.values() for s in t.split(". ")),
+        "There is nothin' we could have done, but we did have a runbook for that.",
+        "That was the one I had; it's what they've done and I'll do it again.",
+        "Which of these did you check? Those were fine, but this one wasn't.",
+        "We had the on-call engineer do a restart, and he has done it since.",
+    ]
+    fast = list(full.pipe(texts))
+    ruler.match = type(ruler).match.__get__(ruler)  # the Matcher, for this comparison
+    try:
+        slow = list(full.pipe(texts))
+    finally:
+        ruler.match = nlp.AttributeMatches.of(ruler)
+    cols = [POS, TAG, MORPH, LEMMA, DEP]
+    for a, b in zip(fast, slow, strict=True):
+        assert isinstance(a, Doc) and a.to_array(cols).tolist() == b.to_array(cols).tolist()
+        assert [str(t.morph) for t in a] == [str(t.morph) for t in b]
+    assert {t.pos_ for d in fast for t in d} >= {"AUX", "VERB", "PRON", "PROPN"}
+
+
+def test_tag_filter_parses_fewer_sentences_and_finds_the_same_people() -> None:
+    """person_as_cause parses a word-filtered candidate only when its tags show a possible
+    agent (an @handle, a listed pronoun or role, a proper noun that is no tool): sentences
+    naming only tools are not parsed, and the hits are those found parsing every candidate."""
+    from postmortem_assist.reading import Source
+    from postmortem_assist.review import analyse_many, engine_for
+    from postmortem_assist.review.base import REFINE, word_picked
+
+    engine = engine_for()
+    rule = engine.rules["blame/person-as-cause"]
+    check = engine.checks["person_as_cause"]
+    texts = [
+        *DRAFTS.values(),
+        EXAMPLE.read_text(encoding="utf-8"),
+        "## Root cause\n\nJenkins broke the production build after the upgrade.\n"
+        "Terraform accidentally deleted the primary bucket policy.\n"
+        "Maria accidentally deleted the production queue.\n"
+        "@dkim pushed the wrong config to all regions at once.\n"
+        "We inadvertently pointed the importer at the primary database.\n",
+    ]
+
+    def hits(refine: bool) -> list[list[tuple[int, int]]]:
+        saved = dict(REFINE)
+        if not refine:
+            REFINE.clear()
+        try:
+            analyses = analyse_many([Source(f"d{i}.md", t) for i, t in enumerate(texts)])
+            engine._prefetch(analyses)
+            found = [[(h.start, h.end) for h in check(a, rule, engine.context)] for a in analyses]
+            fewer = sum(
+                len(word_picked(a, rule, engine.context)) - len(a._picked[rule.id])
+                for a in analyses
+            )
+        finally:
+            REFINE.update(saved)
+        assert (fewer > 0) == refine  # "Jenkins broke ...", "Terraform ..." are not parsed
+        return found
+
+    refined = hits(True)
+    assert refined == hits(False)
+    assert sum(map(len, refined)) >= 3

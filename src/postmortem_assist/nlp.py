@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import cache
+from itertools import islice
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -94,11 +95,125 @@ def full() -> Language:
     """The full English pipeline (tagger, parser, lemmatizer, NER), loaded once."""
     spacy = import_spacy()
     try:
-        return spacy.load(MODEL)
+        nlp = spacy.load(MODEL)
     except OSError as err:  # pragma: no cover - depends on the installation
         raise ModelError(
             f"spaCy model {MODEL!r} is not installed ({err}); run `make setup`"
         ) from None
+    ruler: Any = nlp.get_pipe("attribute_ruler")
+    matches = AttributeMatches.of(ruler)
+    if matches is not None:
+        ruler.match = matches
+    return nlp
+
+
+#: Token attributes the attribute ruler's patterns test, by column of ``AttributeMatches``.
+_RULER_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+
+
+class AttributeMatches:
+    """The attribute ruler's ``match`` (the pattern matches it then applies, in its order)
+    without spaCy's Matcher, which costs as much as the parser on short sentences.
+
+    The model's 179 patterns are single tokens (one is two) testing TAG, LOWER, DEP and
+    IS_SPACE for equality, ``IN``, ``NOT_IN`` or ``REGEX``; whether a token meets a
+    single-token pattern depends only on those four values, so each distinct combination is
+    tested once per process. ``of`` returns None for patterns of any other form, and the
+    Matcher stays. The ruler then sets attributes from these matches exactly as from its own
+    (checked on the corpus sentences and in ``tests/test_speed_paths.py``).
+    """
+
+    def __init__(self, vocab: Any, patterns: list[tuple[int, int, list[list[Any]]]]) -> None:
+        self.strings = vocab.strings
+        self.single = [(i, key, toks[0]) for i, key, toks in patterns if len(toks) == 1]
+        self.multi = [(i, key, toks) for i, key, toks in patterns if len(toks) > 1]
+        self._memo: dict[tuple[int, ...], tuple[list[tuple[int, int]], list[int]]] = {}
+
+    @classmethod
+    def of(cls, ruler: Any) -> AttributeMatches | None:
+        """The fast matches for a loaded AttributeRuler, or None if a pattern is of a form
+        not handled here."""
+        strings = ruler.vocab.strings
+        patterns = []
+        for i in range(len(ruler.attrs)):
+            key = strings.add(str(i))
+            for pattern in ruler.matcher.get(str(i))[1]:
+                toks = []
+                for tok in pattern:
+                    tests = []
+                    for attr, value in tok.items():
+                        if attr not in _RULER_ATTRS:
+                            return None
+                        test = _attr_test(value, strings)
+                        if test is None:
+                            return None
+                        tests.append((_RULER_ATTRS.index(attr), *test))
+                    toks.append(tests)
+                patterns.append((i, key, toks))
+        return cls(ruler.vocab, patterns)
+
+    def _meets(self, tests: list[tuple[int, str, Any]], row: tuple[int, ...]) -> bool:
+        for col, op, arg in tests:
+            value = row[col]
+            if op == "==":
+                if value != arg:
+                    return False
+            elif op == "IN":
+                if value not in arg:
+                    return False
+            elif op == "NOT_IN":
+                if value in arg:
+                    return False
+            elif not arg.search(self.strings[value]):  # REGEX
+                return False
+        return True
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        rows = [tuple(r) for r in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()]
+        out: set[tuple[int, int, int, int]] = set()
+        firsts: list[list[int]] = []  # per token, the multi-token patterns it may start
+        for j, row in enumerate(rows):
+            memo = self._memo.get(row)
+            if memo is None:
+                hits = [(i, key) for i, key, tests in self.single if self._meets(tests, row)]
+                lead = [n for n, (_, _, toks) in enumerate(self.multi) if self._meets(toks[0], row)]
+                memo = self._memo[row] = (hits, lead)
+            out.update((i, key, j, j + 1) for i, key in memo[0])
+            if memo[1]:
+                firsts.append([j, *memo[1]])
+        for j, *lead in firsts:
+            for n in lead:
+                i, key, toks = self.multi[n]
+                end = j + len(toks)
+                if end <= len(rows) and all(
+                    self._meets(t, rows[j + m]) for m, t in enumerate(toks[1:], 1)
+                ):
+                    out.add((i, key, j, end))
+        return sorted(out)
+
+
+def _attr_test(value: Any, strings: Any) -> tuple[str, Any] | None:
+    """``(op, argument)`` for one Matcher attribute value, with strings as their hashes."""
+
+    def hashed(v: Any) -> int | None:
+        if isinstance(v, bool):
+            return int(v)
+        return strings.add(v) if isinstance(v, str) else None
+
+    if not isinstance(value, dict):
+        h = hashed(value)
+        return None if h is None else ("==", h)
+    if len(value) != 1:
+        return None
+    ((op, arg),) = value.items()
+    if op == "REGEX" and isinstance(arg, str):
+        return op, re.compile(arg)
+    if op in ("IN", "NOT_IN") and isinstance(arg, list):
+        hashes = [hashed(v) for v in arg]
+        return None if None in hashes else (op, frozenset(hashes))
+    return None
 
 
 @cache
@@ -106,11 +221,10 @@ def light() -> Language:
     """Tokenizer + rule-based sentence splitter sharing ``full()``'s vocabulary."""
     spacy = import_spacy()
 
-    from . import components  # noqa: F401  (registers the line_breaks component)
+    from . import components  # noqa: F401  (registers the line_sentences component)
 
     nlp = spacy.blank("en", vocab=full().vocab)
-    nlp.add_pipe("line_breaks")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("line_sentences")  # line_breaks + sentencizer, on arrays
     nlp.max_length = LIGHT_MAX_LENGTH
     return nlp
 
@@ -145,6 +259,48 @@ def ensure_entities(doc: Doc) -> Doc:
     return doc
 
 
+def ensure_entities_many(docs: list[Doc], batch_size: int = 64) -> None:
+    """:func:`ensure_entities` for many Docs, in one batch (one NER call per Doc costs ~5x
+    more)."""
+    todo = [d for d in docs if d.user_data.pop(_NO_ENTITIES, False)]  # each Doc once
+    if todo:
+        ner: Any = full().get_pipe("ner")
+        list(ner.pipe(todo, batch_size=batch_size))
+
+
+#: The components ``pretag_many`` runs; ``finish_parse`` runs the rest but NER, in order.
+PRETAG = ("tok2vec", "tagger")
+
+
+def pretag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
+    """Many short texts through the full pipeline's tok2vec and tagger (cut as in
+    :func:`parse_many`): tags to pre-filter on, and Docs a parse can continue."""
+    if not texts:
+        return []
+    cut = (t[:MAX_PARSE_CHARS] for t in texts)
+    off = [n for n in full().pipe_names if n not in PRETAG]
+    return list(full().pipe(cut, batch_size=batch_size, disable=off))
+
+
+def finish_parse(docs: list[Doc], batch_size: int = 64) -> list[Doc]:
+    """Continue :func:`pretag_many` Docs through the other components but NER, giving what
+    ``parse_many(entities=False)`` gives: the parser reads the tok2vec output the Docs keep
+    (``Doc.tensor``), and no later component reads what an earlier one left unset."""
+    nlp = full()
+    for name, proc in nlp.pipeline:
+        if name in PRETAG or name == "ner":
+            continue
+        step: Any = proc
+        docs = (
+            list(step.pipe(docs, batch_size=batch_size))
+            if hasattr(step, "pipe")
+            else [step(d) for d in docs]
+        )
+    for doc in docs:
+        doc.user_data[_NO_ENTITIES] = True
+    return docs
+
+
 def tag_many(texts: list[str], batch_size: int = 64) -> list[Doc]:
     """Part-of-speech tag many short texts in one batch: ``full()`` with the components
     after the tagger disabled (same weights, so the same tags as a tagger-only load)."""
@@ -177,10 +333,9 @@ def _plainly_english(prose: str) -> bool:
     words = _WORD.findall(prose.lower())
     if len(words) < 40:
         return False
-    ascii_words = sum(w.isascii() for w in words)
-    return ascii_words >= 0.9 * len(words) and sum(w in _ENGLISH for w in words) >= 0.06 * len(
-        words
-    )
+    ascii_words = sum(map(str.isascii, words))
+    english = sum(map(_ENGLISH.__contains__, words))
+    return ascii_words >= 0.9 * len(words) and english >= 0.06 * len(words)
 
 
 def detect_language(text: str) -> tuple[str, float] | None:
@@ -191,7 +346,9 @@ def detect_language(text: str) -> tuple[str, float] | None:
     :func:`_plainly_english`) is answered without loading langdetect, as ``("en", 1.0)``.
     """
     prose = _CODE.sub(" ", text[:SAMPLE_CHARS])
-    if sum(ch.isalpha() for ch in prose) < MIN_LETTERS_FOR_LANGUAGE:
+    # only whether there are that many letters matters: stop counting there
+    letters = islice(filter(str.isalpha, prose), MIN_LETTERS_FOR_LANGUAGE)
+    if sum(1 for _ in letters) < MIN_LETTERS_FOR_LANGUAGE:
         return None
     if _plainly_english(prose[:20000]):
         return "en", 1.0

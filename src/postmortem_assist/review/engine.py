@@ -13,15 +13,15 @@ from .. import nlp
 from ..config import Settings
 from ..findings import Finding
 from . import rewrite
-from .analysis import parse_batch
-from .base import CANDIDATES, Context, Hit, picked
+from .analysis import parse_batch, pretag_batch
+from .base import CANDIDATES, REFINE, Context, Hit, picked, word_picked
 from .checks import load_checks
 from .checks.blame import name_like
 from .learned import learned_pass
 from .spec import Rule
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
     from spacy.vocab import Vocab
 
     from .analysis import Analysis
@@ -233,6 +233,8 @@ class Engine:
             for r in self.rules.values()
             if r.match.kind == "check" and r.match.check in CANDIDATES
         ]
+        refined = [r for r in checks if r.match.check in REFINE]
+        pretag_batch([(a, word_picked(a, r, self.context)) for a in analyses for r in refined])
         wanted = []
         for analysis in analyses:
             sents = list(self._deep_picked(analysis))
@@ -240,6 +242,9 @@ class Engine:
                 sents += picked(analysis, rule, self.context)
             wanted.append((analysis, sents))
         parse_batch(wanted)
+        if self.deep_wants_entities:  # as _pattern_hits asks, for all documents at once
+            parsed = [a._deep[s.start_char] for a in analyses for s in self._deep_picked(a)]
+            nlp.ensure_entities_many([d for d in parsed if any(t.pos_ == "PROPN" for t in d)])
 
     def _check_hits(self, analysis: Analysis) -> Iterator[tuple[Rule, Hit]]:
         for rule in self.rules.values():
@@ -301,10 +306,24 @@ class Engine:
         """Findings of each document (as :meth:`review`), with the parses of all of them
         made in one batch first."""
         self._prefetch(analyses)
-        return [self.review(a) for a in analyses]
+        found = [self._findings(a) for a in analyses]
+        parsed = rewrite.parse_sentences(zip(analyses, found, strict=True))
+        return [self._finish(a, f, parsed) for a, f in zip(analyses, found, strict=True)]
 
     def review(self, analysis: Analysis) -> list[Finding]:
         """All findings for one document, sorted by position then rule id."""
+        return self._finish(analysis, self._findings(analysis))
+
+    def _finish(
+        self, analysis: Analysis, found: list[Finding], parsed: dict[str, Doc] | None = None
+    ) -> list[Finding]:
+        """Findings with blameless rewrites attached (``parsed``: their sentences' parses,
+        made beforehand), sorted by position then rule id."""
+        out = rewrite.attach(analysis, found, parsed)  # blame findings get a blameless rewrite
+        return sorted(out, key=lambda f: (f.start, f.rule))
+
+    def _findings(self, analysis: Analysis) -> list[Finding]:
+        """One document's findings, after the learned pass, before rewrites."""
         text = analysis.text
         off = self._disabled_ranges(text)
         findings: dict[tuple[str, int, int, str], Finding] = {}
@@ -328,8 +347,7 @@ class Engine:
         out = list(findings.values())
         if self.learned is not None:  # the sentence scorer: learned findings and vetoes
             out = self.learned.apply(analysis, out, self._finding)
-        out = rewrite.attach(analysis, out)  # blame findings get a blameless rewrite
-        return sorted(out, key=lambda f: (f.start, f.rule))
+        return out
 
     def _finding(self, analysis: Analysis, rule: Rule, hit: Hit) -> Finding:
         doc = analysis.document

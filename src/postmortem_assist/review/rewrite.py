@@ -12,7 +12,7 @@ clause with no object is left as written, less its judgment words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import nlp
@@ -225,10 +225,13 @@ def _finish(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def blameless_rewrite(sentence: str) -> str | None:
-    """A blameless version of one sentence from its own words, or None if none is needed."""
+def blameless_rewrite(sentence: str, parsed: Mapping[str, Doc] | None = None) -> str | None:
+    """A blameless version of one sentence from its own words, or None if none is needed
+    (``parsed``: parses made beforehand, by cleaned text; others are parsed here)."""
     text = _clean(sentence.strip())
-    doc = nlp.parse_many([text])[0]
+    doc = parsed.get(text) if parsed else None
+    if doc is None:
+        doc = nlp.parse_many([text])[0]
     cf = _counterfactual(doc)
     if cf is not None:
         return _finish(cf)
@@ -262,16 +265,40 @@ def _counterfactual(doc: Doc) -> str | None:
     return None
 
 
-def attach(analysis: Analysis, findings: Sequence[Finding]) -> list[Finding]:
-    """Blame findings with a rewrite of the sentence they sit in (others unchanged)."""
+def _needs_rewrite(finding: Finding) -> bool:
+    return finding.family == "blame" and finding.rewrite is None
+
+
+def _sentence_of(analysis: Analysis, finding: Finding) -> str:
+    """The sentence a finding sits in (its own text when it has no sentence)."""
+    f = finding
+    span = analysis.doc.char_span(f.start, max(f.end, f.start + 1), alignment_mode="expand")
+    return span.sent.text if span is not None else analysis.text[f.start : f.end]
+
+
+def parse_sentences(found: Iterable[tuple[Analysis, Sequence[Finding]]]) -> dict[str, Doc]:
+    """The parses :func:`attach` will ask for, for many documents, made in one batch (one
+    parse per call costs ~4x more); keyed by the cleaned sentence text."""
+    texts = {
+        _clean(_sentence_of(a, f).strip()): None
+        for a, findings in found
+        for f in findings
+        if _needs_rewrite(f)
+    }
+    return dict(zip(texts, nlp.parse_many(list(texts)), strict=True))
+
+
+def attach(
+    analysis: Analysis, findings: Sequence[Finding], parsed: Mapping[str, Doc] | None = None
+) -> list[Finding]:
+    """Blame findings with a rewrite of the sentence they sit in (others unchanged);
+    ``parsed`` holds parses made beforehand (:func:`parse_sentences`)."""
     out: list[Finding] = []
     for f in findings:
-        if f.family != "blame" or f.rewrite is not None:
+        if not _needs_rewrite(f):
             out.append(f)
             continue
-        span = analysis.doc.char_span(f.start, max(f.end, f.start + 1), alignment_mode="expand")
-        sentence = span.sent.text if span is not None else analysis.text[f.start : f.end]
-        rewrite = blameless_rewrite(sentence)
+        rewrite = blameless_rewrite(_sentence_of(analysis, f), parsed)
         if not rewrite:
             out.append(f)
             continue

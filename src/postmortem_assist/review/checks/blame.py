@@ -17,7 +17,7 @@ from ...nlp import ensure_entities
 from ..base import Hit, check, picked
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
     from ..analysis import Analysis
     from ..base import Context
@@ -241,7 +241,23 @@ def _person_candidates(analysis: Analysis, rule: Rule, ctx: Context) -> list[Spa
     return candidates
 
 
-@check("person_as_cause", candidates=_person_candidates)
+def _person_possible(rule: Rule, ctx: Context, tagged: Doc) -> bool:
+    """Whether a tagged candidate holds someone who can be the agent: an @handle, a pronoun
+    or role of ``pronoun_agents``, or a proper noun (POS PROPN comes only from the tags NNP
+    and NNPS) that is not a tool or an allowed name; :func:`person_as_cause` finds no other
+    agent, so the rest need no parse."""
+    agents = set(rule.match.options.get("pronoun_agents", []))
+    skip = {n.lower() for n in ctx.settings.allowed_names}
+    skip |= {t.lower() for t in rule.match.options.get("tools", [])}
+    return any(
+        t.text.startswith("@")
+        or t.lower_ in agents
+        or (t.tag_ in {"NNP", "NNPS"} and t.text.lower().lstrip("@") not in skip)
+        for t in tagged
+    )
+
+
+@check("person_as_cause", candidates=_person_candidates, refine=_person_possible)
 def person_as_cause(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Sentences where a named person or @handle is the agent of a failure."""
     opts = rule.match.options
@@ -441,14 +457,13 @@ def hindsight(analysis: Analysis, rule: Rule, ctx: Context) -> Iterator[Hit]:
                 if subj.dep_ == "expl" or subj.tag_ in {"WP", "WDT", "EX"}:
                     continue
                 passive = subj.dep_ == "nsubjpass"
-                person = (
-                    subj.lower_ in people
-                    or ensure_entities(subj.doc)[subj.i].ent_type_ == "PERSON"
-                    or subj.lower_.startswith("@")
-                )
                 if passive and verb.lemma_.lower() in expectation:
                     continue
-                if not passive and not person:
+                if not passive and not (  # NER (~5 ms a sentence) only when it decides
+                    subj.lower_ in people
+                    or subj.lower_.startswith("@")
+                    or ensure_entities(subj.doc)[subj.i].ent_type_ == "PERSON"
+                ):
                     continue
             elif progressive:
                 continue
