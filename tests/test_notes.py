@@ -106,3 +106,18 @@ def test_malformed_json_file_is_an_error_without_input_format() -> None:
         parse_notes([Source("bad.json", text)])
     with pytest.raises(InputError, match="must be a JSON list of messages"):
         parse_notes([Source("other.json", '"just a string"')])
+
+
+def test_sentences_of_a_wrapped_paragraph_keep_their_own_lines() -> None:
+    """A prose paragraph under a time header, wrapped over lines: each sentence reports the
+    input line it starts on, not the paragraph's first line."""
+    text = (
+        "### 14:29\n"
+        "\n"
+        "JupyterHub is determined to be inaccessible. Suspecting network issues, the proxy\n"
+        "pod is restarted.\n"
+        "This does not resolve the issue, so the ingress pods are restarted.\n"
+        "This also does not resolve the issue.\n"
+    )
+    msgs = [m for m in parse_notes([Source("t.md", text)]).messages if "issue" in m.text]
+    assert [(m.line, m.last_line) for m in msgs] == [(3, 4), (5, None), (6, None)]

@@ -400,3 +400,23 @@ def test_notes_category_says_nothing_stands_out_when_nothing_passes(
     assert cause == [c.text for c in summary.cause]
     assert trigger == [t.text for t in summary.trigger]
     assert not any("WAF" in line for line in [*cause, *trigger])
+
+
+def test_a_fix_with_no_effect_is_a_misleading_path_and_a_found_cause_is_the_cause() -> None:
+    """Timeline prose: an action followed by "This does not resolve the issue" is ruled out
+    (both lines); "Identified that the issue was ..." is the cause, not the status lines."""
+    text = (
+        "### 14:29\n\n"
+        "Checkout errors reported by customers.\n"
+        "Suspecting network issues, the proxy pod is restarted.\n"
+        "This does not resolve the issue.\n\n"
+        "### 14:50\n\n"
+        "Identified that the issue was an expired signing certificate on the token service.\n\n"
+        "### 15:10\n\n"
+        "Certificate renewed, checkout working again.\n"
+    )
+    summary = summarize_sources([Source("notes.md", text)])
+    ruled_out = {f.line for f in summary.misleading_paths}
+    assert {4, 5} <= ruled_out
+    assert 3 not in ruled_out
+    assert any("expired signing certificate" in f.text for f in summary.cause)

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -386,8 +387,12 @@ def _lines(source: Source, shape: str) -> list[Message]:
     def flush() -> None:
         if not prose:
             return
-        first, last = prose[0][0], prose[-1][0]
         joined = " ".join(t for _, t in prose)
+        starts, at = [], 0  # offset of each input line in ``joined``
+        for _, t in prose:
+            starts.append(at)
+            at += len(t) + 1
+        full, cursor = joined, 0
         who = stamp = None
         remark = SPEAKER_NOTE.match(joined)  # "-- meera: rollback changed nothing"
         if remark:
@@ -396,9 +401,15 @@ def _lines(source: Source, shape: str) -> list[Message]:
             if lead and stamp_has_clock(lead) and lead.group("rest").strip():
                 stamp, joined = stamp_text(lead), lead.group("rest")
         for sent in _split_prose(joined):
+            # a sentence keeps the input line it starts on (and says where it ends)
+            pos = full.find(sent, cursor)
+            pos = cursor if pos < 0 else pos
+            cursor = pos + len(sent)
+            first = prose[bisect_right(starts, pos) - 1][0]
+            end = prose[bisect_right(starts, cursor - 1) - 1][0]
             msg = Message(sent, first, source.name, section=section, paragraph=paragraph)
             msg.author, msg.time_text = who, stamp
-            msg.last_line = last if last != first else None
+            msg.last_line = end if end != first else None
             out.append(inherit(msg))
         prose.clear()
 

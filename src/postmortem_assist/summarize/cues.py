@@ -128,9 +128,15 @@ BOT_AUTHOR = re.compile(
     r"dynatrace|victorops|splunk)",
     re.I,
 )
-#: A fix that did not help: "rolled back anyway, 403s unchanged", "didn't help".
+#: A fix that did not help: "rolled back anyway, 403s unchanged", "didn't help", "This does
+#: not resolve the issue", "error persists", "(it does not)", "nothing happened".
 NO_EFFECT = re.compile(
-    r"\bunchanged\b|\bno change\b|\b(?:didn'?t|did not|doesn'?t) help|\bno effect\b", re.I
+    r"\bunchanged\b|\bno change\b|\b(?:didn'?t|did not|doesn'?t) help|\bno effect\b|"
+    r"\b(?:does(?:n'?t| not)|do(?:n'?t| not)|did(?:n'?t| not))(?: also)? (?:seem to )?"
+    r"(?:resolve|fix|help|do anything)\b|\b(?:error|problem|issue)s? persists?\b|"
+    r"\bwill _?not_? fix\b|\bnothing happened\b|^\(it does not\)|\bno improvement\b|"
+    r"\bnot possible to\b",
+    re.I,
 )
 #: Said of something still broken: "not working again yet", "still failing".
 NOT_RECOVERED = re.compile(
@@ -213,6 +219,24 @@ CAUSE = _cue(
     r"got it|turns out|culprit|triggered by|so the|which means|meant|found it|"
     r"the (?:problem|issue|bug) (?:is|was)|led to|resulted in|"
     r"as a result",
+)
+#: The cause being found, in a timeline's own words, with what it is: "Identified that the
+#: issue was ...", "Root cause is identified in StrategyProxy", "It was discovered the ...",
+#: "We discover ...", "Problem: ...", "confirming that the update is the root cause". A bare
+#: "we have identified the cause" names nothing and is left out.
+FOUND = re.compile(
+    r"\b(?:identified|discovered|determined|reali[sz]ed|concluded|verified|confirm(?:ed|s|ing))"
+    r"\W+(?:that|to be|as|in)\b|"
+    r"\b(?:root cause|cause|culprit|problem|issue|exploit|bug)\b (?:is |was |were |has been )?"
+    r"(?:successfully |finally )?(?:identified|discovered|found|confirmed|verified|determined)"
+    r"(?: (?:to be|as|in|with)\b)|"
+    r"\b(?:identified|discovered|found) (?:an? )?(?:problem|issue|bug) (?:with|in)\b|"
+    r"\b(?:it was|we|and) (?:discover|found|find|reali[sz])\w*\b|"
+    r"^(?:identified|discovered|realization|another realization|reali[sz]ed|concluded)\b|"
+    r"^found (?:an?|that|the)\b|"
+    r"^problem:|\bturns? out\b|\bconfirming (?:that|the)\b|"
+    r"\bsuspected as the (?:source|cause)|responsible for the (?:outage|incident|issue)",
+    re.I,
 )
 #: A mechanism: a change to something and what it led to, in one sentence ("the migration
 #: renamed rate_pct to rate_percent ..., so every override lookup returned a 500").

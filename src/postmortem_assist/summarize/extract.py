@@ -23,6 +23,8 @@ CONFIRM = re.compile(
 )
 #: A line labelled as the cause ("Cause: ...", "**Root cause:** ...") counts as a cause section.
 CAUSE_LABEL = re.compile(r"^\W{0,3}(?:root |probable |likely )?cause\b[^:\n]{0,20}:", re.I)
+#: Weight of a line saying the cause was found (``cues.FOUND``) in the cause score.
+FOUND_WEIGHT = 2.0
 BOTS = re.compile(r"bot|alert|pager|monitor|^U0[0-9A-Z]+$", re.I)
 
 
@@ -131,6 +133,8 @@ def pick_cause(
             score += 1.5
         if cues.MECHANISM.search(msg.text):  # a change and what it led to
             score += 2.0
+        if cues.FOUND.search(msg.text):  # "Identified that the issue was ...", "We discover"
+            score += FOUND_WEIGHT
         if cues.HYPOTHESIS.search(msg.text):
             score -= 1.0
         if cues.NOT_CAUSE.search(msg.text) or cues.AFTERMATH.search(msg.text):

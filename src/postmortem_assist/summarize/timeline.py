@@ -358,11 +358,35 @@ def _later(a: Message, b: Message) -> bool:
     return ta is not None and tb is not None and comparable(ta) > comparable(tb)
 
 
+#: A line that reports an outcome of the line before it: "This does not resolve the issue",
+#: "(it does not)", "This restarts the hub, ..., error persists".
+_ANAPHOR = re.compile(r"^\W*(?:this|that|it|which)\b", re.I)
+
+
+def no_effect(msgs: list[Message], i: int) -> bool:
+    """An action that had no effect: the line says so (``cues.NO_EFFECT``), or the next line
+    of the same paragraph says it of this one ("the proxy pod is restarted." / "This does
+    not resolve the issue")."""
+    if cues.NO_EFFECT.search(msgs[i].text) and not msgs[i].text.rstrip().endswith("?"):
+        return True
+    nxt = msgs[i + 1] if i + 1 < len(msgs) else None
+    return (
+        nxt is not None
+        and nxt.paragraph == msgs[i].paragraph
+        and nxt.source == msgs[i].source
+        and bool(_ANAPHOR.match(nxt.text))
+        and bool(cues.NO_EFFECT.search(nxt.text))
+    )
+
+
 def misleading_messages(msgs: list[Message]) -> list[Message]:
     """Hypotheses that the notes rule out (in the same message, the next six, or a later-
-    written one among the four before it)."""
+    written one among the four before it), and actions that had no effect (``no_effect``)."""
     out = []
     for i, msg in enumerate(msgs):
+        if no_effect(msgs, i):
+            out.append(msg)
+            continue
         if len(msg.text.split()) < 4 or not cues.HYPOTHESIS.search(msg.text):
             continue
         if cues.CAUSE.search(msg.text) and not re.search(
