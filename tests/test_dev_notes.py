@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 43
+    assert len(SETS) >= 48
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -79,6 +79,9 @@ KNOWN_MISSES = {
     # the first complaints are told in a later message ("came in around 9:52 AM")
     ("mattermost-paste", "time:start"),
     ("mattermost-paste", "duration_minutes"),
+    # tenth batch: "all 14 citizen offices" is written in the page's summary paragraph, which
+    # states no impact word
+    ("confluence-export", "number:all 14 citizen offices"),
 }
 
 
@@ -108,6 +111,9 @@ KNOWN_CAUSE_MISSES = {
     # ninth batch: a GitLab comment explaining why the alert's auto-resolve was not a fix
     # ("Not fixed: after Sami's restart ...") outranks the later "Found it." comment
     "gitlab-incident-issue",
+    # tenth batch: the cause (invites with no TTL filling the Redis pool) is told across three
+    # chat lines, none with a cause word; a question about the pool is taken instead
+    "pacific-fallback-chat",
 }
 
 
@@ -123,7 +129,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 41 of 61 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 45 of 72 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -132,8 +138,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 61
-    assert found >= 41, f"{found}/{total}"
+    assert total >= 72
+    assert found >= 45, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
@@ -406,3 +412,47 @@ def test_an_inline_impact_label_leads_the_issue_summary_and_durations_stay_whole
     summary = _one(notes)
     assert "Impact: 1,140 lab results held, longest delay 4 hrs 21 min" in summary.issue_summary
     assert "4 hrs 21 min" in quantities("longest delay 4 hrs 21 min")
+
+
+def test_a_since_time_after_a_recovery_cue_is_not_its_moment() -> None:
+    notes = (
+        "All times UTC, 2024-12-10\n"
+        "- 06:02 slot cache refreshed, from then on every office showed no appointments\n"
+        "- 06:26 hotline calls the IT service desk: citizens report the portal is empty\n"
+        "- 06:41 alert SlotsBookedZero fires\n"
+        "- 07:17 alert SlotsBookedZero resolved automatically, portal still empty\n"
+        "- 08:03 first booking through the portal since 06:02\n"
+        "- 09:40 Incident INC-2024-118 closed by Jana\n"
+    )
+    summary = _one(notes)
+    assert summary.start is not None and summary.start.time == datetime(
+        2024, 12, 10, 6, 2, tzinfo=UTC
+    )
+    assert summary.detected is not None and summary.detected.time == datetime(
+        2024, 12, 10, 6, 26, tzinfo=UTC
+    )
+    assert summary.mitigated is not None and summary.mitigated.time == datetime(
+        2024, 12, 10, 8, 3, tzinfo=UTC
+    )
+    assert summary.resolved is not None and summary.resolved.time == datetime(
+        2024, 12, 10, 9, 40, tzinfo=UTC
+    )
+
+
+def test_not_fixed_is_no_mitigation_and_a_blamed_name_is_dropped_everywhere() -> None:
+    notes = (
+        "[07:41] farah: Grafana paged me, TURN allocation failures. all times UTC, 2024-05-14\n"
+        "[08:07] grafana: [RESOLVED] TurnAllocationFailures\n"
+        "[08:08] hafiz: That resolved is just the clinics moving to phone. Relay still saturated, "
+        "not fixed\n"
+        "[08:12] bryan: Desmond's cost-cutting PR again. Someone take away his terraform access\n"
+        "[08:22] hafiz: ASG min set back to 4 by hand\n"
+        "[08:33] melissa: Tampines says a patient just connected by video\n"
+        "[09:10] farah: Closing the incident\n"
+        "[09:20] bryan: sorry for the Desmond comment earlier\n"
+    )
+    summary = _one(notes, "chat.txt")
+    assert summary.mitigated is not None and summary.mitigated.time == datetime(
+        2024, 5, 14, 8, 33, tzinfo=UTC
+    )
+    assert "Desmond" not in summary.draft and "terraform access" not in summary.draft

@@ -107,12 +107,18 @@ def _notes_file(expected: Path) -> Path:
 
 
 def _slack_messages(path: Path) -> list[dict]:
-    """Messages of a chat JSON: a Slack channel list, or a Google Chat Takeout
-    ``{"messages": [...]}`` (given a Slack-style ``ts`` from its ``created_date``)."""
+    """Messages of a chat JSON: a Slack channel list, a Google Chat Takeout
+    ``{"messages": [...]}`` (given a Slack-style ``ts`` from its ``created_date``), or a
+    Telegram export (``ts`` from ``date_unixtime``, ``text`` flattened from its entities)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, dict) and isinstance(data.get("messages"), list):
         out = []
         for m in data["messages"]:
+            if "date_unixtime" in m:
+                parts = m["text"] if isinstance(m["text"], list) else [m["text"]]
+                text = "".join(x if isinstance(x, str) else x["text"] for x in parts)
+                out.append({**m, "text": text, "ts": f"{float(m['date_unixtime']):.6f}"})
+                continue
             when = dt.datetime.strptime(m["created_date"], "%A, %B %d, %Y at %I:%M:%S %p %Z")
             out.append({**m, "ts": f"{when.replace(tzinfo=dt.UTC).timestamp():.6f}"})
         assert out, f"{path.name}: no messages"

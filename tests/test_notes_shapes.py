@@ -575,3 +575,54 @@ def test_a_fenced_terminal_paste_ends_at_its_fence() -> None:
         "lockers opening again",
         "closing the incident",
     ]
+
+
+def test_telegram_export_is_read_as_a_chat_with_epoch_times() -> None:
+    import json
+
+    export = {
+        "name": "video consults",
+        "type": "private_supergroup",
+        "messages": [
+            {"id": 1, "type": "service", "date": "2024-05-14T07:44:02",
+             "date_unixtime": "1715643842", "actor": "Farah", "action": "create_group", "text": ""},
+            {"id": 2, "type": "message", "date": "2024-05-14T07:45:10",
+             "date_unixtime": "1715643910", "from": "Farah Iskandar",
+             "text": ["on it ", {"type": "mention", "text": "@hafiz"}, ", times here are SGT"]},
+        ],
+    }  # fmt: skip
+    msgs, warnings = _read(json.dumps(export), "result.json")
+    assert len(msgs) == 1 and not warnings  # the service message is a join
+    assert msgs[0].author == "Farah Iskandar" and msgs[0].text == "on it @hafiz, times here are SGT"
+    assert msgs[0].time == datetime(2024, 5, 13, 23, 45, 10, tzinfo=UTC)  # the epoch, not "date"
+
+
+def test_page_metadata_lines_neither_date_the_notes_nor_become_events() -> None:
+    text = (
+        "# INC-0412 subscribers see the paywall\n\n"
+        "Incident date: October 8, 2024 1:02 PM (GMT+2)\n"
+        "Created time: October 8, 2024 1:31 PM\n"
+        "Last edited time: October 9, 2024 10:12 AM\n\n"
+        "All times below are CEST.\n\n"
+        "## Timeline\n\n"
+        "- **13:04** first entitlement denial for a paying subscriber\n"
+    )
+    msgs, _ = _read(text)
+    assert not any("edited" in m.text.lower() or "created" in m.text.lower() for m in msgs)
+    denial = next(m for m in msgs if "denial" in m.text)
+    assert denial.time == datetime(2024, 10, 8, 11, 4, tzinfo=UTC)
+
+
+def test_a_night_named_in_the_header_dates_after_midnight_messages() -> None:
+    text = (
+        "war room | night of Sat Nov 2 -> Sun Nov 3 2024 | times are US Pacific\n\n"
+        "[12:56 AM] priya: discord is blowing up, players stuck\n"
+        "[1:58 AM] jun: still broken\n"
+        "[1:01 AM] jun: my clock just went from 1:59 back to 1:01\n"
+        "[1:29 AM] priya: players matching again\n"
+    )
+    msgs, warnings = _read(text, "chat.txt")
+    first = next(m for m in msgs if "blowing up" in m.text)
+    assert first.time == datetime(2024, 11, 3, 7, 56, tzinfo=UTC)  # Sunday, PDT
+    assert msgs[-1].time == datetime(2024, 11, 3, 9, 29, tzinfo=UTC)  # the repeated hour, PST
+    assert not any("earlier than the message before" in w for w in warnings)

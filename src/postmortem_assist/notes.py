@@ -427,6 +427,10 @@ def _lines(source: Source, shape: str) -> list[Message]:
             entry = None
             table_rows = 0
             continue
+        if len(stripped) <= _SHORT and DOC_META.search(stripped):
+            flush()  # "Last edited time: October 9, 2024 10:12 AM": the page, not the incident
+            entry = None
+            continue
         if email:
             mail = _EMAIL_HEADER.match(stripped)
             if stripped.startswith(">") or _EMAIL_WROTE.match(stripped):
@@ -734,8 +738,33 @@ def _stated_year(text: str) -> date | None:
     return date(int(stated.group(1)), 1, 1)
 
 
+#: A page's own metadata line (wiki, Notion, Confluence exports): when it was written or
+#: edited, not when anything happened ("Created by Jana, last modified by Tobias on Dec 11").
+DOC_META = re.compile(
+    r"^\W{0,3}(?:created|last (?:modified|edited|updated)|modified|edited|updated|exported|"
+    r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|\blast (?:modified|edited|updated) by\b",
+    re.I,
+)
+
+
+def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None:
+    """The second day of a night named in the header ("night of Sat Nov 2 -> Sun Nov 3 2024")
+    when the notes' first time is after midnight (before 06:00): that is the day it falls on."""
+    if day is None:
+        return day
+    for line in text[:600].split("\n")[:5]:
+        dates = [d.value for d in find_dates(line, default_year=day.year, dayfirst=dayfirst)]
+        if len(dates) >= 2 and dates[0] == day and dates[1] == day + timedelta(days=1):
+            first = next((t for t in find_times(text[len(line) :][:5000])), None)
+            hms = clock_time(first.clock) if first is not None else None
+            if hms is not None and hms[0] < 6 and not re.search(r"\bp\.?m", first.clock, re.I):  # type: ignore[union-attr]
+                return dates[1]
+    return day
+
+
 def _first_date(text: str, dayfirst: bool | None = None) -> date | None:
-    dates = [d for d in find_dates(text[:4000], dayfirst=dayfirst) if d.has_year]
+    head = "\n".join(ln for ln in text[:4000].split("\n") if not DOC_META.search(ln))
+    dates = [d for d in find_dates(head, dayfirst=dayfirst) if d.has_year]
     return dates[0].value if dates else None
 
 
@@ -975,6 +1004,7 @@ def parse_notes(
         dayfirst = day_first(source.text, chosen)
         _warn_date_order(source, dayfirst, chosen, warnings)
         day = _first_date(source.text, dayfirst) or _stated_year(source.text)
+        day = _night_of(source.text, day, dayfirst)
         if day is None:
             day = UNDATED
             if any(

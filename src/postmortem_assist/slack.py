@@ -262,6 +262,28 @@ def _from_google_chat(item: Any) -> Any:
     return out
 
 
+def _from_telegram(item: Any) -> Any:
+    """A Telegram Desktop export message (``date_unixtime``, ``from``, ``text`` as a string or a
+    list of strings and entities) as the Slack message it corresponds to; service messages
+    (group created, members invited) become joins, which are skipped; others unchanged."""
+    if not isinstance(item, dict) or "ts" in item or "date_unixtime" not in item:
+        return item
+    try:
+        ts = f"{float(item['date_unixtime']):.6f}"
+    except (TypeError, ValueError):
+        return item
+    if item.get("type") == "service":
+        return {"ts": ts, "subtype": "channel_join", "text": ""}
+    raw = item.get("text")
+    parts = raw if isinstance(raw, list) else [raw]
+    text = "".join(
+        p if isinstance(p, str) else str(p.get("text") or "") if isinstance(p, dict) else ""
+        for p in parts
+    )
+    name = str(item.get("from") or item.get("actor") or "unknown")
+    return {"ts": ts, "text": text, "user": name, "user_profile": {"real_name": name}}
+
+
 def channel_items(
     source: Source, people: People, warnings: list[str]
 ) -> list[tuple[float, float, dict[str, Any], int, str]]:
@@ -274,7 +296,7 @@ def channel_items(
             '(or {"messages": [...]})'
         )
     items, start = found
-    items = [_from_google_chat(it) for it in items]
+    items = [_from_telegram(_from_google_chat(it)) for it in items]
     people.learn(items)
     offsets = _offsets(source.text, start, len(items))
     out = []

@@ -114,12 +114,12 @@ def summarize_sources(
 
         summary.abstractive_summary = rewrite(summary, model)
     summary.open_questions = open_questions(summary)
-    from .facts import PERSON_AS_CAUSE
+    from .facts import PERSON_AS_CAUSE, PERSON_AT_FAULT
 
     blamed = {
         m.group("name")
         for msg in notes.messages
-        for m in [PERSON_AS_CAUSE.search(msg.text)]
+        for m in [PERSON_AS_CAUSE.search(msg.text) or PERSON_AT_FAULT.search(msg.text)]
         if m
         and m.group("name").lower()
         in people(notes) | _entity_people(msg.text[max(0, m.start() - 300) : m.end() + 300])

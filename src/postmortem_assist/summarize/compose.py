@@ -253,7 +253,8 @@ def _more_numbers(
     for fact in summary.impact[: limit + 2]:
         if fact.text in shown or any(fact.text in o for o in out):
             continue
-        if impact_score(fact.text, fact.text, False) >= 0:  # not "100% disk IO"
+        spell = re.fullmatch(r"\d+\s*(?:h|hrs?|hours?)\s*\d+\s*(?:m|mins?|minutes?)", fact.text)
+        if spell or impact_score(fact.text, fact.text, False) >= 0:  # not "100% disk IO"
             out.append(_clause(texts.get(fact.source, ""), fact.text))
     return out[:limit]
 

@@ -41,6 +41,8 @@ REPORT = _cue(
     r"(?:support|customers?|users?|sellers?|merchants?) (?:\w+ ){0,2}(?:posted|reported|wrote in)|"
     r"(?:customers?|users?|clients?|stores?|drivers?) (?:are |were |keep )?(?:calling|phoning)|"
     r"(?:filling up|flooded) with|pings? (?:me|us|the (?:channel|team))\b|"
+    r"(?:customers?|users?|subscribers?|players?|citizens?|clients?|patients?|merchants?) "
+    r"(?:say|said|report|tell us|are telling|(?:are |were )?stuck)\b|(?:is|are) blowing up|"
     r"(?:hotline|help ?desk|support|phones?|stores?) (?:is |are )?(?:getting|taking) calls",
     end=False,
 )
@@ -48,6 +50,8 @@ ONSET = _cue(
     r"start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
     r"started climbing|starting\s+(?=\d)|first (?:OOM|OOM-?kill\w*|panic|crash)\b|"
+    r"from (?:then|that (?:point|moment)) on|first (?:[\w-]+ )?denials?\b|"
+    r"(?:zero|fine|normal|clean|green|ok) until (?:about |around |~)?(?=\d)|"
     r"first (?:[\w-]+\s+){0,2}(?:hit|landed in|reached|showed up in)\s+(?:[\w-]+\s+){0,3}"
     r"(?:at|around)\s+(?=\d)|"  # "First message hit the error queue at 6:12 AM"
     r"(?:drops?|dropped|dips?|dipped) (?:at|around) (?=\d)|"
@@ -106,6 +110,9 @@ RECOVERY = _cue(
     r"(?:answer|respond)\w*\s+(?:(?!with\b|errors?\b|[45]\d\d)[\w-]+\s+){0,5}again|"
     r"first (?:new |good |successful )(?:[\w-]+\s+){0,2}(?:filed|processed|delivered|received|"
     r"went through|succeeded|completed|arrived|landed)|"
+    r"first (?:[\w-]+ )?(?:booking|order|payment|login|sale|transaction|upload|delivery|checkout|"
+    r"approval)s? (?:through|since|succeeded|completed|went through|processed|from)|"
+    r"\b(?:just|finally) (?:connected|got in|logged in|went through)\b|"
     r"all (?:\d[\d,]* |the |of the )?[\w-]+ (?:were |are |got )?(?:uploaded|transmitted|delivered|"
     r"accepted|went (?:through|out))",  # "all 3 files uploaded" after the re-run
 )
@@ -113,7 +120,7 @@ RECOVERY = _cue(
 ALERT_CLEARED = re.compile(
     r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
     r"\balerts? (?:\w+ )?(?:cleared|auto-?resolved)|\bauto-?(?:resolved|closed|cleared)\b|"
-    r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself)\b|"
+    r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself|automatically)\b|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b|"
     r"\bclosed by \w+ integration\b|\bmonitor recovered\b|"
     r"^(?:Resolved|Recovered|OK):\s(?=.*\balert\b)|"
@@ -163,12 +170,14 @@ RESOLVED = _cue(
     r"closing (?:the |this )?(?:incident|inc\b|INC-?\d+|ticket|bridge)|"
     r"closing (?:this|it)(?: out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
     r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
+    r"incident (?:INC-?[\d-]+ |#\d+ )?(?:is |was )?closed|"
     r"everything (?:is |back to )?normal",
 )
 #: A recovery or "resolved" called out as not real: "that resolved is fake", "the green is bogus".
 FAKE_RECOVERY = re.compile(
     r"\b(?:resolved|resolve|recovery|recovered|green|ok)\b[^.;]{0,15}\b(?:is|was|looks|'s)\s+"
-    r"(?:fake|bogus|misleading|not real|a lie|wrong)\b|\bfake (?:resolve|recovery|green)",
+    r"(?:fake|bogus|misleading|not real|a lie|wrong)\b|\bfake (?:resolve|recovery|green)|"
+    r"\b(?:that|the|this) (?:resolved?|recovery|green|ok)\b[^.;]{0,15}\b(?:is|was) (?:just|only)\b",
     re.I,
 )
 #: A provider's own status telling its side is resolved ("AWS Health now says the packet loss

@@ -30,7 +30,7 @@ _WORD_NUMBER = (
     rf"|{_TENS}(?:-{_UNITS})?|{_TEENS})(?![\w-])"
 )
 _QTY = (
-    r"(?:(?:about|around|roughly|approximately|nearly|almost|over|more than|less than|~)\s*)?"
+    r"(?:(?:about|around|roughly|approximately|nearly|almost|over|more than|less than|all|~)\s*)?"
     r"(?:\d+\s+(?:in|out\s+of)\s+)?"  # "1 in 5 orders", "3 out of 10 nodes"
     r"(?:(?:(?:[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD)\b)\s?)?\d[\d,]*(?:\.\d+)?"
     r"(?:\s*(?:%|percent\b|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b))?"
@@ -153,6 +153,12 @@ PERSON_AS_CAUSE = re.compile(
     r"(?:^|[.!?]\s+|^\w+\.\s+)(?P<name>[A-Z][a-z]+)(?:\s+from\s+[\w-]+)?\s+(?:deployed|changed|"
     r"pushed|forgot|broke|ran|merged|applied|deleted|typed|removed|misconfigured|made|did|"
     r"dropped|disabled|missed|caused|set|edited|updated)\b"
+)
+
+#: Fault laid on a named person: "this is Marco's fault", "Desmond's cost-cutting PR again".
+PERSON_AT_FAULT = re.compile(
+    r"\b(?P<name>[A-Z][a-z]+)'s (?:(?:fault|mistake|doing|screw-?up|mess|blunder)\b|"
+    r"(?:[\w-]+ ){0,2}(?:PR|change|push|deploy|script|commit|config|job|MR)s? again\b)"
 )
 
 

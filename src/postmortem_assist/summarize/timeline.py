@@ -63,6 +63,10 @@ _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 _OTHER_CLAUSE = re.compile(r"\b(?:had|has|have|was|were|is|are|since|from|when|after)\b", re.I)
 
 
+#: "since" right before a time: the time starts a period, it is not the cue's own moment.
+_SINCE = re.compile(r"\b(?:since|from)\s+(?:about\s+|around\s+|~)?$", re.I)
+
+
 def event_time(msg: Message, cue: int) -> datetime | None:
     """When the event a cue at offset ``cue`` names happened.
 
@@ -76,11 +80,14 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     after = [
         t
         for pos, _, t in msg.inline
-        if 0 <= pos - cue <= 40
-        or (
-            0 <= pos - cue <= 80
-            and not _SENTENCE_END.search(msg.text, cue, pos)
-            and not _OTHER_CLAUSE.search(msg.text, cue, pos)
+        if _SINCE.search(msg.text, max(0, pos - 14), pos) is None  # "first booking since 07:02"
+        and (
+            0 <= pos - cue <= 40
+            or (
+                0 <= pos - cue <= 80
+                and not _SENTENCE_END.search(msg.text, cue, pos)
+                and not _OTHER_CLAUSE.search(msg.text, cue, pos)
+            )
         )
     ]
     main = [(pos, t) for pos, _, t in msg.inline if not _in_parens(msg.text, pos)]
@@ -141,7 +148,7 @@ TOLD_CONTACT = re.compile(
 #: Someone telling the responders: "pings me", "messaged us", "called the desk".
 TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
-    r"(?:me|us|the (?:service |help ?)?desk|on-?call)\b",
+    r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:",
     re.I,
 )
 #: How soon after a first alert or report a message may still tell when it happened.
@@ -254,9 +261,9 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue
             if cues.HYPOTHESIS.search(msg.text) or msg.text.rstrip().endswith("?"):
                 continue
-            if pattern is cues.RECOVERY and (
-                cues.NOT_RECOVERED.search(msg.text) or cues.RESOLVED.search(msg.text)
-            ):
+            if cues.NOT_RECOVERED.search(msg.text):
+                continue  # "relay still saturated, not fixed"
+            if pattern is cues.RECOVERY and cues.RESOLVED.search(msg.text):
                 continue  # a closing line ("back to baseline, incident closed") is the end
             if cues.NO_EFFECT.search(msg.text) or cues.FAKE_RECOVERY.search(msg.text):
                 continue  # "rolled back anyway, 403s unchanged": a fix that did not help
