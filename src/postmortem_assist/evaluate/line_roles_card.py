@@ -107,5 +107,6 @@ event types to the nearest role). Key facts use the issue-#9 definitions
   and dev note-set facts (chat "mitigated" is the fix applied), so the roles only fill gaps.
 - Misleading lines are not separable: the P(misleading) threshold with the best inner-fold
   line F1 finds most of them only by flagging a third of all lines, so summarize does not use
-  it (its misleading paths are the Viterbi `misleading` lines plus the cue finder's).
+  it (its misleading paths are the Viterbi `misleading` lines plus the cue finder's; the cue
+  finder shows ruled-out hypotheses and fixes with no effect, `timeline.no_effect`).
 """
