@@ -752,12 +752,14 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
     when the notes' first time is after midnight (before 06:00): that is the day it falls on."""
     if day is None:
         return day
+    end = 0  # offset just past the line being read
     for line in text[:600].split("\n")[:5]:
+        end += len(line) + 1
         dates = [d.value for d in find_dates(line, default_year=day.year, dayfirst=dayfirst)]
         if len(dates) >= 2 and dates[0] == day and dates[1] == day + timedelta(days=1):
-            first = next((t for t in find_times(text[len(line) :][:5000])), None)
+            first = next(iter(find_times(text[end : end + 5000])), None)
             hms = clock_time(first.clock) if first is not None else None
-            if hms is not None and hms[0] < 6 and not re.search(r"\bp\.?m", first.clock, re.I):  # type: ignore[union-attr]
+            if first and hms and hms[0] < 6 and not re.search(r"\bp\.?m", first.clock, re.I):
                 return dates[1]
     return day
 

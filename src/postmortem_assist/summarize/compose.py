@@ -246,14 +246,14 @@ def _more_numbers(
     """Impact numbers (best first) that the quoted impact sentence does not already give, each
     with the rest of its clause as written ("3,904 orders stuck in PAYMENT_PENDING"), so the
     Issue Summary states every headline number in the notes' own words."""
-    from .facts import impact_score
+    from .facts import HOURS_MINUTES, impact_score
 
     texts = {m.ref: m.text for m in cands.msgs} if cands is not None else {}
     out: list[str] = []
     for fact in summary.impact[: limit + 2]:
         if fact.text in shown or any(fact.text in o for o in out):
             continue
-        spell = re.fullmatch(r"\d+\s*(?:h|hrs?|hours?)\s*\d+\s*(?:m|mins?|minutes?)", fact.text)
+        spell = HOURS_MINUTES.fullmatch(fact.text)  # how long impact lasted: "1 h 7 min"
         if spell or impact_score(fact.text, fact.text, False) >= 0:  # not "100% disk IO"
             out.append(_clause(texts.get(fact.source, ""), fact.text))
     return out[:limit]

@@ -119,7 +119,7 @@ RECOVERY = _cue(
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
     r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
-    r"\balerts? (?:\w+ )?(?:cleared|auto-?resolved)|\bauto-?(?:resolved|closed|cleared)\b|"
+    r"\balerts? (?:\w+ )?cleared|\bauto-?(?:resolved|closed|cleared)\b|"
     r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself|automatically)\b|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b|"
     r"\bclosed by \w+ integration\b|\bmonitor recovered\b|"

@@ -104,10 +104,9 @@ QUANTITY = re.compile(
     rf"(?<![\w.:/-])(?P<q>{_QTY})(?P<rest>(?:\s+of\s+(?:the\s+|those\s+|these\s+|all\s+|our\s+)?"
     rf"(?:\d[\d,]*\s+)?[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){{0,3}})|(?:\s+[A-Za-z][\w.-]*){{0,3}})"
 )
-DURATION = re.compile(
-    r"\b\d+\s*(?:h|hrs?|hours?)\s*(?:and\s+)?\d+\s*(?:m|mins?|minutes?)\b|"
-    r"\b\d+\s*(?:hours?|minutes?|mins?)\b",
-    re.I,
+#: A span in hours and minutes as written: "2 h 28 min", "4 hrs 21 min", "1 hour and 7 minutes".
+HOURS_MINUTES = re.compile(
+    r"\b\d+\s*(?:h|hrs?|hours?)\s*(?:and\s+)?\d+\s*(?:m|mins?|minutes?)\b", re.I
 )
 VERSION = re.compile(r"^v?\d+\.\d+(?:\.\d+)+$|^v\d")
 SERVICE_ID = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+(?![\w@-])")
@@ -218,10 +217,9 @@ def quantities(text: str) -> list[str]:
         if re.search(r"(?:rev|v|#|PR|max|=)\s*$", prefix, re.I):
             continue
         out.append(phrase)
-    for m in DURATION.finditer(text):
-        if "h" in m.group(0) and "m" in m.group(0):  # "2 h 28 min", "4 hrs 21 min"
-            out = [q for q in out if q not in m.group(0)]
-            out.append(m.group(0))
+    for m in HOURS_MINUTES.finditer(text):  # "2 h 28 min" whole, not "2 h" and "28 min"
+        out = [q for q in out if q not in m.group(0)]
+        out.append(m.group(0))
     return out
 
 
