@@ -61,16 +61,35 @@ def test_span_embeddings_from_the_same_pass() -> None:
 
 def test_bf16_forward_stays_close_to_float32(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ["The config push broke routing in two regions.", "Disk full on the primary."]
-    fast = embeddings.encode(texts)
-    monkeypatch.setenv("ASSIST_ENCODER_BF16", "0")
-    embeddings.bf16_enabled.cache_clear()
+    monkeypatch.setenv("ASSIST_ENCODER_BACKEND", "torch")
     try:
+        vecs = {}
+        for flag in ("1", "0"):
+            monkeypatch.setenv("ASSIST_ENCODER_BF16", flag)
+            embeddings.bf16_enabled.cache_clear()
+            if flag == "1" and not embeddings.bf16_enabled():
+                pytest.skip("this CPU has no native bfloat16")
+            vecs[flag] = embeddings.encode(texts)
         assert not embeddings.bf16_enabled()
-        exact = embeddings.encode(texts)
     finally:
         monkeypatch.undo()
         embeddings.bf16_enabled.cache_clear()
-    assert (fast * exact).sum(1).min() > 0.999  # cosine: same embedding up to bf16 rounding
+    assert not np.array_equal(vecs["1"], vecs["0"])  # the bf16 path really ran
+    assert (vecs["1"] * vecs["0"]).sum(1).min() > 0.999  # cosine: same up to bf16 rounding
+
+
+def test_bf16_by_default_only_with_amx(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASSIST_ENCODER_BF16", raising=False)
+    try:
+        for amx in (False, True):
+            monkeypatch.setattr(embeddings, "_has_amx", lambda amx=amx: amx)
+            embeddings.bf16_enabled.cache_clear()
+            native = bool(__import__("torch").ops.mkldnn._is_mkldnn_bf16_supported())
+            # AVX512-BF16 without AMX is slower than float32, so float32 is the default there
+            assert embeddings.bf16_enabled() is (amx and native)
+    finally:
+        monkeypatch.undo()
+        embeddings.bf16_enabled.cache_clear()
 
 
 def test_numpy_runtime_matches_torch_float32(monkeypatch: pytest.MonkeyPatch) -> None:

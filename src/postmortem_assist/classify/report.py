@@ -274,9 +274,9 @@ def write_card(
         "",
         "- Text -> chunks of <= 200 words (at most 12, spread over the document); each chunk "
         "embedded with all-MiniLM-L6-v2 (first 128 tokens, mean pooling, L2), chunk vectors "
-        "averaged and re-normalised (bf16 autocast where the CPU supports it). Causes the "
-        "text rules out ('not an attack', 'rather than a hardware fault') are dropped first "
-        "(`classify/features.py`), so their words do not vote.",
+        "averaged and re-normalised (bf16 autocast on CPUs with AMX, float32 elsewhere). "
+        "Causes the text rules out ('not an attack', 'rather than a hardware fault') are dropped "
+        "first (`classify/features.py`), so their words do not vote.",
         "- Features: the embedding; TF-IDF word 1-2-grams (<= 20k, sublinear tf, fitted on the "
         "training texts); per label log(1 + keyword hits) of the taxonomy keywords "
         "(`rules/categories.yml`) x `kw_weight` (keywords are inputs, not rules), with hits "
