@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -106,10 +107,30 @@ def _notes_file(expected: Path) -> Path:
     return cands[0]
 
 
+def _slack_zip_messages(path: Path) -> list[dict]:
+    """Messages of a Slack workspace export zip: every channel in ``channels.json``, one
+    ``<channel>/<YYYY-MM-DD>.json`` list per day, joined in ``ts`` order."""
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        assert {"users.json", "channels.json"} <= names, f"{path.name}: not a Slack export"
+        out = []
+        for ch in json.loads(zf.read("channels.json")):
+            day_file = re.compile(re.escape(ch["name"]) + r"/\d{4}-\d\d-\d\d\.json")
+            days = sorted(n for n in names if day_file.fullmatch(n))
+            assert days, f"{path.name}: no day files for channel {ch['name']}"
+            for day in days:
+                out += json.loads(zf.read(day))
+    assert out, f"{path.name}: no messages"
+    return sorted(out, key=lambda m: float(m["ts"]))
+
+
 def _slack_messages(path: Path) -> list[dict]:
     """Messages of a chat JSON: a Slack channel list, a Google Chat Takeout
     ``{"messages": [...]}`` (given a Slack-style ``ts`` from its ``created_date``), or a
-    Telegram export (``ts`` from ``date_unixtime``, ``text`` flattened from its entities)."""
+    Telegram export (``ts`` from ``date_unixtime``, ``text`` flattened from its entities);
+    or of a Slack workspace export zip."""
+    if path.suffix == ".zip":
+        return _slack_zip_messages(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, dict) and isinstance(data.get("messages"), list):
         out = []
@@ -127,10 +148,51 @@ def _slack_messages(path: Path) -> list[dict]:
     return data
 
 
+VTT_CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.\d{3} --> ", re.M)
+VTT_START = re.compile(
+    r"^Recording started:? (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ?[+-]\d\d:?\d\d)", re.M
+)
+
+
+def _vtt_cue_clocks(path: Path) -> list[str]:
+    """Wall-clock ``HH:MM`` (in the recording's own offset) of each WebVTT cue start: the
+    ``Recording started: 2024-08-27 18:41:30 -04:00`` line of a NOTE block plus the cue offset."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("WEBVTT"), f"{path.name}: not WebVTT"
+    start = VTT_START.search(text)
+    assert start, f"{path.name}: no 'Recording started: <ISO time with offset>' line"
+    t0 = dt.datetime.fromisoformat(start.group(1).replace(" +", "+").replace(" -", "-"))
+    cues = [
+        dt.timedelta(hours=int(h), minutes=int(m), seconds=int(s))
+        for h, m, s in VTT_CUE.findall(text)
+    ]
+    assert cues, f"{path.name}: no cues"
+    return [(t0 + c).strftime("%H:%M") for c in cues]
+
+
+def _vtt_text(path: Path) -> str:
+    """NOTE and cue text of a WebVTT file, without cue ids and timing lines (whose ``MM:SS`` would
+    pass for clock times); ``<v Name>text</v>`` becomes ``Name: text``."""
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    out = []
+    for block in blocks[1:]:
+        lines = block.strip().splitlines()
+        if lines and lines[0].startswith("NOTE"):
+            out += lines[1:]
+            continue
+        timing = next((i for i, line in enumerate(lines) if VTT_CUE.match(line)), None)
+        assert timing is not None, f"{path.name}: block without a cue timing: {block[:60]!r}"
+        for line in lines[timing + 1 :]:
+            out.append(re.sub(r"^<v ([^>]+)>(.*?)(?:</v>)?$", r"\1: \2", line))
+    return "\n".join(out)
+
+
 def _searchable_text(path: Path) -> str:
     """Text that expected quotes must be substrings of (message texts for Slack JSON)."""
-    if path.suffix == ".json":
+    if path.suffix in {".json", ".zip"}:
         return "\n".join(m["text"] for m in _slack_messages(path))
+    if path.suffix == ".vtt":
+        return _vtt_text(path)
     return path.read_text(encoding="utf-8")
 
 
@@ -334,11 +396,13 @@ def test_note_set_expected(expected):
 
     # every stated time must be visible in the notes as a local clock time
     clock_text = text
-    if notes.suffix == ".json":
+    if notes.suffix in {".json", ".zip"}:
         clock_text += "\n" + "\n".join(
             dt.datetime.fromtimestamp(float(m["ts"]), dt.UTC).strftime("%H:%M")
             for m in _slack_messages(notes)
         )
+    if notes.suffix == ".vtt":
+        clock_text += "\n" + "\n".join(_vtt_cue_clocks(notes))
     for key, v in times.items():
         cands = _local_clock_strings(v, zone)
         assert any(c in clock_text for c in cands), f"{key}: none of {cands} in notes"
