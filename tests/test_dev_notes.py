@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 48
+    assert len(SETS) >= 53
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -98,6 +98,7 @@ def test_key_times_duration_numbers(results: dict, name: str) -> None:
 #: thread reply that loses to the channel's summary line, a Jira comment, and two of the
 #: seventh batch.
 KNOWN_CAUSE_MISSES = {
+    "bridge-call",  # the cause is told over three cues with no cause words
     "ic-log-local",
     "slack-channel-threads",
     "jira-comments",
@@ -138,8 +139,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 72
-    assert found >= 45, f"{found}/{total}"
+    assert total >= 78
+    assert found >= 51, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:

@@ -626,3 +626,66 @@ def test_a_night_named_in_the_header_dates_after_midnight_messages() -> None:
     assert first.time == datetime(2024, 11, 3, 7, 56, tzinfo=UTC)  # Sunday, PDT
     assert msgs[-1].time == datetime(2024, 11, 3, 9, 29, tzinfo=UTC)  # the repeated hour, PST
     assert not any("earlier than the message before" in w for w in warnings)
+
+
+VTT = """WEBVTT
+
+NOTE
+Recording started: 2024-08-27 18:41:30 -04:00 (Eastern, EDT). Cue times are time since the
+recording started.
+
+a1b2/12-0
+00:00:40.610 --> 00:00:45.396
+<v Aisha Karimi>For whoever writes this up: ScanRejectRateHigh paged me at 6:29 PM.</v>
+
+a1b2/13-0
+00:02:55.400 --> 00:03:03.400
+<v Mateo Rinaldi>First invalid signature is at 18:22 at gate C,
+before doors.</v>
+
+a1b2/14-0
+00:31:12.640 --> 00:31:19.120
+<v Declan Byrne>Gates C and D are scanning green. We&amp;re back.</v>
+"""
+
+
+def test_webvtt_transcript_gets_speakers_wall_times_and_its_own_line_numbers() -> None:
+    msgs, _ = _read(VTT, "bridge.vtt")
+    assert not any("Recording started" in m.text for m in msgs)  # it dates the call only
+    page = _at(msgs, 9)
+    assert page.author == "Aisha Karimi" and page.text.startswith("For whoever writes this up")
+    assert page.time == datetime(2024, 8, 27, 22, 42, 10, tzinfo=UTC)  # 18:41:30 + 40 s, EDT
+    assert page.inline[0][2] == datetime(2024, 8, 27, 22, 29, tzinfo=UTC)  # "6:29 PM" that day
+    first = _at(msgs, 13)
+    assert first.text.endswith("before doors.")  # the cue's second line continues it
+    assert first.inline[0][2] == datetime(2024, 8, 27, 22, 22, tzinfo=UTC)
+    back = _at(msgs, 18)
+    assert back.time == datetime(2024, 8, 27, 23, 12, 42, tzinfo=UTC)
+    assert "<v" not in back.text and "We&re back." in back.text
+
+
+def test_element_export_lines_have_authors_and_a_range_is_not_a_zone() -> None:
+    text = (
+        "Room: #stoerung (exported from Element)\n"
+        "2024-01-23, 22:22:10 - Lena Hoffmann: opening this, times here are Berlin time, CET\n"
+        "2024-01-23, 22:31:15 - Dominik Schreiber: is it the Hetzner maintenance? "
+        "they announced work in FSN1 22:00-02:00\n"
+        "2024-01-24, 00:04:27 - Jonas Weber: purchases working again\n"
+    )
+    msgs, warnings = _read(text, "room.txt")
+    assert _at(msgs, 2).author == "Lena Hoffmann"
+    assert _at(msgs, 4).time == datetime(2024, 1, 23, 23, 4, 27, tzinfo=UTC)
+    assert not any("mix time zones" in w for w in warnings)  # "22:00-02:00" is not UTC-2
+
+
+def test_a_night_shift_header_with_evening_entries_keeps_the_first_day() -> None:
+    text = (
+        "**Shift:** Night, Sat 3/9/2024 10:00 PM -> Sun 3/10/2024 6:30 AM.\n"
+        "**Times:** Central. DST starts tonight: 2:00 AM CST becomes 3:00 AM CDT.\n\n"
+        "- **10:02 PM CST** - Shift start.\n"
+        "- **1:58 AM CST** - Quiet.\n"
+        "- **3:01 AM CDT** - Clocks jumped fine.\n"
+    )
+    msgs, _ = _read(text, "shift.md")
+    assert _at(msgs, 4).time == datetime(2024, 3, 10, 4, 2, tzinfo=UTC)  # Saturday evening
+    assert _at(msgs, 6).time == datetime(2024, 3, 10, 8, 1, tzinfo=UTC)  # 3 min after 1:58 CST

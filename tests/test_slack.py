@@ -256,3 +256,26 @@ def test_bad_notes_give_a_result_or_one_line(
     assert code in (0, 2) and "Traceback" not in err
     if code == 2:
         assert len(err.strip().splitlines()) == 1
+
+
+def test_a_team_typing_utc_times_is_read_in_utc_whatever_its_profiles_say(tmp_path: Path) -> None:
+    """Profiles in Europe/Amsterdam, but typed times sit minutes before their messages only
+    when read as UTC: the team writes UTC (and users.json's tz is not the notes' zone)."""
+    root = tmp_path / "export"
+    root.mkdir()
+    users = [{"id": "U1", "name": "nadia", "tz": "Europe/Amsterdam",
+              "profile": {"display_name": "Nadia"}}]  # fmt: skip
+    (root / "users.json").write_text(json.dumps(users), encoding="utf-8")
+    (root / "channels.json").write_text(json.dumps([{"id": "C1", "name": "inc"}]), "utf-8")
+    (root / "inc").mkdir()
+    t0 = datetime(2024, 5, 13, 23, 47, 2, tzinfo=UTC).timestamp()
+    day = [
+        {"type": "message", "user": "U1", "ts": f"{t0:.6f}", "text": "PD paged me at 23:44"},
+        {"type": "message", "user": "U1", "ts": f"{t0 + 1380:.6f}",
+         "text": "first errors at 23:38 in Kibana, fix went out at 00:09"},
+    ]  # fmt: skip
+    (root / "inc" / "2024-05-13.json").write_text(json.dumps(day), encoding="utf-8")
+    notes = parse_notes(_sources(root))
+    assert notes.zone != "Europe/Amsterdam"
+    assert notes.messages[0].inline[0][2] == datetime(2024, 5, 13, 23, 44, tzinfo=UTC)
+    assert notes.messages[1].inline[0][2] == datetime(2024, 5, 13, 23, 38, tzinfo=UTC)

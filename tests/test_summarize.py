@@ -340,6 +340,10 @@ def test_action_lines_name_owner_and_ticket_once(results: dict, name: str) -> No
         ("relocation throttled, reindex paused", "mitigation"),
         ("scaling question: do we even have headroom on the cluster?", "investigation"),
         ("first timeouts in the gateway logs at 09:04", "investigation"),
+        ("same thing again", "investigation"),  # "thing again" is not "working again"
+        ("tbh this is the promo-sync again, we all pay for it", "investigation"),
+        ("Gates C and D are scanning green, ten for ten. We're back.", "mitigation"),
+        ("That's because every gate is on manual lookup. Nothing is fixed.", "investigation"),
     ],
 )
 def test_timeline_event_kind(text: str, kind: str) -> None:
@@ -420,3 +424,30 @@ def test_a_fix_with_no_effect_is_a_misleading_path_and_a_found_cause_is_the_caus
     assert {4, 5} <= ruled_out
     assert 3 not in ruled_out
     assert any("expired signing certificate" in f.text for f in summary.cause)
+
+
+def test_an_alerts_own_start_field_is_the_detection_time() -> None:
+    text = (
+        "#inc-tickets, times in CET\n"
+        "2024-01-23, 22:22:10 - Lena: opening this. Alertmanager paged me, forwarding it here\n"
+        "2024-01-23, 22:22:14 - Alertmanager: [FIRING:1] TicketPurchaseErrorRate error ratio "
+        "0.41 > 0.05 for 3m. Started: 2024-01-23 22:19:44 CET\n"
+        "2024-01-23, 22:40:00 - Jonas: reverted the pool_mode change\n"
+        "2024-01-23, 22:46:00 - Jonas: purchases working again\n"
+    )
+    summary = summarize_sources([Source("room.txt", text)])
+    assert summary.detected is not None
+    assert summary.detected.time == datetime(2024, 1, 23, 21, 19, 44, tzinfo=UTC)
+
+
+def test_an_impact_number_told_twice_is_quoted_as_the_impact_section_words_it() -> None:
+    text = (
+        "# Shift log (all times UTC)\n\n## Log\n\n"
+        "- **05:52** - trailer departed 37 min late. 214 orders missed their Sunday linehaul "
+        "and will deliver a day late.\n"
+        "- **06:15** - all clear, labels printing again since 04:57.\n\n"
+        "## Impact\n\n- 214 orders missed the Sunday linehaul (one day late).\n"
+    )
+    summary = summarize_sources([Source("log.md", text)])
+    quoted = [f for f in summary.impact if f.text.startswith("214 orders")]
+    assert quoted and quoted[0].line == 10

@@ -62,3 +62,13 @@ def test_existing_helpers_keep_working() -> None:
     assert resolve(mention, date(2024, 3, 5), None) == datetime(2024, 3, 5, 14, 2, tzinfo=UTC)
     assert zone_statement("All times below are CET (Berlin)") == "CET"
     assert zone_name(zone_info("PST")) == "America/Los_Angeles"
+
+
+def test_a_clock_range_is_not_a_utc_offset() -> None:
+    assert [(m.clock, m.zone) for m in find_times("work in FSN1 22:00-02:00")] == [
+        ("22:00", None),
+        ("02:00", None),
+    ]
+    assert find_times("14:02:11-07:00 deploy")[0].zone == "-07:00"  # seconds: an ISO offset
+    assert find_times("Sent: 14:02 -0700")[0].zone == "-0700"
+    assert find_times("2024-08-19T23:06-05:00 up")[0].zone == "-05:00"  # a date: an offset

@@ -47,7 +47,7 @@ from .times import (
 UNDATED = date(1970, 1, 1)
 SHAPES = (
     "slack", "chat", "ic-log", "tab-log", "iso-log", "month-chat", "whatsapp", "zoom-chat",
-    "csv", "markdown", "plain",
+    "transcript", "csv", "markdown", "plain",
 )  # fmt: skip
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
@@ -73,9 +73,11 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         r"(?:(?:FROM|TO)\s+)?(?:(?P<author>[\w.@-]{1,40}):\s+)?(?P<text>.*)$"
     ),
     # WhatsApp's "Export chat": "12/03/2024, 20:40 - Marta Gil: text" (system lines have no
-    # author: "12/03/2024, 18:20 - Pablo changed the group description")
+    # author: "12/03/2024, 18:20 - Pablo changed the group description"); Element's plain-text
+    # export writes "2024-01-23, 22:41:05 - Jonas Weber: text"
     "whatsapp": re.compile(
-        rf"^\s*(?P<time>\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}},?\s+{_CLOCK})\s+[-–]\s+"
+        rf"^\s*(?P<time>(?:\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}),?\s+{_CLOCK})"
+        r"\s+[-–]\s+"
         r"(?:(?P<author>[^:\n]{1,40}?):\s+)?(?P<text>.*)$"
     ),
     # Zoom's saved meeting chat: "14:05:22 From Jane Doe to Everyone:" (the message follows,
@@ -84,6 +86,11 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"^\s*(?P<time>{_CLOCK})\s+From\s+(?P<author>[^:\n]{{1,40}}?)\s+to\s+"
         r"(?:Everyone|[^:\n]{1,40}?)(?:\s*\((?:direct message|privately)\))?\s*:\s*(?P<text>.*)$",
         re.I,
+    ),
+    # a meeting transcript, "00:19:02 Dev Patel: text" (Zoom's .txt; WebVTT cues become this)
+    "transcript": re.compile(
+        r"^\s*(?P<time>\d{1,2}:\d{2}:\d{2})\s+"
+        r"(?P<author>[A-Z][\w.'-]{0,30}(?: [A-Z][\w.'-]{0,30}){0,3}):\s+(?P<text>.*)$"
     ),
     "month-chat": re.compile(
         rf"^\s*(?P<time>{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?{_CLOCK}(?:\s*{_ZONE})?)"
@@ -695,7 +702,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
 #: 2024-10-02 14:05 UTC" and "Timestamps are time since the recording started".
 _RECORDING_START = re.compile(
     r"^\W*(?:recording|meeting|call|transcript|bridge)\s+(?:started|began)"
-    r"(?:\s+(?:at|on))?\s*:?\s*(?P<when>.{6,60})$",
+    r"(?:\s+(?:at|on))?\s*:?\s*(?P<when>[^\n(]{6,60})",
     re.I | re.M,
 )
 _ELAPSED_NOTE = re.compile(
@@ -704,17 +711,18 @@ _ELAPSED_NOTE = re.compile(
 _ELAPSED = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})")
 
 
-def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> None:
-    """Stamps of a transcript that count from the recording's start get wall-clock times."""
+def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> list[Message]:
+    """Stamps of a transcript that count from the recording's start get wall-clock times;
+    the "Recording started ..." line itself is dropped (it dates the call, nothing happened)."""
     head = text[:3000]
     start_line = _RECORDING_START.search(head)
     if start_line is None or not _ELAPSED_NOTE.search(head):
-        return
+        return msgs
     when = start_line.group("when")
     dates, times = find_dates(when), find_times(when)
     hms = clock_time(times[0].clock) if times else None
     if not dates or hms is None:
-        return
+        return msgs
     own = zone_info(times[0].zone) if times[0].zone else None
     start = combine(dates[0].value, hms, own or zone)
     for msg in msgs:
@@ -723,6 +731,63 @@ def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> None:
             h, m, sec = (int(x) for x in stamp.groups())
             msg.time = start + timedelta(hours=h, minutes=m, seconds=sec)
             msg.day = msg.time.date()
+            msg.inline.clear()  # times typed in it were read against the offset as a clock
+            inline_times(msg, own or zone, msg.day)
+    return [m for m in msgs if not _RECORDING_START.match(m.text)]
+
+
+_VTT_CUE = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{2}):(\d{2})[.,]\d{1,3}\s+-->\s+\S")
+_VTT_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+([^>]{1,60})>")
+_VTT_TAG = re.compile(r"</?[a-z][^>]{0,80}>|&(?:amp|lt|gt|nbsp);", re.I)
+_VTT_ENTITY = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " "}
+
+
+def webvtt_transcript(text: str) -> str | None:
+    """A WebVTT file (Teams / Zoom / Meet transcript) as transcript lines, line for line.
+
+    Each cue's first text line becomes ``HH:MM:SS Speaker: text`` (its start, as written:
+    time since the recording started), further text lines stay as continuations, and cue
+    ids and timing lines become blank, so line numbers stay the file's. ``NOTE`` blocks are
+    kept (they state when the recording started). None when the text is not WebVTT.
+    """
+    lines = text.split("\n")
+    if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        return None
+    out = [""] * len(lines)
+    stamp: str | None = None
+    in_note = False
+    for k, line in enumerate(lines[1:], start=1):
+        cue = _VTT_CUE.match(line)
+        if cue is not None:
+            h, m, sec = cue.groups()
+            stamp = f"{int(h or 0):02d}:{m}:{sec}"
+            in_note = False
+            continue
+        if not line.strip():
+            stamp, in_note = None, False
+            continue
+        if line.startswith(("NOTE", "STYLE", "REGION")) and stamp is None:
+            in_note = line.startswith("NOTE")
+            rest = line[4:].strip() if in_note else ""
+            out[k] = rest
+            continue
+        if in_note:
+            out[k] = line
+            continue
+        if stamp is None:
+            out[k] = ""  # a cue id (its timing line follows)
+            continue
+        voice = _VTT_VOICE.match(line.strip())
+        body = _VTT_TAG.sub(lambda t: _VTT_ENTITY.get(t.group(0).lower(), ""), line).strip()
+        if voice is not None:
+            out[k] = f"{stamp} {voice.group(1).strip()}: {body}"
+            stamp = ""  # further lines of this cue continue it
+        elif stamp:
+            out[k] = f"{stamp} {body}"
+            stamp = ""
+        else:
+            out[k] = f"  {body}"
+    return "\n".join(out)
 
 
 _YEAR_STATED = re.compile(r"\b(?:year|in|for)\s+((?:19|20)\d{2})\b", re.I)
@@ -757,7 +822,10 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
         end += len(line) + 1
         dates = [d.value for d in find_dates(line, default_year=day.year, dayfirst=dayfirst)]
         if len(dates) >= 2 and dates[0] == day and dates[1] == day + timedelta(days=1):
-            first = next(iter(find_times(text[end : end + 5000])), None)
+            rest = text[end : end + 5000]
+            stamped = (LEADING_STAMP.match(ln) for ln in rest.split("\n"))
+            entry = next((m.group("stamp") for m in stamped if m), None)  # first log entry
+            first = next(iter(find_times(entry if entry else rest)), None)
             hms = clock_time(first.clock) if first is not None else None
             if first and hms and hms[0] < 6 and not re.search(r"\bp\.?m", first.clock, re.I):
                 return dates[1]
@@ -977,7 +1045,7 @@ def parse_notes(
     Sources that form a Slack export (``users.json``, ``channels.json``, a folder per
     channel) are read as one channel (``channel`` picks it when there are several).
     """
-    from .slack import channel_messages, read_export, split_export
+    from .slack import channel_messages, is_metadata, read_export, split_export
 
     if input_format and input_format not in SHAPES:
         raise InputError(f"unknown input format {input_format!r} (one of {', '.join(SHAPES)})")
@@ -987,7 +1055,7 @@ def parse_notes(
     warnings: list[str] = []
     shapes = []
     first_day: date | None = None
-    chosen, how = _zone_for(sources, timezone, warnings)
+    chosen, how = _zone_for([s for s in sources if not is_metadata(s)], timezone, warnings)
     export, sources = split_export(sources)
     zone = zone_info(chosen) if chosen else None
     zone_used: str | None = chosen
@@ -997,6 +1065,9 @@ def parse_notes(
         shapes.append("slack")
         zone_used = zone_used or "UTC"
     for source in sources:
+        vtt = webvtt_transcript(source.text)
+        if vtt is not None:
+            source = Source(source.name, vtt)
         shape = input_format or _shape_of(source)
         shapes.append(shape)
         if shape == "slack":
@@ -1081,7 +1152,7 @@ def parse_notes(
                 (st for pos, raw, st in reversed(msg.inline) if has_ampm(raw)), said_pm
             )
         msgs = [m for m in msgs if id(m) not in markers]
-        _elapsed_times(source.text, msgs, zone)
+        msgs = _elapsed_times(source.text, msgs, zone)
         first_day = first_day or _first_date(source.text, dayfirst)
         messages.extend(_oldest_first(msgs))
     if not messages and export:

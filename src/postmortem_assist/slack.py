@@ -56,6 +56,12 @@ def _base(name: str) -> str:
     return re.split(r"[/\\:]", name)[-1].lower()
 
 
+def is_metadata(source: Source) -> bool:
+    """An export's ``users.json`` / ``channels.json`` ...: its ``tz`` fields are where the
+    people live, not a statement about the notes' times."""
+    return _base(source.name) in METADATA
+
+
 def split_export(sources: list[Source]) -> tuple[list[Source], list[Source]]:
     """(sources of a Slack export, the other sources): an export has ``users.json`` or
     ``channels.json``, and its day files are ``<channel>/<YYYY-MM-DD>.json``."""
@@ -378,18 +384,44 @@ def to_messages(
         first_of[thread] = min(first_of.get(thread, ts), ts)
     ordered = sorted(rows, key=lambda r: (first_of[r[0]], r[0], r[1]))
     thread_ids: dict[float, int] = {}
-    out = []
-    for thread, ts, item, line, text, name in ordered:
-        stamp = _stamp(ts)
-        msg = Message(text, line, name, stamp, _author(item, people), str(item.get("ts")))
-        msg.block = thread_ids.setdefault(thread, len(thread_ids) + 1)
-        user = item.get("user")
-        here = zone or zone_info(people.zones.get(user, "") if isinstance(user, str) else "")
-        if stamp is not None:
-            msg.day = (stamp.astimezone(here) if here else stamp).date()
-            inline_times(msg, here, msg.day)
-        out.append(msg)
-    return out
+
+    def build(typed_in_utc: bool) -> list[Any]:
+        out = []
+        for thread, ts, item, line, text, name in ordered:
+            stamp = _stamp(ts)
+            msg = Message(text, line, name, stamp, _author(item, people), str(item.get("ts")))
+            msg.block = thread_ids.setdefault(thread, len(thread_ids) + 1)
+            user = item.get("user")
+            here = zone or (
+                UTC
+                if typed_in_utc
+                else zone_info(people.zones.get(user, "") if isinstance(user, str) else "")
+            )
+            if stamp is not None:
+                msg.day = (stamp.astimezone(here) if here else stamp).date()
+                inline_times(msg, here, msg.day)
+            out.append(msg)
+        return out
+
+    local = build(False)
+    if zone is not None or not people.zones:
+        return local
+    utc = build(True)
+    # A team that types UTC clock times (its profiles say Europe/Amsterdam): typed times read
+    # in the profile zone land hours from the message that states them, read as UTC minutes.
+    if _typed_gap(utc) * 3 < _typed_gap(local) and _typed_gap(local) > 45 * 60:
+        return utc
+    return local
+
+
+def _typed_gap(msgs: list[Any]) -> float:
+    """Median seconds between a message and the nearest clock time typed in it."""
+    gaps = sorted(
+        min(abs((st - m.time).total_seconds()) for _, _, st in m.inline if st.tzinfo)
+        for m in msgs
+        if m.time is not None and any(st.tzinfo for _, _, st in m.inline)
+    )
+    return gaps[len(gaps) // 2] if gaps else 0.0
 
 
 def channel_messages(source: Source, zone: tzinfo | None, warnings: list[str]) -> list[Any]:

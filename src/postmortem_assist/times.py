@@ -61,7 +61,9 @@ _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
 _GMT_OFFSET = r"(?:UTC|GMT)\s?[+-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
 TIMESTAMP = re.compile(
     rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
-    rf"(?:\s*\(?(?P<offset>{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?"
+    # "22:00-02:00" with no date or seconds is a range, not 22:00 at UTC-2
+    r"(?:(?(date)|(?:(?<=\d:\d\d:\d\d)|(?<!\d)|(?!-\d)))"
+    rf"\s*\(?(?P<offset>{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?P<zone>{_ZONE_ALT}|{_IANA})\b\)?)?"
     r"(?!\w|:\d)",  # "paged at 13:47: SigningLatencyHigh" ends at the colon
     re.I,
 )

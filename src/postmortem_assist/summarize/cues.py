@@ -33,7 +33,9 @@ ALERT = _cue(
     end=False,
 )
 REPORT = _cue(
-    r"noticed|spotted|reported|report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
+    r"noticed|spotted|reported|radioed|on the radio:|"
+    r"first (?:phone )?(?:call|ticket|report|complaint|chat|email)s? (?:at|came|from|in)\b|"
+    r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called|phoned|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
     r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
@@ -64,6 +66,7 @@ ONSET = _cue(
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
+    r"first\s+(?:[\w-]+\s+){1,3}(?:is|was)\s+(?:at|around|from)\s+(?=\d)|"
     r"first\s+(?:[\w-]+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
     r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts?|crash\w*|outages?|placeholders?|"
     r"failures?|errors?|complaints?|"
@@ -95,7 +98,8 @@ MITIGATED = _cue(
 RECOVERY = _cue(
     r"(?:succeed\w*|work\w*|serv\w*|load\w*|print\w*|flow\w*|pass\w*|respond\w*|"
     r"process\w*|connect\w*|returning results|2\d\d|green|healthy|normal|up|live|online|"
-    r"available)\s+again|"
+    r"available)\s+again|(?:scanning|passing) green\b|"
+    r"(?:we'?re|we are|it'?s|it is|everything'?s|everything is) back(?:\s+up)?(?=\s*(?:[.!]|$))|"
     r"(?<!rolled )(?<!rolling )(?<!roll )(?<!scaled )(?<!scale )(?<!dialled )(?<!dialed )"
     r"(?<!moved )(?<!set )(?<!pinned )(?<!reverted )(?<!went )"  # "rolled back to 24.6"
     r"back (?:to|under|below|within|at|in) (?:normal|baseline|"
@@ -104,9 +108,10 @@ RECOVERY = _cue(
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
     r"(?:deliver|arriv)\w*\s+(?:[\w-]+\s+){0,3}again|"
-    r"(?:send|sent|sign|render|sync|confirm)\w*\s+again|(?:go\w*|went|get\w*) through again|"
+    r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|(?:go\w*|went|get\w*) through again|"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
-    r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)\w+ing again|"
+    r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)"
+    r"(?!(?:\w*thing|morning|evening|string|ring|king|building|warning|ping)\b)\w+ing again|"
     r"(?:answer|respond)\w*\s+(?:(?!with\b|errors?\b|[45]\d\d)[\w-]+\s+){0,5}again|"
     r"first (?:new |good |successful )(?:[\w-]+\s+){0,2}(?:filed|processed|delivered|received|"
     r"went through|succeeded|completed|arrived|landed)|"
@@ -148,7 +153,7 @@ NO_EFFECT = re.compile(
 #: Said of something still broken: "not working again yet", "still failing".
 NOT_RECOVERED = re.compile(
     r"\b(?:not|n't|never|still|yet to)\b[^.;]{0,25}\bagain\b|\bstill (?:fail|broken|down)|"
-    r"\bnot (?:fixed|resolved|recovered)\b|"
+    r"\bnot (?:fixed|resolved|recovered)\b|\bnothing(?:'s| is| was)? (?:fixed|resolved)\b|"
     r"\bagain\b[^.;]{0,30}\b(?:ignore (?:it|that|this)|false (?:alarm|positive)|flapping)\b",
     re.I
 )

@@ -139,6 +139,8 @@ def pick_cause(
             score -= 1.0
         if cues.NOT_CAUSE.search(msg.text) or cues.AFTERMATH.search(msg.text):
             score -= 2.5
+        if cues.NOT_RECOVERED.search(msg.text):  # a status: "that's because ... Nothing is fixed"
+            score -= 2.0
         nxt = msgs[i + 1].text if i + 1 < len(msgs) else ""
         if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12:
             # a bare "that's it" confirms the message before it

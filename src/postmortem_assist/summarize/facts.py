@@ -157,7 +157,8 @@ PERSON_AS_CAUSE = re.compile(
 #: Fault laid on a named person: "this is Marco's fault", "Desmond's cost-cutting PR again".
 PERSON_AT_FAULT = re.compile(
     r"\b(?P<name>[A-Z][a-z]+)'s (?:(?:fault|mistake|doing|screw-?up|mess|blunder)\b|"
-    r"(?:[\w-]+ ){0,2}(?:PR|change|push|deploy|script|commit|config|job|MR)s? again\b)"
+    r"(?:[\w-]+ ){0,2}(?:\w+-)?(?:PR|change|push|deploy|script|commit|config|job|MR|sync|cron|"
+    r"migration|rotation|import|release|rollout|upgrade)s? again\b)"
 )
 
 
@@ -264,7 +265,7 @@ def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
     """Impact numbers from impact sections and messages that talk about impact, best first."""
     out: list[Fact] = []
     scores: list[float] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # phrase -> its index in out
     for msg in msgs:
         if msg.ref + msg.text in exclude:
             continue
@@ -281,11 +282,17 @@ def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
             )
             if not (has_unit or in_section or re.search(r"\d+h\d+m", phrase)):
                 continue
-            if phrase.lower() in seen or is_threshold(phrase, msg.text):
+            if is_threshold(phrase, msg.text):
                 continue
-            seen.add(phrase.lower())
+            score = impact_score(phrase, msg.text, in_section)
+            if phrase.lower() in seen:  # told twice: the impact section's telling wins
+                k = seen[phrase.lower()]
+                if score > scores[k]:
+                    out[k], scores[k] = fact(msg, phrase), score
+                continue
+            seen[phrase.lower()] = len(out)
             out.append(fact(msg, phrase))
-            scores.append(impact_score(phrase, msg.text, in_section))
+            scores.append(score)
     order = sorted(range(len(out)), key=lambda i: (-scores[i], i))
     return [out[i] for i in order]
 

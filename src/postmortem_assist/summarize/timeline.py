@@ -145,10 +145,18 @@ TOLD_CONTACT = re.compile(
     r"\s+(?:at|around)\s+~?\d{1,2}:\d{2}",
     re.I,
 )
-#: Someone telling the responders: "pings me", "messaged us", "called the desk".
+#: Someone telling the responders: "pings me", "messaged us", "called the desk", "Jerome on
+#: the radio: lanes 5-8 printers ...".
 TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
-    r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:",
+    r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:|"
+    r"\bon the radio\s*:|\bradioed\b",
+    re.I,
+)
+#: An alert's start field right before a time: "Started: 2024-01-23 22:19:44 CET", "startsAt=".
+ALERT_STARTED = re.compile(
+    r"\b(?:started|starts ?at|fired at|triggered at|first seen)\s*[:=]?\s*"
+    r"(?:\d{4}-\d{2}-\d{2}[ T]|\d{1,2}/\d{1,2}/\d{2,4},? )?\Z",
     re.I,
 )
 #: How soon after a first alert or report a message may still tell when it happened.
@@ -167,6 +175,16 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
             if not m or cues.HYPOTHESIS.search(msg.text[: m.start()]):
                 continue
             stamp = event_time(msg, m.start())
+            if pattern is cues.ALERT:  # the alert's own field: "[FIRING:1] ... Started: 22:19:44"
+                started = [
+                    t
+                    for pos, _, t in msg.inline
+                    if ALERT_STARTED.search(msg.text, max(0, pos - 30), pos)
+                    and (msg.time is None or comparable(t) <= comparable(msg.time))
+                ]
+                stamp = started[0] if started else stamp
+            else:
+                started = []
             if stamp is None:
                 continue
             if first is None:
@@ -179,7 +197,7 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
                 break
             if comparable(posted) - comparable(first_posted) > TOLD_WITHIN:
                 break
-            told = [t for pos, _, t in msg.inline if 0 < pos - m.end() <= 6]
+            told = [t for pos, _, t in msg.inline if 0 < pos - m.end() <= 6] + started
             if told and comparable(told[0]) < comparable(first[0].time):  # type: ignore[arg-type]
                 first = (_key(msg, told[0], undated), msg)
                 break
@@ -331,6 +349,10 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
     return found[-1][0] if found else None
 
 
+#: A negation right before a cue: "Nothing is fixed", "not restored yet".
+_NEGATED = re.compile(r"\b(?:not|nothing(?: is| was|'s)?|never|n't)\s+(?:yet\s+)?\Z", re.I)
+
+
 def classify_event(msg: Message) -> tuple[str, bool]:
     """(type, misleading) of one message from its cues."""
     text = msg.text
@@ -338,7 +360,13 @@ def classify_event(msg: Message) -> tuple[str, bool]:
         return "resolution", False
     if cues.ALERT.search(text):
         return "detection", False
-    if cues.MITIGATED.search(text) and not _retrospective(msg) and not cues.HYPOTHESIS.search(text):
+    done = cues.MITIGATED.search(text)
+    if (
+        done
+        and not _NEGATED.search(text[max(0, done.start() - 20) : done.start()])
+        and not _retrospective(msg)
+        and not cues.HYPOTHESIS.search(text)
+    ):
         return "mitigation", False
     if cues.FIX_ACTION.search(text) and not _retrospective(msg) and not text.rstrip().endswith("?"):
         return "mitigation", False
