@@ -149,25 +149,43 @@ def _slack_messages(path: Path) -> list[dict]:
 
 
 VTT_CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.\d{3} --> ", re.M)
-VTT_START = re.compile(
-    r"^Recording started:? (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ?[+-]\d\d:?\d\d)", re.M
+# SubViewer (.sbv) caption timing line: "0:44:50.200,0:45:00.000" (start,end).
+SBV_CUE = re.compile(r"^(\d+):(\d\d):(\d\d)\.\d{3},\d+:\d\d:\d\d\.\d{3}$", re.M)
+RECORDING_START = re.compile(
+    r"Recording started:? (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ?[+-]\d\d:?\d\d)"
 )
 
 
-def _vtt_cue_clocks(path: Path) -> list[str]:
-    """Wall-clock ``HH:MM`` (in the recording's own offset) of each WebVTT cue start: the
-    ``Recording started: 2024-08-27 18:41:30 -04:00`` line of a NOTE block plus the cue offset."""
+def _cue_clocks(path: Path, cue: re.Pattern[str]) -> list[str]:
+    """Wall-clock ``HH:MM`` (in the recording's own offset) of each caption start: the
+    ``Recording started: 2024-08-27 18:41:30 -04:00`` stated once in the file (a WebVTT NOTE, or
+    an SBV first caption) plus the caption's offset."""
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("WEBVTT"), f"{path.name}: not WebVTT"
-    start = VTT_START.search(text)
+    start = RECORDING_START.search(text)
     assert start, f"{path.name}: no 'Recording started: <ISO time with offset>' line"
     t0 = dt.datetime.fromisoformat(start.group(1).replace(" +", "+").replace(" -", "-"))
     cues = [
-        dt.timedelta(hours=int(h), minutes=int(m), seconds=int(s))
-        for h, m, s in VTT_CUE.findall(text)
+        dt.timedelta(hours=int(h), minutes=int(m), seconds=int(s)) for h, m, s in cue.findall(text)
     ]
     assert cues, f"{path.name}: no cues"
     return [(t0 + c).strftime("%H:%M") for c in cues]
+
+
+def _vtt_cue_clocks(path: Path) -> list[str]:
+    """Cue wall clocks of a WebVTT file (recording start in its NOTE block)."""
+    assert path.read_text(encoding="utf-8").startswith("WEBVTT"), f"{path.name}: not WebVTT"
+    return _cue_clocks(path, VTT_CUE)
+
+
+def _sbv_text(path: Path) -> str:
+    """Caption text of a SubViewer file without the timing lines (``0:05:12.300,0:05:15.900``,
+    whose ``05:12`` would pass for a clock time); every caption block must start with one."""
+    out = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        timing, _, caption = block.strip().partition("\n")
+        assert SBV_CUE.fullmatch(timing), f"{path.name}: caption without timing: {block[:60]!r}"
+        out.append(caption)
+    return "\n".join(out)
 
 
 def _vtt_text(path: Path) -> str:
@@ -193,6 +211,8 @@ def _searchable_text(path: Path) -> str:
         return "\n".join(m["text"] for m in _slack_messages(path))
     if path.suffix == ".vtt":
         return _vtt_text(path)
+    if path.suffix == ".sbv":
+        return _sbv_text(path)
     return path.read_text(encoding="utf-8")
 
 
@@ -343,6 +363,11 @@ def _local_clock_strings(value: dt.datetime, zone: str | None) -> set[str]:
         local.strftime("%H:%M"),
         f"{h12}:{local.minute:02d} {ampm}",
         f"{h12}:{local.minute:02d}{ampm.lower()}",  # "9:07pm"
+        f"{h12}.{local.minute:02d}{ampm.lower()}",  # "2.05pm"
+        local.strftime("%H%Mh"),  # military "1405h"
+        local.strftime("%H%MH"),  # "0930H"
+        f"{local.hour}h{local.minute:02d}",  # French "14h05", "9h05"
+        local.strftime("%Hh%M"),  # "09h05"
     }
 
 
@@ -403,9 +428,13 @@ def test_note_set_expected(expected):
         )
     if notes.suffix == ".vtt":
         clock_text += "\n" + "\n".join(_vtt_cue_clocks(notes))
+    if notes.suffix == ".sbv":
+        clock_text += "\n" + "\n".join(_cue_clocks(notes, SBV_CUE))
     for key, v in times.items():
         cands = _local_clock_strings(v, zone)
-        assert any(c in clock_text for c in cands), f"{key}: none of {cands} in notes"
+        # not preceded by a digit: "4h05" must not pass inside "14h05", "2:05 PM" inside "12:05 PM"
+        found = any(re.search(r"(?<!\d)" + re.escape(c), clock_text) for c in cands)
+        assert found, f"{key}: none of {cands} in notes"
 
     # ordering
     if "start" in times:
