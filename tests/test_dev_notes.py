@@ -41,15 +41,11 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 53
+    assert len(SETS) >= 58
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
 KNOWN_MISSES = {
-    # the first complaint is written inside a later IC-log entry, with no author: a symptom
-    # logged after the fact reads like "14:12 first app store review" in the gold set, which
-    # is not detection there; the page at 14:22 is taken
-    ("ic-log-local", "time:detected"),
     # a proportion in words with the count in brackets is not read as a number
     ("pagerduty-log", "number:a third of the morning trucks left late (7 of 21)"),
     # a status page's backlog and delay figures in a "we are delivering" sentence
@@ -82,6 +78,16 @@ KNOWN_MISSES = {
     # tenth batch: "all 14 citizen offices" is written in the page's summary paragraph, which
     # states no impact word
     ("confluence-export", "number:all 14 citizen offices"),
+    # twelfth batch: French clock times ("14h05", "9h") are not read, so no key time is found
+    ("paris-notes-14h05", "time:start"),
+    ("paris-notes-14h05", "time:detected"),
+    ("paris-notes-14h05", "time:mitigated"),
+    ("paris-notes-14h05", "time:resolved"),
+    ("paris-notes-14h05", "duration_minutes"),
+    # "412 docks" (no impact word or people unit) and "average wait 23 min" (the number
+    # comes after two words of its own)
+    ("meet-transcript", "number:412 docks"),
+    ("wiki-berlin-summer", "number:average wait 23 min"),
 }
 
 
@@ -99,6 +105,10 @@ def test_key_times_duration_numbers(results: dict, name: str) -> None:
 #: seventh batch.
 KNOWN_CAUSE_MISSES = {
     "bridge-call",  # the cause is told over three cues with no cause words
+    # twelfth batch: a CloudWatch note states the cause without cause words; a French note
+    # loses to an explanatory remark about the rate limiter
+    "cloudwatch-insights",
+    "paris-notes-14h05",
     "ic-log-local",
     "slack-channel-threads",
     "jira-comments",
@@ -139,8 +149,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 78
-    assert found >= 51, f"{found}/{total}"
+    assert total >= 83
+    assert found >= 56, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:

@@ -689,3 +689,53 @@ def test_a_night_shift_header_with_evening_entries_keeps_the_first_day() -> None
     msgs, _ = _read(text, "shift.md")
     assert _at(msgs, 4).time == datetime(2024, 3, 10, 4, 2, tzinfo=UTC)  # Saturday evening
     assert _at(msgs, 6).time == datetime(2024, 3, 10, 8, 1, tzinfo=UTC)  # 3 min after 1:58 CST
+
+
+SBV = """0:00:00.000,0:00:04.000
+[Recording started: 2024-07-16 10:31:20 -06:00 (MDT, Denver). Times below are time since \
+the recording started.]
+
+0:00:12.900,0:00:20.500
+Keiko Amari: For the write-up: support's first call was at 10:09.
+
+0:44:50.200,0:45:00.000
+Brynn Halvorsen: Unlock success is back at 98 percent. We're good.
+"""
+
+
+def test_subviewer_captions_read_like_a_transcript() -> None:
+    msgs, _ = _read(SBV, "meet.sbv")
+    assert not any("Recording started" in m.text for m in msgs)
+    call = _at(msgs, 5)
+    assert call.author == "Keiko Amari"
+    assert call.time == datetime(2024, 7, 16, 16, 31, 32, tzinfo=UTC)  # 10:31:20 + 12 s, MDT
+    assert call.inline[0][2] == datetime(2024, 7, 16, 16, 9, tzinfo=UTC)
+    assert _at(msgs, 8).time == datetime(2024, 7, 16, 17, 16, 10, tzinfo=UTC)
+
+
+def test_a_log_export_written_newest_first_is_read_oldest_first() -> None:
+    text = (
+        "@timestamp,@message,@logStream\n"
+        "2024-07-02 15:22:00.000,all clear,note\n"
+        "2024-07-02 15:01:12.000,checkout is working again,note\n"
+        "2024-07-02 14:03:00.000,ALARM checkout-api-5xx-rate,alarms\n"
+        "2024-07-02 13:45:02.771,PutItem failed ProvisionedThroughputExceeded,app\n"
+    )
+    msgs, _ = _read(text, "insights.csv")
+    assert [m.line for m in msgs] == [5, 4, 3, 2]
+    assert msgs[0].time == datetime(2024, 7, 2, 13, 45, 2)  # no zone given: naive
+
+
+def test_military_and_dotted_clock_times_and_a_german_page_header() -> None:
+    text = (
+        "Erstellt von Jana Albrecht, zuletzt aktualisiert am 19.07.2024 um 16:42\n"
+        "Mon 2 Dec 2024. All times SGT (UTC+8).\n\n"
+        "2236h  PD: CardTopupFailureRate > 5% on topup-svc.\n"
+        "2241h  almost every top-up failing since about 10.30pm.\n"
+        "0012H  allow-list updated, top-ups working again.\n"
+    )
+    msgs, _ = _read(text, "warroom.txt")
+    assert not any("Erstellt" in m.text for m in msgs)  # the page, not the incident
+    assert _at(msgs, 4).time == datetime(2024, 12, 2, 14, 36, tzinfo=UTC)
+    assert _at(msgs, 5).inline[0][2] == datetime(2024, 12, 2, 14, 30, tzinfo=UTC)
+    assert _at(msgs, 6).time == datetime(2024, 12, 2, 16, 12, tzinfo=UTC)  # after midnight

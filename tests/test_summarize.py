@@ -451,3 +451,29 @@ def test_an_impact_number_told_twice_is_quoted_as_the_impact_section_words_it() 
     summary = summarize_sources([Source("log.md", text)])
     quoted = [f for f in summary.impact if f.text.startswith("214 orders")]
     assert quoted and quoted[0].line == 10
+
+
+def test_wiki_table_with_the_zone_in_the_intro_gives_report_recovery_and_close() -> None:
+    text = (
+        "Erstellt von Jana Albrecht, zuletzt aktualisiert am 19.07.2024 um 16:42\n\n"
+        "> Datum / Date: Donnerstag, 18.07.2024 - alle Zeiten MESZ / all times CEST.\n\n"
+        "## Zeitverlauf / Timeline\n\n| Uhrzeit / Time | Ereignis / Event |\n|---|---|\n"
+        "| 08:30 | Platform team rolls out redis-shared config v14 to all shared clusters. |\n"
+        "| 08:47 | First `OTP_NOT_FOUND` in the otp-service logs. |\n"
+        "| 09:02 | Kundenservice: first caller on the hotline, the SMS code is rejected. |\n"
+        "| 09:15 | Alert `OTPVerifyFailureRate > 20%` fires. Jana acks. |\n"
+        "| 10:12 | Malte: `CONFIG SET maxmemory 8gb`, override restored in the config repo. |\n"
+        "| 10:18 | `OTP_NOT_FOUND` back to baseline, test logins work. Login works again. |\n"
+        "| 10:24 | Alert `OTPVerifyFailureRate` resolved. |\n"
+        "| 11:05 | Entwarnung / all clear by Jana. Incident closed. |\n"
+    )
+    summary = summarize_sources([Source("wiki.md", text)])
+    times = {
+        k: getattr(summary, k).time for k in ("start", "detected", "mitigated", "resolved")
+    }
+    assert times == {
+        "start": datetime(2024, 7, 18, 6, 47, tzinfo=UTC),
+        "detected": datetime(2024, 7, 18, 7, 2, tzinfo=UTC),  # the caller, before the alert
+        "mitigated": datetime(2024, 7, 18, 8, 18, tzinfo=UTC),  # not the fix at 10:12
+        "resolved": datetime(2024, 7, 18, 9, 5, tzinfo=UTC),  # not the alert clearing
+    }

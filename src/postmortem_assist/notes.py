@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import pairwise
 
 from .reading import InputError, Source
 from .times import (
@@ -736,27 +737,34 @@ def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> list[
     return [m for m in msgs if not _RECORDING_START.match(m.text)]
 
 
-_VTT_CUE = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{2}):(\d{2})[.,]\d{1,3}\s+-->\s+\S")
+_VTT_CUE = re.compile(
+    r"^\s*(?:(\d{1,2}):)?(\d{2}):(\d{2})[.,]\d{1,3}(?:\s+-->\s+\S|,\d{1,2}:\d{2}:\d{2}[.,]\d)"
+)
 _VTT_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+([^>]{1,60})>")
 _VTT_TAG = re.compile(r"</?[a-z][^>]{0,80}>|&(?:amp|lt|gt|nbsp);", re.I)
 _VTT_ENTITY = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " "}
 
 
 def webvtt_transcript(text: str) -> str | None:
-    """A WebVTT file (Teams / Zoom / Meet transcript) as transcript lines, line for line.
+    """A WebVTT or SubViewer file (Teams / Zoom / Meet transcript) as transcript lines, line
+    for line.
 
     Each cue's first text line becomes ``HH:MM:SS Speaker: text`` (its start, as written:
     time since the recording started), further text lines stay as continuations, and cue
     ids and timing lines become blank, so line numbers stay the file's. ``NOTE`` blocks are
-    kept (they state when the recording started). None when the text is not WebVTT.
+    kept (they state when the recording started). None when the text is neither.
     """
     lines = text.split("\n")
-    if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+    if not lines:
+        return None
+    # SubViewer (.sbv, YouTube / Google Meet captions): "0:05:12.300,0:05:15.900" lines
+    sbv = sum(1 for ln in lines[:60] if "," in ln and _VTT_CUE.match(ln)) >= 3
+    if not sbv and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
         return None
     out = [""] * len(lines)
     stamp: str | None = None
     in_note = False
-    for k, line in enumerate(lines[1:], start=1):
+    for k, line in enumerate(lines[0 if sbv else 1 :], start=0 if sbv else 1):
         cue = _VTT_CUE.match(line)
         if cue is not None:
             h, m, sec = cue.groups()
@@ -779,7 +787,10 @@ def webvtt_transcript(text: str) -> str | None:
             continue
         voice = _VTT_VOICE.match(line.strip())
         body = _VTT_TAG.sub(lambda t: _VTT_ENTITY.get(t.group(0).lower(), ""), line).strip()
-        if voice is not None:
+        if stamp and _RECORDING_START.match(body.lstrip("[")):
+            out[k] = body  # "[Recording started: ...]" as the first caption dates the call
+            stamp = ""
+        elif voice is not None:
             out[k] = f"{stamp} {voice.group(1).strip()}: {body}"
             stamp = ""  # further lines of this cue continue it
         elif stamp:
@@ -807,7 +818,9 @@ def _stated_year(text: str) -> date | None:
 #: edited, not when anything happened ("Created by Jana, last modified by Tobias on Dec 11").
 DOC_META = re.compile(
     r"^\W{0,3}(?:created|last (?:modified|edited|updated)|modified|edited|updated|exported|"
-    r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|\blast (?:modified|edited|updated) by\b",
+    r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|\blast (?:modified|edited|updated) by\b|"
+    # German wiki pages: "Erstellt von Jana, zuletzt aktualisiert am 19.07.2024 um 16:42"
+    r"^\W{0,3}erstellt (?:von|am)\b|\bzuletzt (?:aktualisiert|geändert|bearbeitet)\b",
     re.I,
 )
 
@@ -1003,6 +1016,16 @@ def _zone_for(
     return chosen, how
 
 
+def _newest_last(msgs: list[Message]) -> list[Message]:
+    """A log or export written newest first (a CloudWatch or status-page export: at least
+    four in five consecutive stamped lines go back in time), turned oldest first."""
+    stamps = [_utc_key(m.time) for m in msgs if m.time is not None]
+    pairs = list(pairwise(stamps))
+    if len(pairs) < 3 or sum(b < a for a, b in pairs) < 0.8 * len(pairs):
+        return msgs
+    return msgs[::-1]
+
+
 def _oldest_first(msgs: list[Message]) -> list[Message]:
     """Emails of a thread written newest first, put oldest first (lines are unchanged)."""
     blocks: dict[int, list[Message]] = {}
@@ -1153,6 +1176,7 @@ def parse_notes(
             )
         msgs = [m for m in msgs if id(m) not in markers]
         msgs = _elapsed_times(source.text, msgs, zone)
+        msgs = _newest_last(msgs)
         first_day = first_day or _first_date(source.text, dayfirst)
         messages.extend(_oldest_first(msgs))
     if not messages and export:

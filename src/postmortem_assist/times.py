@@ -51,11 +51,16 @@ _IANA = r"(?-i:[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+)"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?!\.\d)"  # German / European "18.07.2024", day first
     rf"|\d{{1,2}}/{_MONTH}/\d{{2,4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
 )
-_CLOCK = r"(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
+_CLOCK = (
+    r"(?:(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
+    r"|(?:[01]\d|2[0-3])[0-5]\d[hH](?![\w-]|\s+of\b)"  # military "2205h", "0930H"
+    r"|(?:1[0-2]|0?\d)\.[0-5]\d\s*[ap]\.?m\.?)"  # dotted "10.43pm", "2.05 p.m."
+)
 _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
 #: "GMT+2", "UTC-07:00", "UTC+5:30": an offset written after UTC or GMT.
 _GMT_OFFSET = r"(?:UTC|GMT)\s?[+-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
@@ -100,7 +105,7 @@ def find_times(text: str) -> list[TimeMention]:
     out = []
     for m in TIMESTAMP.finditer(text):
         clock = m.group("clock").strip()
-        if ":" not in clock and not re.search(r"[ap]\.?m", clock, re.I):
+        if ":" not in clock and not re.search(r"[ap]\.?m|^\d{4}h$", clock, re.I):
             continue
         zone = m.group("offset") or m.group("zone")
         out.append(TimeMention(m.start(), m.end(), m.group(0), m.group("date"), clock, zone))
@@ -179,6 +184,7 @@ _YEAR = r"(?:19|20)\d{2}"
 DATE_PATTERN = re.compile(
     rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|(?<![\d.])\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?!\.\d)"  # European "18.07.2024", day first
     rf"|\d{{1,2}}/{_MONTH}/\d{{2,4}}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?)(?![\d:])",
@@ -247,7 +253,8 @@ def find_dates(
         raw = m.group(0)
         has_year = bool(re.search(r"\d{4}|/\d{2,4}$", raw))
         numeric = re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", raw) is not None
-        value = _parse_date(raw, default_year or 2000, bool(dayfirst) and numeric)
+        dotted = re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", raw) is not None
+        value = _parse_date(raw, default_year or 2000, (bool(dayfirst) and numeric) or dotted)
         if value is None:
             continue
         if not has_year:
@@ -296,7 +303,9 @@ def has_ampm(clock: str) -> bool:
 
 def clock_time(clock: str) -> tuple[int, int, int] | None:
     """(hour, minute, second) of a clock string such as ``2:02 PM`` or ``03:26:41``."""
-    m = re.match(r"\s*(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?", clock)
+    m = re.match(r"\s*(\d{2})(\d{2})()[hH]\s*$", clock) or re.match(
+        r"\s*(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?", clock
+    )
     if not m:
         return None
     hour, minute, second = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)

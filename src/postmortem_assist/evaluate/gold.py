@@ -17,7 +17,9 @@ from ..paths import load_yaml, rules_dir
 from .metrics import Span
 
 FAMILIES = ("blame", "clarity", "actions")
-NOTE_SUFFIXES = (".txt", ".md", ".log", ".json", ".csv", ".eml", ".html", ".htm", ".docx", ".vtt")
+NOTE_SUFFIXES = (
+    ".txt", ".md", ".log", ".json", ".csv", ".eml", ".html", ".htm", ".docx", ".vtt", ".sbv",
+)  # fmt: skip
 
 
 def gold_dir() -> Path:

@@ -29,12 +29,13 @@ ALERT = _cue(
     r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
-    r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired)",
+    r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired)|(?-i:PD:)\s",
     end=False,
 )
 REPORT = _cue(
     r"noticed|spotted|reported|radioed|on the radio:|"
-    r"first (?:phone )?(?:call|ticket|report|complaint|chat|email)s? (?:at|came|from|in)\b|"
+    r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email)s?(?: was| came)? "
+    r"(?:at|from|in|on)\b|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called|phoned|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
@@ -66,7 +67,8 @@ ONSET = _cue(
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
-    r"first\s+(?:[\w-]+\s+){1,3}(?:is|was)\s+(?:at|around|from)\s+(?=\d)|"
+    r"first\s+(?:[\w-]+\s+){1,3}(?:is|was)\s+(?:(?:at|around|from)\s+)?(?=\d)|"
+    r"first\s+`?[\w.:-]+`?\s+(?:in|on)\s+the\s+(?:[\w-]+\s+){0,2}(?:logs?|dashboards?|graphs?)\b|"
     r"first\s+(?:[\w-]+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
     r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts?|crash\w*|outages?|placeholders?|"
     r"failures?|errors?|complaints?|"
@@ -103,7 +105,8 @@ RECOVERY = _cue(
     r"(?<!rolled )(?<!rolling )(?<!roll )(?<!scaled )(?<!scale )(?<!dialled )(?<!dialed )"
     r"(?<!moved )(?<!set )(?<!pinned )(?<!reverted )(?<!went )"  # "rolled back to 24.6"
     r"back (?:to|under|below|within|at|in) (?:normal|baseline|"
-    r"\d[\d.,]*(?=\s?%)|\d[\d.,]*\s?(?:ms|s|secs?|seconds|rps|qps)|\d(?![\d:]))|"  # not "max 60"
+    r"\d[\d.,]*(?=\s?(?:%|percent\b))|\d[\d.,]*\s?(?:ms|s|secs?|seconds|rps|qps)|"
+    r"\d(?![\d:]))|"  # not "max 60"
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
@@ -123,11 +126,13 @@ RECOVERY = _cue(
 )
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
-    r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
+    r"\[(?:RESOLVED|RECOVERED|OK)\]|"
+    r"\balerts? [`'\"]?[\w.-]+[`'\"]? (?:resolved|cleared|recovered)\b|"
+    r"(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
     r"\balerts? (?:\w+ )?cleared|\bauto-?(?:resolved|closed|cleared)\b|"
     r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself|automatically)\b|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b|"
-    r"\bclosed by \w+ integration\b|\bmonitor recovered\b|"
+    r"\bclosed by \w+ integration\b|\b(?:monitor|check|probe|synthetic)s? recovered\b|"
     r"^(?:Resolved|Recovered|OK):\s(?=.*\balert\b)|"
     # an alert's CamelCase name and its state: "LockersOfflineHigh resolved"
     r"(?-i:\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+\s+(?:resolved|cleared|recovered)\b)",
@@ -209,6 +214,7 @@ COMMUNICATION = _cue(
 )
 HYPOTHESIS = _cue(
     r"could (?:it )?be|maybe|might be|perhaps|first (?:theory|guess|thought|suspect)|"
+    r"could (?!you\b|we\b|i\b|someone\b|anyone\b)[\w-]+(?: [\w-]+)? be\b|"  # "Could TeleBote be"
     r"second (?:theory|guess)|(?:we |I )?(?:first )?thought|thinks? it'?s|"
     r"is (?:it|this) (?:a |an |the )?|"
     r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if|could (?:this|that) be|"

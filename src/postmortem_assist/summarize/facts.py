@@ -30,7 +30,8 @@ _WORD_NUMBER = (
     rf"|{_TENS}(?:-{_UNITS})?|{_TEENS})(?![\w-])"
 )
 _QTY = (
-    r"(?:(?:about|around|roughly|approximately|nearly|almost|over|more than|less than|all|~)\s*)?"
+    r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.|circa|nearly|almost|over|up to|"
+    r"more than|less than|all|~)\s*)?"
     r"(?:\d+\s+(?:in|out\s+of)\s+)?"  # "1 in 5 orders", "3 out of 10 nodes"
     r"(?:(?:(?:[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD)\b)\s?)?\d[\d,]*(?:\.\d+)?"
     r"(?:\s*(?:%|percent\b|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b))?"

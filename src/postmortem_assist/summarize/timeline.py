@@ -91,7 +91,13 @@ def event_time(msg: Message, cue: int) -> datetime | None:
         )
     ]
     main = [(pos, t) for pos, _, t in msg.inline if not _in_parens(msg.text, pos)]
-    before = [t for pos, t in main if pos < cue]
+    # a stamped message's earlier sentence tells another moment ("the 15:15 run was clean
+    # too. all clear, INC-7734 resolved" posted 15:22: the close is 15:22)
+    before = [
+        t
+        for pos, t in main
+        if pos < cue and (msg.time is None or not _SENTENCE_END.search(msg.text, pos, cue))
+    ]
     # a time written only further on, past the cue's sentence, is another moment; the
     # message's own stamp tells when the cue happened ("03:19 paged. first timeouts at 03:14")
     later = main[0][1] if main and msg.time is None else None
@@ -141,7 +147,8 @@ def _retrospective(msg: Message) -> bool:
 #: A report whose own time is written with its verb: "phoned me at 14:03", "called at 20:38"
 #: (the time of the contact, not of an earlier symptom as in "hangs since 21:09").
 TOLD_CONTACT = re.compile(
-    r"\b(?:called|phoned|rang|emailed|messaged|pinged)\b(?:\s+(?:me|us|in|the \w+ desk))?"
+    r"(?:\b(?:called|phoned|rang|emailed|messaged|pinged)\b(?:\s+(?:me|us|in|the \w+ desk))?"
+    r"|\bfirst (?:phone )?(?:call(?:er)?|ticket|chat)(?: was| came(?: in)?)?)"
     r"\s+(?:at|around)\s+~?\d{1,2}:\d{2}",
     re.I,
 )
@@ -150,7 +157,7 @@ TOLD_CONTACT = re.compile(
 TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
     r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:|"
-    r"\bon the radio\s*:|\bradioed\b",
+    r"\bon the radio\s*:|\bradioed\b|\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b",
     re.I,
 )
 #: An alert's start field right before a time: "Started: 2024-01-23 22:19:44 CET", "startsAt=".
@@ -281,7 +288,10 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue
             if cues.NOT_RECOVERED.search(msg.text):
                 continue  # "relay still saturated, not fixed"
-            if pattern is cues.RECOVERY and cues.RESOLVED.search(msg.text):
+            if pattern is cues.RECOVERY and any(
+                r.end() <= m.start() or r.start() >= m.end()
+                for r in cues.RESOLVED.finditer(msg.text)
+            ):
                 continue  # a closing line ("back to baseline, incident closed") is the end
             if cues.NO_EFFECT.search(msg.text) or cues.FAKE_RECOVERY.search(msg.text):
                 continue  # "rolled back anyway, 403s unchanged": a fix that did not help
