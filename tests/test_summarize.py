@@ -420,3 +420,39 @@ def test_a_fix_with_no_effect_is_a_misleading_path_and_a_found_cause_is_the_caus
     assert {4, 5} <= ruled_out
     assert 3 not in ruled_out
     assert any("expired signing certificate" in f.text for f in summary.cause)
+
+
+def test_failed_attempts_and_disproved_paths_are_misleading() -> None:
+    """An attempt that failed, a suspicion a later line eliminates, and an action that a later
+    line says did not solve it are misleading; the action taken instead is not."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 10:02 | Checkout errors reported by customers |\n"
+        "| 10:10 | Node rollover attempt fails due to timeout from the registry |\n"
+        "| 10:20 | Initial suspicion was a stale pod still receiving traffic. |\n"
+        "| 10:31 | Exploring the logs eventually eliminated this possibility. |\n"
+        "| 10:40 | Redis instance is resized to avoid connection pool exhaustion |\n"
+        "| 10:52 | Redis cache is turned off, since resizing the instances did not solve the "
+        "issue |\n"
+        "| 11:05 | Checkout working again |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    ruled_out = {f.line for f in summary.misleading_paths}
+    assert {4, 5, 6, 7} <= ruled_out
+    assert not {3, 8, 9} & ruled_out
+
+
+def test_a_question_path_keeps_the_sentences_that_follow_it_on_its_line() -> None:
+    """"Could this be the Okta outage? Their status page shows degraded in EU." ruled out
+    by the next comment: the path quotes both sentences, and not the next comment."""
+    text = (
+        "Anna - 9:31 AM\n"
+        "Could this be the Okta outage? Their status page shows degraded in EU right now.\n\n"
+        "Jakub - 9:40 AM\n"
+        "Checked: the Okta incident is about MFA push only. Not Okta's outage.\n"
+    )
+    summary = summarize_sources([Source("comments.txt", text)])
+    (path,) = [f for f in summary.misleading_paths if "Okta outage?" in f.text]
+    assert path.text.endswith("degraded in EU right now.")
+    assert "MFA" not in path.text

@@ -258,7 +258,7 @@ def extract(
         cause=cause,
         trigger=trigger,
         resolution=resolution,
-        misleading_paths=[facts.fact(m) for m in misleading],
+        misleading_paths=misleading_facts(msgs, misleading),
         action_items=actions,
         warnings=list(notes.warnings),
     )
@@ -273,6 +273,29 @@ def extract(
     _check_order(summary)
     excluded = skip | blamed | {i for i, m in enumerate(msgs) if m.ref in action_refs}
     return summary, Candidates(msgs, emb, probs, excluded)
+
+
+#: Sentences after a question that a misleading path quotes with it, from the same line:
+#: "Could this be the Okta outage? Their status page shows degraded in EU right now."
+QUESTION_CONTEXT = 2
+
+
+def misleading_facts(msgs: list[Message], misleading: list[Message]) -> list[Fact]:
+    """The misleading paths as facts; a question keeps the sentences that follow it on its
+    line (what made it a hypothesis), up to ``QUESTION_CONTEXT``."""
+    at = {id(m): i for i, m in enumerate(msgs)}
+    flagged = {id(m) for m in misleading}
+    out = []
+    for msg in misleading:
+        text = msg.text
+        i = at.get(id(msg))
+        if i is not None and text.rstrip().endswith("?"):
+            for nxt in msgs[i + 1 : i + 1 + QUESTION_CONTEXT]:
+                if nxt.ref != msg.ref or id(nxt) in flagged:
+                    break
+                text += " " + nxt.text
+        out.append(facts.fact(msg, text))
+    return out
 
 
 def _check_order(summary: Summary) -> None:
