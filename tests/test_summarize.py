@@ -456,3 +456,38 @@ def test_a_question_path_keeps_the_sentences_that_follow_it_on_its_line() -> Non
     (path,) = [f for f in summary.misleading_paths if "Okta outage?" in f.text]
     assert path.text.endswith("degraded in EU right now.")
     assert "MFA" not in path.text
+
+
+def test_a_cause_lead_in_passes_to_the_sentences_after_it() -> None:
+    """"The actual cause took us a while to see." names nothing: the cause is what follows,
+    ahead of an impact sentence with "because" elsewhere in the notes."""
+    text = (
+        "Around 2:15 course pages started failing. Support received 312 tickets, and evening "
+        "classes started late because instructors couldn't get into their course pages.\n\n"
+        "The actual cause took us a while to see. At lunchtime we swapped in the new cache "
+        "cluster. Every catalog key is written with the same fixed one-hour TTL, so all of "
+        "those keys expired at the same moment and every request went to the read replica.\n\n"
+        "At 3:22 we turned on serving stale entries and pages loaded normally again.\n"
+    )
+    summary = summarize_sources([Source("email.txt", text)])
+    assert summary.cause
+    assert "one-hour TTL" in summary.cause[0].text
+    assert not any("took us a while" in c.text for c in summary.cause)
+
+
+def test_a_line_verifying_recovery_is_not_the_cause() -> None:
+    """"Verified that ... up and running again" is not the cause, the "due to" line is."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 00:30 | Nodes deleted from the cluster by the cleanup job |\n"
+        "| 00:35 | Manually marked VMs as unhealthy, triggering provisioning of new instances |\n"
+        "| 01:00 | Verified that new nodes joined cluster and most deployments are up and "
+        "running again |\n"
+        "| 01:05 | Some critical daemonsets not operational, due to IP address starvation these "
+        "workloads could not be scheduled on all nodes |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.cause
+    assert "IP address starvation" in summary.cause[0].text
+    assert not any("Verified" in c.text for c in summary.cause)

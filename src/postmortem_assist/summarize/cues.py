@@ -264,6 +264,25 @@ FOUND = re.compile(
     r"\bsuspected as the (?:source|cause)|responsible for the (?:outage|incident|issue)",
     re.I,
 )
+#: A sentence that announces the cause and leaves it to the sentences after it: "The actual
+#: cause took us a bit longer to see.", "The root cause turned out to be subtler:", "Root
+#: cause:" (``extract.pick_cause`` credits the next sentences of its paragraph).
+CAUSE_LEAD_IN = re.compile(
+    r"^\W*(?:the |our )?(?:actual|real|root|underlying|true) (?:root )?cause\b[^.:;]{0,50}?"
+    r"(?:\b(?:took|was (?:harder|only|not)|turned out|became clear|is (?:below|as follows))\b"
+    r"[^.:;]{0,40}[.:]?|:)\s*$",
+    re.I,
+)
+#: A sentence reporting that service is fine or the problem gone ("Verified that new nodes
+#: joined cluster and most deployments are up and running again", "We've concluded that
+#: everything is running as expected"): what was verified or concluded is not the cause.
+ALL_WELL = re.compile(
+    r"\b(?:running|working|operating|performing) (?:as expected|normally|fine)\b|"
+    r"\b(?:up and running|operational|resolved)\b|\b(?:are|is) (?:now )?back\b",
+    re.I,
+)
+#: Words that name a cause outright (a sentence with one is a cause whatever else it says).
+CAUSE_NAMED = re.compile(r"\b(?:root cause|caused by|because|due to|culprit)\b", re.I)
 #: A mechanism: a change to something and what it led to, in one sentence ("the migration
 #: renamed rate_pct to rate_percent ..., so every override lookup returned a 500").
 MECHANISM = re.compile(

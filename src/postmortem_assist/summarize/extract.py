@@ -110,6 +110,26 @@ def _scores(
     return emb, probs
 
 
+#: Score taken from a sentence that reports all is well (``cues.ALL_WELL``) and names no
+#: cause; score given to the sentences after a cause lead-in (``cues.CAUSE_LEAD_IN``).
+ALL_WELL_PENALTY = 2.0
+LEAD_IN_WEIGHT = 2.0
+#: How many sentences after a lead-in, in its paragraph, it announces.
+LEAD_IN_SPAN = 3
+
+
+def _after_lead_in(msgs: list[Message], i: int) -> bool:
+    """True when one of the ``LEAD_IN_SPAN`` sentences before ``msgs[i]`` in its paragraph
+    announces the cause without naming it."""
+    for j in range(i - 1, max(-1, i - 1 - LEAD_IN_SPAN), -1):
+        prev = msgs[j]
+        if prev.paragraph != msgs[i].paragraph or prev.source != msgs[i].source:
+            return False
+        if cues.CAUSE_LEAD_IN.match(prev.text):
+            return True
+    return False
+
+
 def pick_cause(
     msgs: list[Message],
     probs: np.ndarray,
@@ -139,6 +159,12 @@ def pick_cause(
             score -= 1.0
         if cues.NOT_CAUSE.search(msg.text) or cues.AFTERMATH.search(msg.text):
             score -= 2.5
+        if cues.ALL_WELL.search(msg.text) and not cues.CAUSE_NAMED.search(msg.text):
+            score -= ALL_WELL_PENALTY  # "Verified that ... up and running again"
+        if cues.CAUSE_LEAD_IN.match(msg.text):
+            score -= LEAD_IN_WEIGHT  # the lead-in itself names nothing
+        if _after_lead_in(msgs, i):
+            score += LEAD_IN_WEIGHT  # "The actual cause took us a while to see. <cause>"
         nxt = msgs[i + 1].text if i + 1 < len(msgs) else ""
         if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12:
             # a bare "that's it" confirms the message before it
