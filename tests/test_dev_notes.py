@@ -62,6 +62,10 @@ KNOWN_MISSES = {
     # finalize") from a closing prose summary or an entry's bullet list lose to other numbers
     ("narrative-email", "number:roughly 38,000 page views failed"),
     ("narrative-email", "number:about one in five course page loads (21%)"),
+    # a number in words, shown before only inside the impact sentence then taken for the
+    # cause ("... seventeen live evening classes started late because ..."); the cause is
+    # now the sentences after "The actual cause took us a bit longer to see."
+    ("narrative-email", "number:seventeen live evening classes"),
     ("shell-session", "number:About 12% of signing requests failed"),
     ("shell-session", "number:2,318 envelopes failed to finalize"),
     # eighth batch: a recovery confirmed in a Google Chat message after a technical "200 again"
@@ -112,9 +116,8 @@ KNOWN_CAUSE_MISSES = {
     "ic-log-local",
     "slack-channel-threads",
     "jira-comments",
-    # seventh batch: a narrative email's cause paragraph (no cause word in its key sentence)
-    # and a Zoom chat whose cause is a leftover node setting told in a later message
-    "narrative-email",
+    # seventh batch: a Zoom chat whose cause is a leftover node setting told in a later
+    # message
     "zoom-chat",
     # eighth batch: a Datadog note and a status email that state the cause without cause words
     "datadog-incident",
@@ -140,7 +143,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 45 of 72 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 49 of 72 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0

@@ -477,3 +477,74 @@ def test_wiki_table_with_the_zone_in_the_intro_gives_report_recovery_and_close()
         "mitigated": datetime(2024, 7, 18, 8, 18, tzinfo=UTC),  # not the fix at 10:12
         "resolved": datetime(2024, 7, 18, 9, 5, tzinfo=UTC),  # not the alert clearing
     }
+
+
+def test_failed_attempts_and_disproved_paths_are_misleading() -> None:
+    """An attempt that failed, a suspicion a later line eliminates, and an action that a later
+    line says did not solve it are misleading; the action taken instead is not."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 10:02 | Checkout errors reported by customers |\n"
+        "| 10:10 | Node rollover attempt fails due to timeout from the registry |\n"
+        "| 10:20 | Initial suspicion was a stale pod still receiving traffic. |\n"
+        "| 10:31 | Exploring the logs eventually eliminated this possibility. |\n"
+        "| 10:40 | Redis instance is resized to avoid connection pool exhaustion |\n"
+        "| 10:52 | Redis cache is turned off, since resizing the instances did not solve the "
+        "issue |\n"
+        "| 11:05 | Checkout working again |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    ruled_out = {f.line for f in summary.misleading_paths}
+    assert {4, 5, 6, 7} <= ruled_out
+    assert not {3, 8, 9} & ruled_out
+
+
+def test_a_question_path_keeps_the_sentences_that_follow_it_on_its_line() -> None:
+    """"Could this be the Okta outage? Their status page shows degraded in EU." ruled out
+    by the next comment: the path quotes both sentences, and not the next comment."""
+    text = (
+        "Anna - 9:31 AM\n"
+        "Could this be the Okta outage? Their status page shows degraded in EU right now.\n\n"
+        "Jakub - 9:40 AM\n"
+        "Checked: the Okta incident is about MFA push only. Not Okta's outage.\n"
+    )
+    summary = summarize_sources([Source("comments.txt", text)])
+    (path,) = [f for f in summary.misleading_paths if "Okta outage?" in f.text]
+    assert path.text.endswith("degraded in EU right now.")
+    assert "MFA" not in path.text
+
+
+def test_a_cause_lead_in_passes_to_the_sentences_after_it() -> None:
+    """"The actual cause took us a while to see." names nothing: the cause is what follows,
+    ahead of an impact sentence with "because" elsewhere in the notes."""
+    text = (
+        "Around 2:15 course pages started failing. Support received 312 tickets, and evening "
+        "classes started late because instructors couldn't get into their course pages.\n\n"
+        "The actual cause took us a while to see. At lunchtime we swapped in the new cache "
+        "cluster. Every catalog key is written with the same fixed one-hour TTL, so all of "
+        "those keys expired at the same moment and every request went to the read replica.\n\n"
+        "At 3:22 we turned on serving stale entries and pages loaded normally again.\n"
+    )
+    summary = summarize_sources([Source("email.txt", text)])
+    assert summary.cause
+    assert "one-hour TTL" in summary.cause[0].text
+    assert not any("took us a while" in c.text for c in summary.cause)
+
+
+def test_a_line_verifying_recovery_is_not_the_cause() -> None:
+    """"Verified that ... up and running again" is not the cause, the "due to" line is."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 00:30 | Nodes deleted from the cluster by the cleanup job |\n"
+        "| 00:35 | Manually marked VMs as unhealthy, triggering provisioning of new instances |\n"
+        "| 01:00 | Verified that new nodes joined cluster and most deployments are up and "
+        "running again |\n"
+        "| 01:05 | Some critical daemonsets not operational, due to IP address starvation these "
+        "workloads could not be scheduled on all nodes |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.cause
+    assert "IP address starvation" in summary.cause[0].text
+    assert not any("Verified" in c.text for c in summary.cause)

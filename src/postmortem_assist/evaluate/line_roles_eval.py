@@ -205,6 +205,16 @@ def baseline(
     def at(line: int | None) -> int | None:
         return where.get(line) if line is not None else None
 
+    # a quoted sentence wrapped over several lines stands on each of them ("It is observed
+    # that the memory leak does not recur, / confirming that the update is the root cause.")
+    last: dict[int, int] = {}
+    for m in notes.messages:
+        if m.last_line is not None:
+            last[m.line] = max(last.get(m.line, m.line), m.last_line)
+
+    def span(line: int) -> list[int]:
+        return [i for n in range(line, last.get(line, line) + 1) if (i := at(n)) is not None]
+
     for ev in summary.timeline:
         i = at(ev.line)
         if i is not None:
@@ -214,8 +224,8 @@ def baseline(
         "detection": at(summary.detected.line) if summary.detected else None,
         "recovery": at(summary.mitigated.line) if summary.mitigated else None,
         "resolution": at(summary.resolved.line) if summary.resolved else None,
-        "cause": [i for f in summary.cause if (i := at(f.line)) is not None],
-        "misleading": [i for f in summary.misleading_paths if (i := at(f.line)) is not None],
+        "cause": sorted({i for f in summary.cause for i in span(f.line)}),
+        "misleading": sorted({i for f in summary.misleading_paths for i in span(f.line)}),
         "shown": sorted({i for ev in summary.timeline if (i := at(ev.line)) is not None}),
     }
     for name, role in (("start", "impact-start"), ("detection", "detection"),

@@ -152,7 +152,20 @@ NO_EFFECT = re.compile(
     r"\b(?:does(?:n'?t| not)|do(?:n'?t| not)|did(?:n'?t| not))(?: also)? (?:seem to )?"
     r"(?:resolve|fix|help|do anything)\b|\b(?:error|problem|issue)s? persists?\b|"
     r"\bwill _?not_? fix\b|\bnothing happened\b|^\(it does not\)|\bno improvement\b|"
-    r"\bnot possible to\b",
+    r"\bnot possible to\b|"
+    r"\b(?:does(?:n'?t| not)|do(?:n'?t| not)|did(?:n'?t| not))(?: also)? (?:seem to )?"
+    r"(?:mitigate|solve|improve|change anything|make (?:a|any) difference)\b|"
+    r"\battempts? (?:\w+ )?fail(?:s|ed)\b|"  # "Attempt fails due to timeout"
+    r"\battempt\w*\b[^.;]{0,80}\bbut\b[^.;]{0,40}\b(?:did(?:n'?t| not)|never|not possible)\b",
+    re.I,
+)
+#: A line that itself rules a path out: "These were red herrings", "eliminated this
+#: possibility", "This is verified not to be the case", "Conclude that there is no network
+#: problem", "this is unrelated to ...", "turned out to be unrelated".
+DISPROVED = re.compile(
+    r"\bred herrings?\b|\beliminat\w+ (?:this|that|the) (?:possibility|hypothesis|theory)\b|"
+    r"\bverified not to be\b|\bconclud\w* (?:that )?there (?:is|was) no\b|"
+    r"\b(?:is|was|are|were) unrelated to\b|\bturned out to be (?:unrelated|a symptom)\b",
     re.I,
 )
 #: Said of something still broken: "not working again yet", "still failing".
@@ -214,11 +227,15 @@ COMMUNICATION = _cue(
 )
 HYPOTHESIS = _cue(
     r"could (?:it )?be|maybe|might be|perhaps|first (?:theory|guess|thought|suspect)|"
-    r"could (?!you\b|we\b|i\b|someone\b|anyone\b)[\w-]+(?: [\w-]+)? be\b|"  # "Could TeleBote be"
+    # "Could TeleBote be ...", not "could not be scheduled"
+    r"could (?!(?:you|we|i|someone|anyone|not|never|also|only|still|then|easily|now)\b)"
+    r"[\w-]+(?: [\w-]+)? be\b|"
+    r"(?:initial|first|early) suspicion|"
     r"second (?:theory|guess)|(?:we |I )?(?:first )?thought|thinks? it'?s|"
     r"is (?:it|this) (?:a |an |the )?|"
     r"suspect\w*|guess(?:ed)?|hypothes\w*|wondering if|could (?:this|that) be|"
-    r"ask(?:s|ed)? (?:if|whether)|pretty sure (?:it'?s|this is)|doubt (?:it|that)|"
+    r"ask(?:s|ed)? (?:if|whether)|(?:looked|checked) (?:at |into )?whether|first went after|"
+    r"pretty sure (?:it'?s|this is)|doubt (?:it|that)|"
     r"looking at the [^.;]{0,40}(?:update|change|deploy|release|upgrade|migration)|"
     r"(?:provider|vendor|upstream)(?:'s)? status|status page(?: says|:)|"
     r"(?-i:[A-Z][\w-]+) status:\s*[\"“]|looked like the (?:problem|cause|culprit)|"
@@ -228,8 +245,10 @@ RULED_OUT = _cue(
     r"not (?:it|that|the \w+|dns|an? \w+|our \w+|currency \w+|the release)|ruled out|nvm|"
     r"ruled (?:that|it|this) out|"
     r"not that either|dropped that idea|so not|isn'?t (?:it|the)|wasn'?t (?:it|the)|"
-    r"red herring|no,? the|checked:|(?-i:[Nn]ot [A-Z][\w.-]+)|doubt (?:it|that)|moving on|"
-    r"unrelated|(?:has|had) been fine|(?:was|is|are|were) fine|(?:doesn|didn)'?t touch|"
+    r"red herring|dead end|dropped (?:that|the|this) (?:theory|hypothesis)|"
+    r"(?:it|this|that) did(?:n'?t| not)\s*[:.;]|no,? the|checked:|(?-i:[Nn]ot [A-Z][\w.-]+)|"
+    r"doubt (?:it|that)|moving on|unrelated|(?:has|had) been fine|"
+    r"(?:was|is|are|were) (?:fine|clean)\b|(?:doesn|didn)'?t touch|"
     r"never (?:get|gets|got|reach\w*) (?:to )?the|before the (?:switch|change|deploy\w*|release)|"
     r"but no\b|confirms? no\b|no (?:incident|issue|problem|outage)s? on (?:our|their)|"
     r"side effect|turned out to be (?:a symptom|unrelated|fine)|(?:is|are|was|looks?) green\b",
@@ -258,6 +277,25 @@ FOUND = re.compile(
     r"\bsuspected as the (?:source|cause)|responsible for the (?:outage|incident|issue)",
     re.I,
 )
+#: A sentence that announces the cause and leaves it to the sentences after it: "The actual
+#: cause took us a bit longer to see.", "The root cause turned out to be subtler:", "Root
+#: cause:" (``extract.pick_cause`` credits the next sentences of its paragraph).
+CAUSE_LEAD_IN = re.compile(
+    r"^\W*(?:the |our )?(?:actual|real|root|underlying|true) (?:root )?cause\b[^.:;]{0,50}?"
+    r"(?:\b(?:took|was (?:harder|only|not)|turned out|became clear|is (?:below|as follows))\b"
+    r"[^.:;]{0,40}[.:]?|:)\s*$",
+    re.I,
+)
+#: A sentence reporting that service is fine or the problem gone ("Verified that new nodes
+#: joined cluster and most deployments are up and running again", "We've concluded that
+#: everything is running as expected"): what was verified or concluded is not the cause.
+ALL_WELL = re.compile(
+    r"\b(?:running|working|operating|performing) (?:as expected|normally|fine)\b|"
+    r"\b(?:up and running|operational|resolved)\b|\b(?:are|is) (?:now )?back\b",
+    re.I,
+)
+#: Words that name a cause outright (a sentence with one is a cause whatever else it says).
+CAUSE_NAMED = re.compile(r"\b(?:root cause|caused by|because|due to|culprit)\b", re.I)
 #: A mechanism: a change to something and what it led to, in one sentence ("the migration
 #: renamed rate_pct to rate_percent ..., so every override lookup returned a 500").
 MECHANISM = re.compile(

@@ -110,6 +110,26 @@ def _scores(
     return emb, probs
 
 
+#: Score taken from a sentence that reports all is well (``cues.ALL_WELL``) and names no
+#: cause; score given to the sentences after a cause lead-in (``cues.CAUSE_LEAD_IN``).
+ALL_WELL_PENALTY = 2.0
+LEAD_IN_WEIGHT = 2.0
+#: How many sentences after a lead-in, in its paragraph, it announces.
+LEAD_IN_SPAN = 3
+
+
+def _after_lead_in(msgs: list[Message], i: int) -> bool:
+    """True when one of the ``LEAD_IN_SPAN`` sentences before ``msgs[i]`` in its paragraph
+    announces the cause without naming it."""
+    for j in range(i - 1, max(-1, i - 1 - LEAD_IN_SPAN), -1):
+        prev = msgs[j]
+        if prev.paragraph != msgs[i].paragraph or prev.source != msgs[i].source:
+            return False
+        if cues.CAUSE_LEAD_IN.match(prev.text):
+            return True
+    return False
+
+
 def pick_cause(
     msgs: list[Message],
     probs: np.ndarray,
@@ -141,6 +161,12 @@ def pick_cause(
             score -= 2.5
         if cues.NOT_RECOVERED.search(msg.text):  # a status: "that's because ... Nothing is fixed"
             score -= 2.0
+        if cues.ALL_WELL.search(msg.text) and not cues.CAUSE_NAMED.search(msg.text):
+            score -= ALL_WELL_PENALTY  # "Verified that ... up and running again"
+        if cues.CAUSE_LEAD_IN.match(msg.text):
+            score -= LEAD_IN_WEIGHT  # the lead-in itself names nothing
+        if _after_lead_in(msgs, i):
+            score += LEAD_IN_WEIGHT  # "The actual cause took us a while to see. <cause>"
         nxt = msgs[i + 1].text if i + 1 < len(msgs) else ""
         if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12:
             # a bare "that's it" confirms the message before it
@@ -260,7 +286,7 @@ def extract(
         cause=cause,
         trigger=trigger,
         resolution=resolution,
-        misleading_paths=[facts.fact(m) for m in misleading],
+        misleading_paths=misleading_facts(msgs, misleading),
         action_items=actions,
         warnings=list(notes.warnings),
     )
@@ -275,6 +301,29 @@ def extract(
     _check_order(summary)
     excluded = skip | blamed | {i for i, m in enumerate(msgs) if m.ref in action_refs}
     return summary, Candidates(msgs, emb, probs, excluded)
+
+
+#: Sentences after a question that a misleading path quotes with it, from the same line:
+#: "Could this be the Okta outage? Their status page shows degraded in EU right now."
+QUESTION_CONTEXT = 2
+
+
+def misleading_facts(msgs: list[Message], misleading: list[Message]) -> list[Fact]:
+    """The misleading paths as facts; a question keeps the sentences that follow it on its
+    line (what made it a hypothesis), up to ``QUESTION_CONTEXT``."""
+    at = {id(m): i for i, m in enumerate(msgs)}
+    flagged = {id(m) for m in misleading}
+    out = []
+    for msg in misleading:
+        text = msg.text
+        i = at.get(id(msg))
+        if i is not None and text.rstrip().endswith("?"):
+            for nxt in msgs[i + 1 : i + 1 + QUESTION_CONTEXT]:
+                if nxt.ref != msg.ref or id(nxt) in flagged:
+                    break
+                text += " " + nxt.text
+        out.append(facts.fact(msg, text))
+    return out
 
 
 def _check_order(summary: Summary) -> None:
