@@ -548,3 +548,30 @@ def test_a_line_verifying_recovery_is_not_the_cause() -> None:
     assert summary.cause
     assert "IP address starvation" in summary.cause[0].text
     assert not any("Verified" in c.text for c in summary.cause)
+
+
+def test_mitigated_is_the_timeline_line_saying_service_is_back() -> None:
+    """A timeline's own recovery words ("Monitoring reports that Fluentd is now fine") give
+    "mitigated", not the restart before them; a recovery line that only names DNS
+    "resolvers" is still a recovery, not a close."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 21:40 | Release 1.16 of the log shipper rolled out to all clusters |\n"
+        "| 21:52 | Alert fired: logs missing in CloudWatch |\n"
+        "| 22:05 | Restarted the fluentd pods on one cluster |\n"
+        "| 22:17 | Monitoring reports that Fluentd is now fine |\n"
+        "| 22:23 | Buggy release has been fully reverted back to the previous release |\n"
+        "| 23:10 | Incident closed |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.mitigated is not None and summary.mitigated.line == 6
+    assert summary.resolved is not None and summary.resolved.line == 8
+    notes = (
+        "06:02 DKIM failures on password reset mails, alert fired\n"
+        "06:09 record visible from Google and Cloudflare resolvers, test messages pass DKIM, "
+        "password reset emails delivered again\n"
+        "07:30 re-queue finished, incident declared resolved\n"
+    )
+    summary = summarize_sources([Source("notes.txt", notes)])
+    assert summary.mitigated is not None and summary.mitigated.line == 2

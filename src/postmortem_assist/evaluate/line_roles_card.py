@@ -107,6 +107,10 @@ event types to the nearest role). Key facts use the issue-#9 definitions
   and dev note-set facts (chat "mitigated" is the fix applied), so the roles only fill gaps.
 - Misleading lines are not separable: the P(misleading) threshold with the best inner-fold
   line F1 finds most of them only by flagging a third of all lines, so summarize does not use
-  it (its misleading paths are the Viterbi `misleading` lines plus the cue finder's; the cue
-  finder shows ruled-out hypotheses and fixes with no effect, `timeline.no_effect`).
+  it. Its misleading paths are the cue finder's (ruled-out hypotheses, fixes with no effect
+  and failed attempts, paths a line rules out itself: `timeline.no_effect`) plus the Viterbi
+  `misleading` lines that a cue backs (`timeline.cue_backed`; the role alone added 26 lines
+  on this CV, 25 of them wrong).
+- In the summarize columns a cause or misleading quote counts on every line its sentence is
+  wrapped over (`Message.last_line`), as the gold labels may sit on any of them.
 """

@@ -121,6 +121,16 @@ RECOVERY = _cue(
     r"first (?:[\w-]+ )?(?:booking|order|payment|login|sale|transaction|upload|delivery|checkout|"
     r"approval)s? (?:through|since|succeeded|completed|went through|processed|from)|"
     r"\b(?:just|finally) (?:connected|got in|logged in|went through)\b|"
+    # a timeline's own words for it: "All systems verified operational", "Confirmed working",
+    # "All ingress traffic working as intended", "Fluentd is now fine", "launches return to
+    # normal", "kubectl logs is restored", "User reporting back that the fix works"
+    r"(?:verified|confirmed) (?:as )?(?:operational|working)|operational again|"
+    r"all systems (?:\w+ )?operational|"
+    r"(?<!n't )(?<!not )(?:working|functioning|behaving) as (?:intended|expected)|"
+    r"(?:is|are) now (?:fine|ok|healthy|working)\b|return(?:s|ing)? to (?:normal|baseline)|"
+    r"(?:is|are|was|were|appears? to be|has been|have been) (?:now )?(?:fully )?restored\b"
+    r"(?! from)|(?:that )?(?:it|the fix|this) works\b(?! (?:when|if|only))|"
+    r"(?:issue|problem|errors?) (?:goes|went) away|back (?:in )?operation|"
     r"all (?:\d[\d,]* |the |of the )?[\w-]+ (?:were |are |got )?(?:uploaded|transmitted|delivered|"
     r"accepted|went (?:through|out))",  # "all 3 files uploaded" after the re-run
 )
@@ -132,7 +142,7 @@ ALERT_CLEARED = re.compile(
     r"\balerts? (?:\w+ )?cleared|\bauto-?(?:resolved|closed|cleared)\b|"
     r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself|automatically)\b|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b|"
-    r"\bclosed by \w+ integration\b|\b(?:monitor|check|probe|synthetic)s? recovered\b|"
+    r"\bclosed by \w+ integration\b|\b(?:monitor|check|probe|synthetic)s? (?:has )?recovered\b|"
     r"^(?:Resolved|Recovered|OK):\s(?=.*\balert\b)|"
     # an alert's CamelCase name and its state: "LockersOfflineHigh resolved"
     r"(?-i:\b[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+\s+(?:resolved|cleared|recovered)\b)",

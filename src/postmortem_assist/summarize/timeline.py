@@ -275,6 +275,15 @@ def _alert_clearing(msg: Message) -> bool:
     )
 
 
+_STATUS_PAGE = re.compile(r"\bstatus ?page\b", re.I)
+
+
+def _closing(text: str) -> bool:
+    """A line that closes the incident ("incident declared resolved", "all clear"), not one
+    that only says service is back ("back to normal", "recovered")."""
+    return bool(cues.RESOLVED.search(text)) and bool(cues.CLOSING.search(text))
+
+
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """When impact ended: the first recovery after detection ("unlocks succeeding again",
     "error rate back to 0.1%"); else the first completed fix ("rev 87 live", "revert
@@ -288,10 +297,9 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue
             if cues.NOT_RECOVERED.search(msg.text):
                 continue  # "relay still saturated, not fixed"
-            if pattern is cues.RECOVERY and any(
-                r.end() <= m.start() or r.start() >= m.end()
-                for r in cues.RESOLVED.finditer(msg.text)
-            ):
+            if pattern is cues.RECOVERY and _STATUS_PAGE.search(msg.text[: m.start()]):
+                continue  # 'Corvane status page: "All Systems Operational"': a page, not us
+            if pattern is cues.RECOVERY and _closing(msg.text):
                 continue  # a closing line ("back to baseline, incident closed") is the end
             if cues.NO_EFFECT.search(msg.text) or cues.FAKE_RECOVERY.search(msg.text):
                 continue  # "rolled back anyway, 403s unchanged": a fix that did not help
