@@ -277,5 +277,6 @@ def test_a_team_typing_utc_times_is_read_in_utc_whatever_its_profiles_say(tmp_pa
     (root / "inc" / "2024-05-13.json").write_text(json.dumps(day), encoding="utf-8")
     notes = parse_notes(_sources(root))
     assert notes.zone != "Europe/Amsterdam"
+    assert any("read as UTC" in w for w in notes.warnings)
     assert notes.messages[0].inline[0][2] == datetime(2024, 5, 13, 23, 44, tzinfo=UTC)
     assert notes.messages[1].inline[0][2] == datetime(2024, 5, 13, 23, 38, tzinfo=UTC)

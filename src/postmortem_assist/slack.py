@@ -375,6 +375,7 @@ def to_messages(
     rows: list[tuple[float, float, dict[str, Any], int, str, str]],
     people: People,
     zone: tzinfo | None,
+    warnings: list[str] | None = None,
 ) -> list[Any]:
     """Messages in conversation order: each thread's replies right after their parent."""
     from .notes import Message, inline_times
@@ -410,6 +411,12 @@ def to_messages(
     # A team that types UTC clock times (its profiles say Europe/Amsterdam): typed times read
     # in the profile zone land hours from the message that states them, read as UTC minutes.
     if _typed_gap(utc) * 3 < _typed_gap(local) and _typed_gap(local) > 45 * 60:
+        if warnings is not None:
+            warnings.append(
+                "times typed in the messages are read as UTC: they sit minutes from their "
+                "messages in UTC, hours away in the people's profile zones; pass --timezone "
+                "to change"
+            )
         return utc
     return local
 
@@ -428,7 +435,7 @@ def channel_messages(source: Source, zone: tzinfo | None, warnings: list[str]) -
     """Messages of one channel file (a list of messages or ``{"messages": [...]}``)."""
     people = People()
     rows = [(*r, source.name) for r in channel_items(source, people, warnings)]
-    return to_messages(rows, people, zone)
+    return to_messages(rows, people, zone, warnings)
 
 
 #: Channel names of an incident ("inc-web", "incident-2024-03-05", "sev1-payments", "war-room").
@@ -474,4 +481,4 @@ def read_export(
     rows = []
     for src in sorted(by_channel[channel], key=lambda s: s.name):
         rows += [(*r, src.name) for r in channel_items(src, people, warnings)]
-    return to_messages(rows, people, zone)
+    return to_messages(rows, people, zone, warnings)
