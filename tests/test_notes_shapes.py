@@ -739,3 +739,13 @@ def test_military_and_dotted_clock_times_and_a_german_page_header() -> None:
     assert _at(msgs, 4).time == datetime(2024, 12, 2, 14, 36, tzinfo=UTC)
     assert _at(msgs, 5).inline[0][2] == datetime(2024, 12, 2, 14, 30, tzinfo=UTC)
     assert _at(msgs, 6).time == datetime(2024, 12, 2, 16, 12, tzinfo=UTC)  # after midnight
+
+
+def test_captions_without_a_recording_start_say_their_times_are_offsets() -> None:
+    text = "0:00:01.000,0:00:02.000\nAna: deploy broke checkout\n\n0:00:03.000,0:00:04.000\n"
+    text += "Ben: rolled back, working again\n\n0:00:05.000,0:00:06.000\nAna: ok\n"
+    msgs, warnings = _read(text, "call.sbv")
+    assert _at(msgs, 2).author == "Ana"
+    assert any("count from the start of the recording" in w for w in warnings)
+    _, warnings = _read(SBV, "meet.sbv")
+    assert not any("count from the start of the recording" in w for w in warnings)

@@ -1091,6 +1091,12 @@ def parse_notes(
         vtt = webvtt_transcript(source.text)
         if vtt is not None:
             source = Source(source.name, vtt)
+            head = vtt[:3000]
+            if not (_RECORDING_START.search(head) and _ELAPSED_NOTE.search(head)):
+                warnings.append(
+                    f"{source.name}: caption times count from the start of the recording, "
+                    "which the file does not state; they are shown as clock times"
+                )
         shape = input_format or _shape_of(source)
         shapes.append(shape)
         if shape == "slack":
