@@ -712,12 +712,19 @@ _ELAPSED_NOTE = re.compile(
 _ELAPSED = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})")
 
 
+def _recording_start(text: str) -> re.Match[str] | None:
+    """The "Recording started ..." line of a transcript whose head says its stamps count from
+    it ("Timestamps are time since the recording started"), else None."""
+    head = text[:3000]
+    start_line = _RECORDING_START.search(head)
+    return start_line if start_line is not None and _ELAPSED_NOTE.search(head) else None
+
+
 def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> list[Message]:
     """Stamps of a transcript that count from the recording's start get wall-clock times;
     the "Recording started ..." line itself is dropped (it dates the call, nothing happened)."""
-    head = text[:3000]
-    start_line = _RECORDING_START.search(head)
-    if start_line is None or not _ELAPSED_NOTE.search(head):
+    start_line = _recording_start(text)
+    if start_line is None:
         return msgs
     when = start_line.group("when")
     dates, times = find_dates(when), find_times(when)
@@ -755,8 +762,6 @@ def webvtt_transcript(text: str) -> str | None:
     kept (they state when the recording started). None when the text is neither.
     """
     lines = text.split("\n")
-    if not lines:
-        return None
     # SubViewer (.sbv, YouTube / Google Meet captions): "0:05:12.300,0:05:15.900" lines
     sbv = sum(1 for ln in lines[:60] if "," in ln and _VTT_CUE.match(ln)) >= 3
     if not sbv and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
@@ -1091,8 +1096,7 @@ def parse_notes(
         vtt = webvtt_transcript(source.text)
         if vtt is not None:
             source = Source(source.name, vtt)
-            head = vtt[:3000]
-            if not (_RECORDING_START.search(head) and _ELAPSED_NOTE.search(head)):
+            if _recording_start(vtt) is None:
                 warnings.append(
                     f"{source.name}: caption times count from the start of the recording, "
                     "which the file does not state; they are shown as clock times"

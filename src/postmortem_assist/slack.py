@@ -407,10 +407,13 @@ def to_messages(
     local = build(False)
     if zone is not None or not people.zones:
         return local
-    utc = build(True)
     # A team that types UTC clock times (its profiles say Europe/Amsterdam): typed times read
     # in the profile zone land hours from the message that states them, read as UTC minutes.
-    if _typed_gap(utc) * 3 < _typed_gap(local) and _typed_gap(local) > 45 * 60:
+    gap = _typed_gap(local)
+    if gap <= 45 * 60:
+        return local  # the usual case: no second reading needed
+    utc = build(True)
+    if _typed_gap(utc) * 3 < gap:
         if warnings is not None:
             warnings.append(
                 "times typed in the messages are read as UTC: they sit minutes from their "

@@ -160,11 +160,10 @@ BOT_AUTHOR = re.compile(
 NO_EFFECT = re.compile(
     r"\bunchanged\b|\bno change\b|\b(?:didn'?t|did not|doesn'?t) help|\bno effect\b|"
     r"\b(?:does(?:n'?t| not)|do(?:n'?t| not)|did(?:n'?t| not))(?: also)? (?:seem to )?"
-    r"(?:resolve|fix|help|do anything)\b|\b(?:error|problem|issue)s? persists?\b|"
+    r"(?:resolve|fix|help|do anything|mitigate|solve|improve|change anything|"
+    r"make (?:a|any) difference)\b|\b(?:error|problem|issue)s? persists?\b|"
     r"\bwill _?not_? fix\b|\bnothing happened\b|^\(it does not\)|\bno improvement\b|"
     r"\bnot possible to\b|"
-    r"\b(?:does(?:n'?t| not)|do(?:n'?t| not)|did(?:n'?t| not))(?: also)? (?:seem to )?"
-    r"(?:mitigate|solve|improve|change anything|make (?:a|any) difference)\b|"
     r"\battempts? (?:\w+ )?fail(?:s|ed)\b|"  # "Attempt fails due to timeout"
     r"\battempt\w*\b[^.;]{0,80}\bbut\b[^.;]{0,40}\b(?:did(?:n'?t| not)|never|not possible)\b",
     re.I,
