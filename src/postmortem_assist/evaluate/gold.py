@@ -13,13 +13,14 @@ from typing import Any
 
 import yaml
 
+from ..convert import SUFFIXES as CONVERTED_SUFFIXES
 from ..paths import load_yaml, rules_dir
+from ..reading import TEXT_SUFFIXES
 from .metrics import Span
 
 FAMILIES = ("blame", "clarity", "actions")
-NOTE_SUFFIXES = (
-    ".txt", ".md", ".log", ".json", ".csv", ".eml", ".html", ".htm", ".docx", ".vtt", ".sbv",
-)  # fmt: skip
+#: A note set's file: whatever the readers take (text, and HTML / .docx / .eml converted).
+NOTE_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 
 
 def gold_dir() -> Path:
