@@ -575,3 +575,58 @@ def test_mitigated_is_the_timeline_line_saying_service_is_back() -> None:
     )
     summary = summarize_sources([Source("notes.txt", notes)])
     assert summary.mitigated is not None and summary.mitigated.line == 2
+
+
+def test_a_tool_applying_a_change_is_not_a_person_to_blame() -> None:
+    """"Atlantis applied PR #2291" names a tool (the blame rule's tool list), so the line can be
+    the cause; a named person merging the PR still reads as blame."""
+    from postmortem_assist.summarize.facts import blames_person
+
+    assert not blames_person("Atlantis applied infra PR #2291 at 13:40 and switched mode.", set())
+    assert blames_person("Mikkel merged the cost PR right before lunch and went offline.", set())
+    assert blames_person("Sam applied the wrong plan.", {"sam"})
+
+
+def test_a_cause_message_ending_in_a_question_still_states_the_cause() -> None:
+    """A chat message that explains the cause and then asks for a go is the cause, quoted
+    without the question; a message that is only a question is not."""
+    import numpy as np
+
+    from postmortem_assist.notes import Message
+    from postmortem_assist.summarize import roles
+    from postmortem_assist.summarize.extract import pick_cause
+
+    texts = [
+        "is it the database maintenance from last night? AWS mailed about it?",
+        "lookups fail because the cache keys were all written by the 08:45 warmup with the "
+        "same TTL, so they all expired at 09:00 and every lookup went to postgres. Plan: "
+        "restart with stale serving on. @U03KX9Q2M go?",
+    ]
+    msgs = [Message(t, n + 1, "chat.json", None) for n, t in enumerate(texts)]
+    probs = np.zeros((len(msgs), len(roles.ROLES)))
+    cause = pick_cause(msgs, probs, skip=set(), blamed=set())
+    assert [c.line for c in cause] == [2]
+    assert "same TTL" in cause[0].text
+    assert not cause[0].text.endswith("?")
+
+
+def test_a_repeated_status_line_confirms_only_the_entry_it_first_follows() -> None:
+    """In an IC log, "Status: Cause identified" under the entry that found the cause confirms
+    it; the same status repeated under a later entry confirms nothing there."""
+    import numpy as np
+
+    from postmortem_assist.notes import Message
+    from postmortem_assist.summarize import roles
+    from postmortem_assist.summarize.extract import pick_cause
+
+    texts = [
+        "Our importer treats a missing calendar.txt as no regular service days at all.",
+        "Status: Cause identified",
+        "The import is automatic; nobody pushes it by hand.",
+        "Status: Cause identified",
+    ]
+    msgs = [Message(t, n + 1, "log.md", None) for n, t in enumerate(texts)]
+    probs = np.zeros((len(msgs), len(roles.ROLES)))
+    probs[2, roles.ROLES.index("cause")] = 0.75  # the head leans to the later line
+    cause = pick_cause(msgs, probs, skip=set(), blamed=set())
+    assert cause and cause[0].line == 1

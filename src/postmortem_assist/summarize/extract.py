@@ -140,10 +140,13 @@ def pick_cause(
 ) -> list[Fact]:
     """The sentences that state the cause: section, cue words and the role head together."""
     ci = roles.ROLES.index("cause")
+    first_seen: dict[str, int] = {}
+    for i, msg in enumerate(msgs):
+        first_seen.setdefault(msg.text.strip().lower(), i)
     scored = []
     for i, msg in enumerate(msgs):
-        if i in skip or i in blamed or len(msg.text.split()) < 5 or msg.text.rstrip().endswith("?"):
-            continue
+        if i in skip or i in blamed or len(_statement(msg.text).split()) < 5:
+            continue  # questions ("is it the RDS maintenance?") state nothing
         score = 2.0 * float(probs[i, ci])
         if (msg.section and facts.CAUSE_SECTION.search(msg.section)) or CAUSE_LABEL.match(
             msg.text
@@ -168,9 +171,10 @@ def pick_cause(
         if _after_lead_in(msgs, i):
             score += LEAD_IN_WEIGHT  # "The actual cause took us a while to see. <cause>"
         nxt = msgs[i + 1].text if i + 1 < len(msgs) else ""
-        if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12:
-            # a bare "that's it" confirms the message before it
-            score += 2.0
+        if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12 and (
+            first_seen[nxt.strip().lower()] == i + 1
+        ):  # a bare "that's it" confirms the message before it; a status line repeated
+            score += 2.0  # under a later log entry ("Status: Cause identified") confirms nothing
         if CONFIRM.match(msg.text) and len(facts.clean_quote(msg.text).split()) < 12:
             score -= 1.0
         prev = msgs[i - 1] if i else None
@@ -199,8 +203,18 @@ def pick_cause(
     return out
 
 
+def _statement(text: str) -> str:
+    """The text without the questions it ends with: a chat message that explains the cause
+    and then asks for a go ("... so the pool stayed full. @sam go?") still states it."""
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    while parts and parts[-1].endswith("?"):
+        parts.pop()
+    return " ".join(parts)
+
+
 def _cleaned(msg: Message) -> Message:
-    return Message(facts.clean_quote(msg.text), msg.line, msg.source, msg.time, section=msg.section)
+    text = facts.clean_quote(_statement(msg.text) or msg.text)
+    return Message(text, msg.line, msg.source, msg.time, section=msg.section)
 
 
 def role_cause(msgs: list[Message], found: Roles, skip: set[int], blamed: set[int]) -> list[Fact]:
@@ -208,7 +222,7 @@ def role_cause(msgs: list[Message], found: Roles, skip: set[int], blamed: set[in
     picked = [
         _cleaned(msgs[i])
         for i in indices(found.roles, "cause-found")
-        if i not in skip | blamed and not msgs[i].text.rstrip().endswith("?")
+        if i not in skip | blamed and _statement(msgs[i].text)
     ]
     return facts.merge_lines(picked)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from ..notes import Message
 from ..times import find_times
@@ -409,12 +410,29 @@ def _service_like(name: str) -> bool:
 
 
 def blames_person(text: str, people: set[str]) -> bool:
-    """True when a sentence makes a named person the agent of the failure."""
+    """True when a sentence makes a named person the agent of the failure (a tool or bot the
+    blame rule knows, "Atlantis applied PR #2291", is not a person)."""
     m = PERSON_AS_CAUSE.search(text)
     if not m:
         return False
     name = m.group("name")
-    return name.lower() in people or name not in {"The", "This", "It", "We", "They", "That"}
+    if name.lower() in people:
+        return True
+    return name not in {"The", "This", "It", "We", "They", "That"} and (
+        name.lower() not in known_tools()
+    )
+
+
+@cache
+def known_tools() -> frozenset[str]:
+    """Tool and bot names that never count as people: the ``tools`` option of the
+    ``blame/person-as-cause`` rule, so review and summarize share one list."""
+    from ..review.spec import load_rules
+
+    for rule in load_rules():
+        if rule.id == "blame/person-as-cause":
+            return frozenset(t.lower() for t in rule.match.options.get("tools", []))
+    return frozenset()
 
 
 def clean_quote(text: str) -> str:
