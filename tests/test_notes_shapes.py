@@ -749,3 +749,53 @@ def test_captions_without_a_recording_start_say_their_times_are_offsets() -> Non
     assert any("count from the start of the recording" in w for w in warnings)
     _, warnings = _read(SBV, "meet.sbv")
     assert not any("count from the start of the recording" in w for w in warnings)
+
+
+def test_irc_lines_with_bare_times_and_a_zone_in_the_first_line() -> None:
+    """irssi-style "13:41:17 <nick> text" lines: author and time per line, in the stated zone."""
+    text = (
+        "*** #ops-bridge log, Wednesday 10 July 2024, all times SAST (UTC+2) ***\n"
+        "13:51:58 <deploybot> kt-gateway 3.8.0 deployed to prod (6/6 pods)\n"
+        "14:07:48 <thandiwe> support here: a customer says 60 trucks vanished from the map\n"
+        "14:09:02 <@ruan> looking\n"
+    )
+    msgs, _ = _read(text, "bridge.txt")
+    second = _at(msgs, 3)
+    assert second.author == "thandiwe"
+    assert second.time == datetime(2024, 7, 10, 12, 7, 48, tzinfo=UTC)
+    assert _at(msgs, 4).author == "ruan"
+
+
+def test_a_repeated_hour_said_after_the_clock_change_is_the_second_one() -> None:
+    """In notes across the October change, "at 02:06" written at the second 02:31 is the
+    second 02:06 (01:06Z), while "02:24 (the first one)" written at the second 02:13 stays
+    the first (00:24Z)."""
+    text = (
+        "# On-call notes, night Sat 26 -> Sun 27 Oct 2024\n\n"
+        "Vienna local time throughout (CEST until 03:00, then CET).\n\n"
+        "- 02:24 r2 caught up, back in the read pool.\n"
+        "- 02:55 still quiet.\n"
+        "- 02:13 first thought: the replica, r2 came back at 02:24 (the first one).\n"
+        "- 02:31 the hourly key was reused, so from 02:06 every app booking got a 429.\n"
+    )
+    msgs, _ = _read(text, "notes.md", timezone="Europe/Vienna")
+    late = _at(msgs, 8)
+    assert late.time == datetime(2024, 10, 27, 1, 31, tzinfo=UTC)
+    assert [st for _, _, st in late.inline] == [datetime(2024, 10, 27, 1, 6, tzinfo=UTC)]
+    early = _at(msgs, 7)
+    assert [st for _, _, st in early.inline] == [datetime(2024, 10, 27, 0, 24, tzinfo=UTC)]
+
+
+def test_a_last_edited_line_does_not_date_the_incident() -> None:
+    """A page's "Last edited 05/03/2024 09:12 by" metadata is not the incident day; the
+    header's "Monday 4 March 2024" is."""
+    text = (
+        "# INC-2024-011 Weighbridge tickets not issued\n\n"
+        "Owner: Luciana (TI Infra) · Status: Draft · Last edited 05/03/2024 09:12 by Luciana\n\n"
+        "> all times on this page are BRT. Monday 4 March 2024.\n\n"
+        "| Time | Event |\n|---|---|\n"
+        "| 10:12 | First failed ticket: No space left on device. |\n"
+    )
+    msgs, _ = _read(text, "wiki.md")
+    row = next(m for m in msgs if "First failed" in m.text)
+    assert row.time == datetime(2024, 3, 4, 13, 12, tzinfo=UTC)

@@ -630,3 +630,32 @@ def test_a_repeated_status_line_confirms_only_the_entry_it_first_follows() -> No
     probs[2, roles.ROLES.index("cause")] = 0.75  # the head leans to the later line
     cause = pick_cause(msgs, probs, skip=set(), blamed=set())
     assert cause and cause[0].line == 1
+
+
+def test_a_present_tense_wiki_table_gives_detection_close_and_real_impact() -> None:
+    """"X sees on the dashboard ... and opens INC-..." is the detection, "X closes the
+    incident" the end; numbers of units that were not affected and bare unit labels are not
+    the impact."""
+    text = (
+        "# INC-77 Tickets not issued\n\n"
+        "All times UTC. Monday 4 March 2024.\n\n"
+        "## Impact\n\n"
+        "- Units 3, 5 and 7 could not close any weighing for 55 minutes.\n"
+        "- 312 trucks waited; 9,840 t of grain received late.\n"
+        "- Units 2 and 9 run the old local server and were not affected.\n\n"
+        "## Timeline\n\n"
+        "| Time | Event |\n|---|---|\n"
+        "| 10:12 | First failed ticket: No space left on device on app-02. |\n"
+        "| 10:31 | Rafael sees on the receiving dashboard that no ticket was issued since 10:12 "
+        "and opens INC-77. |\n"
+        "| 10:58 | Debug logs deleted; log level set back to INFO. |\n"
+        "| 11:07 | First ticket printed at Unit 5; weigh-outs running at all three units. |\n"
+        "| 12:55 | Luciana closes the incident. |\n"
+    )
+    summary = summarize_sources([Source("wiki.md", text)])
+    assert summary.detected is not None and "opens INC-77" in summary.detected.text
+    assert summary.resolved is not None and "closes the incident" in summary.resolved.text
+    shown = [f.text for f in summary.impact]
+    assert shown[:2] == ["312 trucks", "9,840 t"]  # unit labels ("Units 3, 5") rank last
+    assert not any(t == "2" or t.startswith("9 ") for t in shown)  # "were not affected"
+    assert "312 trucks" in summary.issue_summary

@@ -72,3 +72,20 @@ def test_a_clock_range_is_not_a_utc_offset() -> None:
     assert find_times("14:02:11-07:00 deploy")[0].zone == "-07:00"  # seconds: an ISO offset
     assert find_times("Sent: 14:02 -0700")[0].zone == "-0700"
     assert find_times("2024-08-19T23:06-05:00 up")[0].zone == "-05:00"  # a date: an offset
+
+
+def test_zone_statements_name_more_zones_and_utc_offsets() -> None:
+    """"all times SAST (UTC+2)", "times are UTC+2": a zone for the whole text, not UTC."""
+    assert zone_statement("*** #ops log, 10 July 2024, all times SAST (UTC+2) ***") == "SAST"
+    assert zone_statement("timeline below, times are UTC+2") == "UTC+2"
+    assert zone_statement("All times UTC.") == "UTC"
+    assert combine(date(2024, 7, 10), (13, 41, 0), zone_info("SAST")) == datetime(
+        2024, 7, 10, 11, 41, tzinfo=UTC
+    )
+    assert combine(date(2024, 3, 4), (10, 12, 0), zone_info("UTC+2")) == datetime(
+        2024, 3, 4, 8, 12, tzinfo=UTC
+    )
+    for name, hours in (("NZST", 12), ("BRT", -3), ("EEST", 3), ("AKDT", -8)):
+        month = 7 if name in ("NZST", "BRT", "EEST", "AKDT") else 1
+        local = datetime(2024, month, 10, 12, 0, tzinfo=zone_info(name))
+        assert local.utcoffset().total_seconds() == hours * 3600, name  # type: ignore[union-attr]

@@ -47,7 +47,7 @@ from .times import (
 #: Stand-in day for notes that give clock times but no date (never shown).
 UNDATED = date(1970, 1, 1)
 SHAPES = (
-    "slack", "chat", "ic-log", "tab-log", "iso-log", "month-chat", "whatsapp", "zoom-chat",
+    "slack", "chat", "irc", "ic-log", "tab-log", "iso-log", "month-chat", "whatsapp", "zoom-chat",
     "transcript", "csv", "markdown", "plain",
 )  # fmt: skip
 
@@ -61,6 +61,11 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
         rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
         rf"(?:<?(?P<author>{_AUTHOR})>?:?\s+)?(?P<text>.*)$"
+    ),
+    # irssi / ZNC logs and plain chat copies: "13:41:17 <naledi> text", "09:02 <@ops> text"
+    "irc": re.compile(
+        rf"^\s*(?P<time>{_CLOCK}(?:\s*{_ZONE})?)\s+<[@+%~&]?(?P<author>[^<>\s]{{1,40}})>\s+"
+        r"(?P<text>.*)$"
     ),
     # WeeChat / irssi logs with tab separators: "2024-07-09 23:52:10<TAB>nick<TAB>text"
     # ("-->", "<--", "--" in the nick column are joins, parts and server notices)
@@ -823,7 +828,8 @@ def _stated_year(text: str) -> date | None:
 #: edited, not when anything happened ("Created by Jana, last modified by Tobias on Dec 11").
 DOC_META = re.compile(
     r"^\W{0,3}(?:created|last (?:modified|edited|updated)|modified|edited|updated|exported|"
-    r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|\blast (?:modified|edited|updated) by\b|"
+    r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|"
+    r"\blast (?:modified|edited|updated)\s+(?:by|on|at|\d)|"  # "· Last edited 05/03/2024 by"
     # German wiki pages: "Erstellt von Jana, zuletzt aktualisiert am 19.07.2024 um 16:42"
     r"^\W{0,3}erstellt (?:von|am)\b|\bzuletzt (?:aktualisiert|geändert|bearbeitet)\b",
     re.I,
@@ -951,6 +957,8 @@ def inline_times(
             continue
         zone_here = zone_info(t.zone) if t.zone else zone
         stamp = combine(day, hms, zone_here, t.zone)
+        if ref is not None and not t.zone and stamp.tzinfo is not None:
+            stamp = _nearer_fold(stamp, ref, zone_here)
         if not has_ampm(t.clock) and hms[0] < 12 and (pm_hint or _is_pm(ref, zone_here)):
             later = combine(day, (hms[0] + 12, hms[1], hms[2]), zone_here)
             if ref is None or later <= _same_kind(ref, later) + timedelta(minutes=5):
@@ -961,6 +969,19 @@ def inline_times(
         ):
             stamp -= timedelta(days=1)
         msg.inline.append((t.start, t.text, stamp))
+
+
+def _nearer_fold(stamp: datetime, ref: datetime, zone: tzinfo | None) -> datetime:
+    """A clock time that happens twice (the hour repeated when daylight saving ends), said in
+    a message of the second pass ("at 02:06" written at 02:31 CET), is the occurrence nearest
+    before the message, not the first one ``combine`` gives."""
+    if zone is None or ref.tzinfo is None:
+        return stamp
+    local = stamp.astimezone(zone).replace(tzinfo=None)
+    second = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if second == stamp or not (stamp < second <= ref + timedelta(minutes=10)):
+        return stamp
+    return second
 
 
 def _same_kind(ref: datetime, other: datetime) -> datetime:

@@ -40,6 +40,25 @@ ZONES: dict[str, str] = {
     "AEST": "Australia/Sydney",
     "AEDT": "Australia/Sydney",
     "SGT": "Asia/Singapore",
+    "NZST": "Pacific/Auckland",
+    "NZDT": "Pacific/Auckland",
+    "AWST": "Australia/Perth",
+    "ACST": "Australia/Adelaide",
+    "ACDT": "Australia/Adelaide",
+    "HKT": "Asia/Hong_Kong",
+    "KST": "Asia/Seoul",
+    "PHT": "Asia/Manila",
+    "WIB": "Asia/Jakarta",
+    "SAST": "Africa/Johannesburg",
+    "EET": "Europe/Helsinki",
+    "EEST": "Europe/Helsinki",
+    "MSK": "Europe/Moscow",
+    "MEZ": "Europe/Berlin",
+    "MESZ": "Europe/Berlin",
+    "BRT": "America/Sao_Paulo",
+    "AKST": "America/Anchorage",
+    "AKDT": "America/Anchorage",
+    "HST": "Pacific/Honolulu",
     "PACIFIC": "America/Los_Angeles",
     "MOUNTAIN": "America/Denver",
     "CENTRAL": "America/Chicago",
@@ -77,7 +96,7 @@ TIMESTAMP = re.compile(
 ZONE_STATEMENT = re.compile(
     r"(?:(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?|"
     r"(?i:\b(?:we'?re|we are|everyone'?s|everyone is)\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
-    rf"\b(?P<zone>{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)\b"
+    rf"\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)(?![\w+-])"
 )
 
 

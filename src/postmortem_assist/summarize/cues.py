@@ -33,13 +33,16 @@ ALERT = _cue(
     end=False,
 )
 REPORT = _cue(
-    r"noticed|spotted|reported|radioed|on the radio:|"
+    r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|"
+    r"(?:sees|saw|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
+    r"(?:on|in) the (?:[\w-]+ ){0,2}(?:dashboards?|graphs?)\b[^.]{0,60}?\b(?:dropped|fell|"
+    r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero)\b|"
     r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email)s?(?: was| came)? "
     r"(?:at|from|in|on)\b|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called|phoned|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
-    r"raised (?:it|this|the alarm)|opened (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
+    r"raised (?:it|this|the alarm)|open(?:ed|s) (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
     r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
     r"(?:support|customers?|users?|sellers?|merchants?) (?:\w+ ){0,2}(?:posted|reported|wrote in)|"
     r"(?:customers?|users?|clients?|stores?|drivers?) (?:are |were |keep )?(?:calling|phoning)|"
@@ -111,7 +114,8 @@ RECOVERY = _cue(
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
     r"(?:deliver|arriv)\w*\s+(?:[\w-]+\s+){0,3}again|"
-    r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|(?:go\w*|went|get\w*) through again|"
+    r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
+    r"(?:go\w*|went|get\w*|com\w*) through again|"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
     r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)"
     r"(?!(?:\w*thing|morning|evening|string|ring|king|building|warning|ping)\b)\w+ing again|"
@@ -196,7 +200,7 @@ IN_PROGRESS = re.compile(
     re.I,
 )
 RESOLVED = _cue(
-    r"resolv(?:ed|ing)|declared resolved|incident closed|closed the incident|"
+    r"resolv(?:ed|ing)|declared resolved|incident closed|clos(?:ed|es) the incident|"
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
     r"correct again|stand(?:ing)? down|"
     r"closing (?:the |this )?(?:incident|inc\b|INC-?\d+|ticket|bridge)|"
@@ -222,7 +226,7 @@ PROVIDER_STATUS = re.compile(
 #: Resolution words that close an incident (a RESOLVED match without one is weak: "back to
 #: normal", "recovered" may only mean the fix took effect).
 CLOSING = _cue(
-    r"resolv\w*|all[- ]clear|(?:incident|ticket|page|bridge) (?:is )?closed|closed the|"
+    r"resolv\w*|all[- ]clear|(?:incident|ticket|page|bridge) (?:is )?closed|clos(?:ed|es) the|"
     r"closing|stand(?:ing)? down|end of the incident",
 )
 ESCALATION = _cue(

@@ -250,6 +250,15 @@ def is_threshold(phrase: str, context: str) -> bool:
     return bool(re.search(rf"(?:>|<|>=|<=|above|below|threshold)\s*{q}", context))
 
 
+#: A sentence about what was spared: its numbers are not impact.
+NOT_AFFECTED = re.compile(
+    r"\b(?:(?:were|was|are|is)(?:n'?t| not)|not) (?:\w+ )?(?:affected|impacted)\b|\bunaffected\b",
+    re.I,
+)
+#: A bare small number naming a thing ("Units 3, 5 and 7", "shard 12"), not counting one.
+_LABEL_NUMBER = re.compile(r"\d{1,2}")
+
+
 def impact_score(phrase: str, context: str, in_section: bool) -> float:
     """How much a quantity reads as customer impact (ranking for the summary)."""
     score = 2.0 if PEOPLE_UNITS.search(phrase) else 0.0
@@ -260,6 +269,7 @@ def impact_score(phrase: str, context: str, in_section: bool) -> float:
     score += 2.0 if re.match(r"[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF)\b", phrase) else 0.0  # money lost
     q = re.escape(phrase.split()[0])
     score -= 2.0 if re.search(rf"back (?:to|under|below|at)\s*{q}", context) else 0.0  # a level
+    score -= 3.0 if _LABEL_NUMBER.fullmatch(phrase) else 0.0
     return score
 
 
@@ -275,6 +285,8 @@ def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
             IMPACT_LABEL.match(msg.text)
         )
         if not in_section and not IMPACT_WORDS.search(msg.text):
+            continue
+        if NOT_AFFECTED.search(msg.text):  # "Units 2 and 9 ... were not affected"
             continue
         for phrase in quantities(msg.text):
             has_unit = (
