@@ -280,3 +280,24 @@ def test_a_team_typing_utc_times_is_read_in_utc_whatever_its_profiles_say(tmp_pa
     assert any("read as UTC" in w for w in notes.warnings)
     assert notes.messages[0].inline[0][2] == datetime(2024, 5, 13, 23, 44, tzinfo=UTC)
     assert notes.messages[1].inline[0][2] == datetime(2024, 5, 13, 23, 38, tzinfo=UTC)
+
+
+def test_typed_times_take_the_offset_they_match_their_timestamps_at() -> None:
+    """No zone anywhere (no profiles, no statement), but people type Pacific clock times:
+    "paged 1:31 PM" posted at 20:32 UTC is read at UTC-07:00, with a warning."""
+    base = datetime(2024, 8, 30, 20, 31, 44, tzinfo=UTC).timestamp()
+    said = [
+        (0, "PagerDuty", "[Triggered] closingroom-api 5xx rate 14%"),
+        (36, "haley", "ack, paged 1:31 PM. looking"),
+        (600, "omar", "first failed signing was 1:15 PM per the logs"),
+        (3094, "haley", "signers getting through as of 2:24 PM"),
+    ]
+    msgs = [
+        {"type": "message", "ts": f"{base + dt:.6f}", "user": f"U{k}",
+         "user_profile": {"real_name": who}, "text": text}
+        for k, (dt, who, text) in enumerate(said)
+    ]  # fmt: skip
+    notes = parse_notes([Source("channel.json", json.dumps(msgs))])
+    late = next(m for m in notes.messages if "getting through" in m.text)
+    assert [st for _, _, st in late.inline] == [datetime(2024, 8, 30, 21, 24, tzinfo=UTC)]
+    assert any("UTC-07:00" in w for w in notes.warnings)

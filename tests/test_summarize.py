@@ -659,3 +659,62 @@ def test_a_present_tense_wiki_table_gives_detection_close_and_real_impact() -> N
     assert shown[:2] == ["312 trucks", "9,840 t"]  # unit labels ("Units 3, 5") rank last
     assert not any(t == "2" or t.startswith("9 ") for t in shown)  # "were not affected"
     assert "312 trucks" in summary.issue_summary
+
+
+def test_a_tracker_issue_with_quoted_comment_bodies() -> None:
+    """Linear/GitHub exports quote each comment under "**Name** commented · date, time": the
+    body is the comment (no ">" left in it), its author and time those of the header."""
+    text = (
+        "# Feeds not picking up new episodes\n\nAll times UTC.\n\n## Activity\n\n"
+        "**Hemi Walker** commented · 11 Jun 2024, 08:58\n\n"
+        "> Spotify's status page has ingestion delays up, so my money is on them.\n\n"
+        "**Tama Ruatapu** commented · 11 Jun 2024, 09:09\n\n"
+        "> I don't think Spotify is it. Apple is exactly as stale.\n>\n"
+        "> So the directories are asking, and we're telling them nothing changed.\n\n"
+        "**Hemi Walker** commented · 11 Jun 2024, 09:57\n\n"
+        "> Revert deployed at 09:48.\n>\n"
+        "> Feeds serving fresh content since 09:53, Spotify fetched the new episode.\n\n"
+        "**Hemi Walker** commented · 11 Jun 2024, 11:20\n\n"
+        "> All 412 episodes are listed again. Closing this.\n"
+    )
+    summary = summarize_sources([Source("issue.md", text)])
+    assert not any(e.text.startswith(">") or " > " in e.text for e in summary.timeline)
+    assert summary.mitigated is not None
+    assert summary.mitigated.time == datetime(2024, 6, 11, 9, 53, tzinfo=UTC)
+    assert summary.resolved is not None
+    assert summary.resolved.time == datetime(2024, 6, 11, 11, 20, tzinfo=UTC)
+
+
+def test_an_email_alert_and_a_reply_confirming_the_cause() -> None:
+    """A forwarded alert mail's "Triggered: <time>" field is the detection, "the alert
+    resolved at 08:11" is the alert clearing (not the end), and "Confirmed on our side.
+    <cause>" confirms the cause after it, not the message before it."""
+    text = (
+        "From: Catriona Bell <c@example.com>\nSent: Thursday, 14 March 2024 10:05 +0000\n"
+        "Subject: RE: [ALERT] match rate 12%\n\n"
+        "I'm closing INC-0142 now (10:05). Lanes are fine since the re-sync.\n\n"
+        "-----Original Message-----\n"
+        "From: Ewan MacLeod <e@example.com>\nSent: Thursday, 14 March 2024 08:40 +0000\n"
+        "Subject: RE: [ALERT] match rate 12%\n\n"
+        "Lanes matching plates again since 07:53. The alert resolved at 08:11.\n\n"
+        "-----Original Message-----\n"
+        "From: Agnieszka <a@example.com>\nSent: Thursday, 14 March 2024 07:29 +0000\n"
+        "Subject: RE: [ALERT] match rate 12%\n\n"
+        "Confirmed on our side. Release 24.3 stores registrations with a space and the "
+        "lookup compares the plate string exactly, without spaces.\n\n"
+        "-----Original Message-----\n"
+        "From: Morag <m@example.com>\nSent: Thursday, 14 March 2024 07:16 +0000\n"
+        "Subject: RE: [ALERT] match rate 12%\n\n"
+        "The 07:00 sailing is still loading by hand, it will be half an hour late.\n\n"
+        "-----Original Message-----\n"
+        "From: Monitoring <alerts@example.com>\nSent: Thursday, 14 March 2024 06:19 +0000\n"
+        "Subject: [ALERT] match rate 12%\n\n"
+        "Alert: checkin-api ANPR match rate below 60% for 5 minutes\n"
+        "Triggered: 2024-03-14 06:19:02 UTC\n"
+    )
+    summary = summarize_sources([Source("thread.txt", text)])
+    assert summary.detected is not None
+    assert summary.detected.time == datetime(2024, 3, 14, 6, 19, 2, tzinfo=UTC)
+    assert summary.resolved is not None
+    assert summary.resolved.time == datetime(2024, 3, 14, 10, 5, tzinfo=UTC)
+    assert summary.cause and "with a space" in summary.cause[0].text

@@ -430,10 +430,19 @@ def _lines(source: Source, shape: str) -> list[Message]:
         out.append(inherit(msg))
         return msg
 
+    in_comment = False
     for number, raw in enumerate(source.text.split("\n"), 1):
         stripped = raw.strip()
         if HASH_REMARK.match(raw):  # "# oncall: 03:19 paged": a log's comment, not a heading
             raw = stripped = "-- " + stripped.lstrip("#").strip()
+        if not email and stripped.startswith(">"):
+            # a tracker comment's body quoted under its "**Hemi** commented · 11 Jun, 09:14"
+            # header (Linear, GitHub exports): the comment itself, ">" alone a paragraph break
+            if in_comment or (out and out[-1].author == "#heading" and out[-1].time_text):
+                in_comment = True
+                raw = stripped = stripped.lstrip(">").strip()
+        elif stripped:
+            in_comment = False
         if not stripped:
             flush()
             paragraph += 1

@@ -14,7 +14,7 @@ import html
 import json
 import re
 import zipfile
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -386,14 +386,14 @@ def to_messages(
     ordered = sorted(rows, key=lambda r: (first_of[r[0]], r[0], r[1]))
     thread_ids: dict[float, int] = {}
 
-    def build(typed_in_utc: bool) -> list[Any]:
+    def build(typed_in_utc: bool, typed_zone: tzinfo | None = None) -> list[Any]:
         out = []
         for thread, ts, item, line, text, name in ordered:
             stamp = _stamp(ts)
             msg = Message(text, line, name, stamp, _author(item, people), str(item.get("ts")))
             msg.block = thread_ids.setdefault(thread, len(thread_ids) + 1)
             user = item.get("user")
-            here = zone or (
+            here = zone or typed_zone or (
                 UTC
                 if typed_in_utc
                 else zone_info(people.zones.get(user, "") if isinstance(user, str) else "")
@@ -405,6 +405,17 @@ def to_messages(
         return out
 
     local = build(False)
+    if zone is None and not people.zones:
+        offset = typed_offset(local)
+        if offset:  # no zone anywhere, but typed times sit a whole offset from their messages
+            fixed = timezone(offset)
+            if warnings is not None:
+                warnings.append(
+                    f"times typed in the messages are read as {_utc_offset_name(offset)}: the "
+                    "offset at which they match their messages' timestamps (no zone is "
+                    "stated); pass --timezone to change"
+                )
+            return build(False, fixed)
     if zone is not None or not people.zones:
         return local
     # A team that types UTC clock times (its profiles say Europe/Amsterdam): typed times read
@@ -422,6 +433,43 @@ def to_messages(
             )
         return utc
     return local
+
+
+def typed_offset(msgs: list[Any]) -> timedelta | None:
+    """The UTC offset people typed their clock times in, when the notes state no zone:
+    the local-minus-UTC difference (to the half hour) between a message's timestamp and a
+    time typed in it ("ack, paged 1:31 PM" posted at 20:32 UTC: -7 h), agreed on by at
+    least two messages and by at least half of those that type a time. None otherwise."""
+    votes: dict[int, int] = {}
+    voters = 0
+    for m in msgs:
+        if m.time is None:
+            continue
+        ref = m.time.astimezone(UTC).replace(tzinfo=None)
+        halves = set()
+        for _, _, st in m.inline:
+            if st.tzinfo is not None:
+                continue
+            minutes = ((st - ref).total_seconds() / 60 + 720) % 1440 - 720
+            half = round(minutes / 30)
+            if abs(minutes - 30 * half) <= 10:  # typed within minutes of the message
+                halves.add(half)
+        if halves:
+            voters += 1
+            for half in halves:
+                votes[half] = votes.get(half, 0) + 1
+    if not votes:
+        return None
+    best = max(votes, key=lambda h: (votes[h], -abs(h)))
+    if votes[best] < 2 or 2 * votes[best] < voters or not -24 <= best <= 28:
+        return None
+    return timedelta(minutes=30 * best)
+
+
+def _utc_offset_name(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _typed_gap(msgs: list[Any]) -> float:

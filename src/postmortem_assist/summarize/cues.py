@@ -72,7 +72,8 @@ ONSET = _cue(
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
     r"first\s+(?:[\w-]+\s+){1,3}(?:is|was)\s+(?:(?:at|around|from)\s+)?(?=\d)|"
     r"first\s+`?[\w.:-]+`?\s+(?:in|on)\s+the\s+(?:[\w-]+\s+){0,2}(?:logs?|dashboards?|graphs?)\b|"
-    r"first\s+(?:[\w-]+\s+)?(?:failed|failing|broken|bounced|rejected|dropped|timed[- ]out)\b|"
+    r"first\s+(?:[\w-]+\s+)?(?:that\s+|which\s+)?(?:failed|failing|broken|bounced|rejected|"
+    r"dropped|timed[- ]out)\b|"
     r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts?|crash\w*|outages?|placeholders?|"
     r"failures?|errors?|complaints?|"
     r"(?:[\w-]+\s+){0,6}?(?:show(?:s|ed)? up|appear(?:s|ed)?)\s+(?:at|from|around)\s+(?=\d)|"
@@ -116,6 +117,8 @@ RECOVERY = _cue(
     r"(?:deliver|arriv)\w*\s+(?:[\w-]+\s+){0,3}again|"
     r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
     r"(?:go\w*|went|get\w*|com\w*) through again|"
+    r"(?:getting|going|coming) through(?!\s+(?:again|the|a|an|to|this|that|it|with)\b)|"
+    r"(?:serving|working|flowing|processing|loading|succeeding) (?:[\w-]+ ){0,2}since (?=\d)|"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
     r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)"
     r"(?!(?:\w*thing|morning|evening|string|ring|king|building|warning|ping)\b)\w+ing again|"
@@ -141,7 +144,8 @@ RECOVERY = _cue(
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
     r"\[(?:RESOLVED|RECOVERED|OK)\]|"
-    r"\balerts? [`'\"]?[\w.-]+[`'\"]? (?:resolved|cleared|recovered)\b|"
+    r"\balerts? (?:[`'\"]?[\w.-]+[`'\"]? )?(?:has |had |was |is |just )?"
+    r"(?:resolved|cleared|recovered)\b|"
     r"(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
     r"\balerts? (?:\w+ )?cleared|\bauto-?(?:resolved|closed|cleared)\b|"
     r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself|automatically)\b|"
@@ -359,7 +363,7 @@ KEY_MOMENT = _cue(
     r"detect(?:ed|s)?|aware|alert(?:ed|s)|paged|report(?:ed|s)?|declared|escalated|"
     r"repair(?:ed|s)?|restor(?:ed|es)|recover(?:ed|s|y)|resolved|closed|mitigated|fixed|"
     r"identified|occur(?:s|red)?|start(?:s|ed)|beg(?:an|ins)|operational|outage|"
-    r"deploy(?:ed|s|ment)|launched|rollback|rolled back"
+    r"deploy(?:ed|s|ment)|launched|rollback|rolled back|triggered|fired|firing|closing"
 )
 
 

@@ -171,15 +171,20 @@ def pick_cause(
         if _after_lead_in(msgs, i):
             score += LEAD_IN_WEIGHT  # "The actual cause took us a while to see. <cause>"
         nxt = msgs[i + 1].text if i + 1 < len(msgs) else ""
-        if CONFIRM.match(nxt) and len(facts.clean_quote(nxt).split()) < 12 and (
-            first_seen[nxt.strip().lower()] == i + 1
+        if (
+            CONFIRM.match(nxt)
+            and len(facts.clean_quote(nxt).split()) < 12
+            and first_seen[nxt.strip().lower()] == i + 1
+            and not _leads_its_line(msgs, i + 1)
         ):  # a bare "that's it" confirms the message before it; a status line repeated
-            score += 2.0  # under a later log entry ("Status: Cause identified") confirms nothing
+            # under a later log entry ("Status: Cause identified") confirms nothing, and
+            # "Confirmed on our side. <cause>" confirms what follows it on its line
+            score += 2.0
         if CONFIRM.match(msg.text) and len(facts.clean_quote(msg.text).split()) < 12:
             score -= 1.0
         prev = msgs[i - 1] if i else None
         if prev is not None and prev.line == msg.line and CONFIRM.match(prev.text) and (
-            len(facts.clean_quote(prev.text).split()) < 4
+            len(facts.clean_quote(prev.text).split()) < 6
         ):
             score += 2.0  # "Confirmed. #477 deleted the CNAME ...": what was confirmed
         scored.append((score, i))
@@ -201,6 +206,11 @@ def pick_cause(
         same = sorted(j for j in chosen if msgs[j].ref == msgs[i].ref)
         out += facts.merge_lines([_cleaned(msgs[j]) for j in same])
     return out
+
+
+def _leads_its_line(msgs: list[Message], i: int) -> bool:
+    """True when the sentence after ``msgs[i]`` continues the same line."""
+    return i + 1 < len(msgs) and (msgs[i + 1].ref, msgs[i + 1].line) == (msgs[i].ref, msgs[i].line)
 
 
 def _statement(text: str) -> str:

@@ -308,6 +308,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
             if pattern is cues.RECOVERY and cues.RULED_OUT.search(msg.text[: m.start()]):
                 continue  # "ruled that out ... a trial key works fine": a test, not recovery
             stamp = event_time(msg, m.start())
+            if m.group(0).endswith("since "):  # "serving fresh content since 09:53"
+                stamp = next((t for pos, _, t in msg.inline if pos == m.end()), stamp)
             if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
                 return _key(msg, stamp, undated)
     return None
