@@ -363,6 +363,8 @@ def _local_clock_strings(value: dt.datetime, zone: str | None) -> set[str]:
         local.strftime("%H:%M"),
         f"{h12}:{local.minute:02d} {ampm}",
         f"{h12}:{local.minute:02d}{ampm.lower()}",  # "9:07pm"
+        f"{h12}:{local.minute:02d}{ampm[0].lower()}",  # terse "9:07p", "12:03a"
+        f"{h12}:{local.minute:02d}:{local.second:02d} {ampm}",  # chat stamp "[1:18:44 PM]"
         f"{h12}.{local.minute:02d}{ampm.lower()}",  # "2.05pm"
         local.strftime("%H%Mh"),  # military "1405h"
         local.strftime("%H%MH"),  # "0930H"
