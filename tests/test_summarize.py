@@ -718,3 +718,58 @@ def test_an_email_alert_and_a_reply_confirming_the_cause() -> None:
     assert summary.resolved is not None
     assert summary.resolved.time == datetime(2024, 3, 14, 10, 5, tzinfo=UTC)
     assert summary.cause and "with a space" in summary.cause[0].text
+
+
+def test_terse_bullets_across_midnight_with_an_impact_list_after_them() -> None:
+    """"9:15p me, on the dashboard: viewers stuck" is the detection (an engineer noticing,
+    before the page); an impact bullet "9:03p–9:53p: ..." after a log that crossed midnight
+    is the evening's start, not 20 hours later; "roll X back to v211" is not a recovery."""
+    text = (
+        "live notes, sat dec 14 2024, all times pacific\n\n"
+        "- 8:58p edge config v212 live\n"
+        "- 9:15p me, on the dashboard: concurrent viewers stuck at 4.1k. that's wrong\n"
+        "- 9:19p paged ayo, opened #inc-1214\n"
+        "- 9:46p decision: roll edge config back to v211\n"
+        "- 9:53p paid viewers get the player, streams working again\n"
+        "- 12:41a closing the incident. legal owns the privacy follow-up\n\n"
+        "impact\n"
+        "- 9:03p–9:53p: ~6,800 paying viewers couldn't start the stream\n"
+    )
+    summary = summarize_sources([Source("notes.md", text)])
+    assert summary.detected is not None
+    assert summary.detected.time == datetime(2024, 12, 15, 5, 15, tzinfo=UTC)
+    assert summary.start is not None
+    assert summary.start.time == datetime(2024, 12, 15, 5, 3, tzinfo=UTC)
+    assert summary.mitigated is not None
+    assert summary.mitigated.time == datetime(2024, 12, 15, 5, 53, tzinfo=UTC)
+    assert summary.resolved is not None
+    assert summary.resolved.time == datetime(2024, 12, 15, 8, 41, tzinfo=UTC)
+
+
+def test_a_gitlab_issue_copied_from_the_page_with_bold_names() -> None:
+    """"**Name** @handle · <ISO time>" over a comment, system notes after a gear: each comment
+    gets its author and time, so "Closing this one." closes at its own time."""
+    text = (
+        "# Feed plans rejected since the 06:00 push\n\n"
+        "Comment times below are Oslo time (+02:00). The alert bot writes UTC.\n\n"
+        "**Ingrid Solberg** @ingrid.solberg · 2024-06-03T06:54:02+02:00\n\n"
+        "Seen on the plan dashboard: 0 of 52 barges acknowledged today's plan, issue opened.\n\n"
+        "⚙ **Mats Haugland** merged !991 · 2024-06-03T08:24:15+02:00\n\n"
+        "**Ingrid Solberg** @ingrid.solberg · 2024-06-03T08:38:17+02:00\n\n"
+        "52/52 barges acknowledged the re-pushed plan, feeders working again.\n\n"
+        "**Mats Haugland** @mats.haugland · 2024-06-03T10:12:48+02:00\n\n"
+        "Closing this one.\n"
+    )
+    from postmortem_assist.notes import parse_notes
+
+    notes = parse_notes([Source("issue.md", text)])
+    back = next(m for m in notes.messages if m.text.startswith("52/52"))
+    assert (back.author, back.time) == (
+        "Ingrid Solberg",
+        datetime(2024, 6, 3, 6, 38, 17, tzinfo=UTC),
+    )
+    summary = summarize_sources([Source("issue.md", text)])
+    assert summary.resolved is not None
+    assert summary.resolved.time == datetime(2024, 6, 3, 8, 12, 48, tzinfo=UTC)
+    assert summary.mitigated is not None
+    assert summary.mitigated.time == datetime(2024, 6, 3, 6, 38, 17, tzinfo=UTC)

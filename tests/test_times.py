@@ -89,3 +89,21 @@ def test_zone_statements_name_more_zones_and_utc_offsets() -> None:
         month = 7 if name in ("NZST", "BRT", "EEST", "AKDT") else 1
         local = datetime(2024, month, 10, 12, 0, tzinfo=zone_info(name))
         assert local.utcoffset().total_seconds() == hours * 3600, name  # type: ignore[union-attr]
+
+
+def test_a_city_or_lower_case_region_named_as_the_clock_and_terse_am_pm() -> None:
+    """"Oslo time", "all times pacific" and "9:15p" / "12:03a" as people write them; a time
+    followed by a word starting with "a" is not read as am."""
+    assert zone_statement("Comment times below are Oslo time. The bot writes UTC.") == (
+        "Europe/Oslo"
+    )
+    assert zone_statement("Comment times are Oslo time (+02:00). The bot writes UTC.") == (
+        "+02:00"
+    )
+    assert zone_statement("live notes, sat dec 14 2024, all times pacific") == "Pacific"
+    assert zone_statement("Response time was 300 ms at the p99") is None
+    assert [clock_time(t.clock) for t in find_times("9:15p on the dashboard, 12:03a")] == [
+        (21, 15, 0),
+        (0, 3, 0),
+    ]
+    assert [clock_time(t.clock) for t in find_times("at 9:15 a new deploy")] == [(9, 15, 0)]

@@ -308,6 +308,13 @@ GITLAB_NOTE = re.compile(
     r"^\s*(?P<author>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})\s+@[\w.-]+\s+"
     r"(?:(?P<verb>[^·\s][^·]{1,100}?)\s+)?·\s+(?P<stamp>[^·]{3,40}?)\s*$"
 )
+#: The same copied from the rendered page: the name in bold, system notes after a gear and
+#: without the handle ("**Mats Haugland** @mats.haugland · 2024-06-03T10:12:48+02:00",
+#: "⚙ **Mats Haugland** merged !991 · 2024-06-03T08:24:15+02:00").
+GITLAB_BOLD_NOTE = re.compile(
+    r"^\s*(?:[^\w\s*]\s*)?\*\*(?P<author>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})\*\*\s+"
+    r"(?:@[\w.-]+\s+)?(?:(?P<verb>[^·\s][^·]{1,100}?)\s+)?·\s+(?P<stamp>[^·]{3,40}?)\s*$"
+)
 #: A person or app named alone after a chat stamp: "Okafor, Chidi", "Azure Monitor",
 #: "Kowalski, Adam (Network)".
 SPEAKER_NAME = re.compile(
@@ -486,7 +493,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 continue
         comment = COMMENT_HEADER.match(raw) if not pattern and len(raw) <= _SHORT else None
         if comment is None and not pattern and len(raw) <= _SHORT and "·" in raw:
-            comment = GITLAB_NOTE.match(raw)
+            comment = GITLAB_NOTE.match(raw) or GITLAB_BOLD_NOTE.match(raw)
             if comment and not find_times(comment.group("stamp")):
                 flush()  # "Heidi Lainela @hlaine · 2 hours ago": a comment with no time
                 header, entry, author = None, None, comment.group("author")
@@ -839,6 +846,7 @@ DOC_META = re.compile(
     r"^\W{0,3}(?:created|last (?:modified|edited|updated)|modified|edited|updated|exported|"
     r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|"
     r"\blast (?:modified|edited|updated)\s+(?:by|on|at|\d)|"  # "· Last edited 05/03/2024 by"
+    r"\bpost-?mortem (?:review|meeting)\s*:|"  # "· Postmortem review: Mon 25 Nov, 10:00"
     # German wiki pages: "Erstellt von Jana, zuletzt aktualisiert am 19.07.2024 um 16:42"
     r"^\W{0,3}erstellt (?:von|am)\b|\bzuletzt (?:aktualisiert|geändert|bearbeitet)\b",
     re.I,
@@ -1156,6 +1164,7 @@ def parse_notes(
         ):
             raise InputError(f"{source.name}: no line has the {shape!r} shape")
         last: datetime | None = None
+        rolled = False  # the log crossed midnight
         said_pm: datetime | None = None  # the last time written with am/pm (see inline_times)
         block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
         base, markers = day, set()
@@ -1203,11 +1212,25 @@ def parse_notes(
                     msg.time += timedelta(days=1)
                     day = (day or msg.time.date()) + timedelta(days=1)
                     msg.day = day
+                    rolled = True
                 elif msg.time_text and LINE_SHAPES.get(shape) is not None:
                     warnings.append(
                         f"{msg.ref}: time {msg.time_text} is earlier than the message before it; "
                         "check the order"
                     )
+            elif (
+                msg.time is not None
+                and last is not None
+                and rolled
+                and not msg.block
+                and msg.time_text
+                and not find_dates(msg.time_text)
+                and msg.time - _same_kind(last, msg.time) > timedelta(hours=12)
+            ):  # an impact list after a log that crossed midnight ("9:03p–9:53p" after
+                # "12:41a closing") goes back to the evening, not 20 hours on
+                msg.time -= timedelta(days=1)
+                if day is not None:
+                    msg.day = day - timedelta(days=1)
             if msg.time is not None:
                 last = msg.time
             inline_times(msg, line_zone or zone, day, said_pm)

@@ -76,7 +76,8 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
 )
 _CLOCK = (
-    r"(?:(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
+    r"(?:(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?"
+    r"|:[0-5]\d[ap](?![a-z]))"  # terse "9:15p", "12:03a"
     r"|(?:[01]\d|2[0-3])[0-5]\d[hH](?![\w-]|\s+of\b)"  # military "2205h", "0930H"
     r"|(?:1[0-2]|0?\d)\.[0-5]\d\s*[ap]\.?m\.?)"  # dotted "10.43pm", "2.05 p.m."
 )
@@ -94,10 +95,19 @@ TIMESTAMP = re.compile(
 #: "All times UTC", "Timeline (PDT)", "times are in US/Pacific", "we're all on Eastern" — a
 #: zone for the whole text.
 ZONE_STATEMENT = re.compile(
-    r"(?:(?i:\b(?:times?|timeline|timestamps?)\b)[^\n]{0,40}?|"
+    # the zone is said in the same sentence: "time (+02:00). The bot writes UTC" is not UTC
+    r"(?:(?i:\b(?:times?|timeline|timestamps?)\b)(?:(?![.!?]\s)[^\n]){0,40}?|"
     r"(?i:\b(?:we'?re|we are|everyone'?s|everyone is)\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
-    rf"\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)(?![\w+-])"
+    rf"(?:\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)"
+    r"|(?<=\()(?P<offset>[+-](?:0\d|1[0-4]):?[0-5]\d)(?=\)))(?![\w+-])"
 )
+#: "all times pacific", "times are eastern": a US region written in lower case.
+REGION_STATEMENT = re.compile(
+    r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:in\s+)?(?:us\s+)?(?P<zone>pacific|eastern|central|mountain)\b",
+    re.I,
+)
+#: "Oslo time", "Berlin local time", "all times Sydney time": a city named as the clock.
+CITY_TIME = re.compile(r"\b(?P<city>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s+(?:local\s+)?time\b")
 
 
 @dataclass(frozen=True)
@@ -145,8 +155,32 @@ def zone_statement(text: str) -> str | None:
     dated value ("Fired time (UTC): 2024-03-21T12:02:08Z" in an alert) is not one."""
     for m in ZONE_STATEMENT.finditer(text):
         if not _FIELD_VALUE.match(text, m.end()):
-            return m.group("zone")
+            return m.group("zone") or m.group("offset")
+    region = REGION_STATEMENT.search(text)
+    if region:
+        return region.group("zone").title()
+    for m in CITY_TIME.finditer(text):
+        city = city_zone(m.group("city"))
+        if city is not None:
+            return city
     return None
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """IANA zone names by their city ("oslo" -> "Europe/Oslo")."""
+    from zoneinfo import available_timezones
+
+    out: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+            out.setdefault(name.rsplit("/", 1)[-1].replace("_", " ").lower(), name)
+    return out
+
+
+def city_zone(city: str) -> str | None:
+    """The IANA zone of a city people name as their clock ("Oslo" -> "Europe/Oslo")."""
+    return _cities().get(city.replace("_", " ").lower())
 
 
 _FIELD_VALUE = re.compile(r"\)?\s*:\s*\d{4}-\d{2}-\d{2}")
@@ -209,7 +243,7 @@ DATE_PATTERN = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?)(?![\d:])",
     re.I,
 )
-_AMPM = re.compile(r"[ap]\.?m\.?", re.I)
+_AMPM = re.compile(r"[ap]\.?m\.?|(?<=\d)[ap](?![a-z])", re.I)
 
 
 @dataclass(frozen=True)

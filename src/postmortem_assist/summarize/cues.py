@@ -34,15 +34,17 @@ ALERT = _cue(
 )
 REPORT = _cue(
     r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|"
-    r"(?:sees|saw|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
+    r"(?:sees|saw|seen|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
+    r"(?:this |the )?issue (?:was )?opened\b|"
     r"(?:on|in) the (?:[\w-]+ ){0,2}(?:dashboards?|graphs?)\b[^.]{0,60}?\b(?:dropped|fell|"
-    r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero)\b|"
+    r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero|stuck|flat)\b|"
     r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email)s?(?: was| came)? "
     r"(?:at|from|in|on)\b|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called|phoned|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
-    r"raised (?:it|this|the alarm)|open(?:ed|s) (?:an? )?(?:incident|INC-?\d+)|screenshots? of|"
+    r"raised (?:it|this|the alarm)|open(?:ed|s) (?:an? |this |the )?(?:incident|INC-?\d+)|"
+    r"screenshots? of|"
     r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
     r"(?:support|customers?|users?|sellers?|merchants?) (?:\w+ ){0,2}(?:posted|reported|wrote in)|"
     r"(?:customers?|users?|clients?|stores?|drivers?) (?:are |were |keep )?(?:calling|phoning)|"
@@ -71,7 +73,8 @@ ONSET = _cue(
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
     r"first\s+(?:[\w-]+\s+){1,3}(?:is|was)\s+(?:(?:at|around|from)\s+)?(?=\d)|"
-    r"first\s+`?[\w.:-]+`?\s+(?:in|on)\s+the\s+(?:[\w-]+\s+){0,2}(?:logs?|dashboards?|graphs?)\b|"
+    r"first\s+`?[\w.:-]+`?\s+(?:errors?\s+)?(?:in|on)\s+the\s+(?:[\w-]+\s+){0,2}"
+    r"(?:logs?|dashboards?|graphs?)\b|"
     r"first\s+(?:[\w-]+\s+)?(?:that\s+|which\s+)?(?:failed|failing|broken|bounced|rejected|"
     r"dropped|timed[- ]out)\b|"
     r"first\s+(?:[\w-]+\s+){0,2}(?:bounces|rejections|timeouts?|crash\w*|outages?|placeholders?|"
@@ -89,7 +92,9 @@ ONSET = _cue(
 )
 RANGE = _cue(
     r"between\s+(?P<a>[^,;]{3,25}?)\s+and\s+(?P<b>[^,;]{3,25})|"
-    r"from\s+(?P<c>\d{1,2}:\d{2}[^,;]{0,12}?)\s+(?:to|until|till)\s+(?P<d>\d{1,2}:\d{2})",
+    r"from\s+(?P<c>\d{1,2}:\d{2}[^,;]{0,12}?)\s+(?:to|until|till)\s+(?P<d>\d{1,2}:\d{2})|"
+    # a line opening with a clock range: "9:03p–9:53p: ~6,800 paying viewers couldn't ..."
+    r"^\W{0,3}(?:(?P<e>\d{1,2}:\d{2}\s?(?:[ap]\.?m?\.?)?)\s?)?[–—-]\s?(?P<f>\d{1,2}:\d{2})",
     end=False,
 )
 MITIGATED = _cue(
@@ -114,7 +119,7 @@ RECOVERY = _cue(
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
-    r"(?:deliver|arriv)\w*\s+(?:[\w-]+\s+){0,3}again|"
+    r"(?:deliver|arriv|(?<!re)open)\w*\s+(?:[\w-]+\s+){0,3}again|"
     r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
     r"(?:go\w*|went|get\w*|com\w*) through again|"
     r"(?:getting|going|coming) through(?!\s+(?:again|the|a|an|to|this|that|it|with)\b)|"
@@ -208,7 +213,7 @@ RESOLVED = _cue(
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
     r"correct again|stand(?:ing)? down|"
     r"closing (?:the |this )?(?:incident|inc\b|INC-?\d+|ticket|bridge)|"
-    r"closing (?:this|it)(?: out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
+    r"closing (?:this|it)(?: one| out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
     r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
     r"incident (?:INC-?[\d-]+ |#\d+ )?(?:is |was )?closed|"
     r"everything (?:is |back to )?normal",

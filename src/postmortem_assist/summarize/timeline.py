@@ -10,6 +10,7 @@ from ..notes import Message, Notes
 from ..times import format_utc
 from . import cues
 from .derive import KEY_ROLES, Roles, indices
+from .facts import IMPACT_SECTION
 from .line_roles import COARSE, pick_keys
 from .model import Event, KeyTime
 
@@ -160,6 +161,12 @@ TOLD_US = re.compile(
     r"\bon the radio\s*:|\bradioed\b|\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b",
     re.I,
 )
+#: A responder noticing it themselves: "seen on the dashboard, this issue opened".
+NOTICED = re.compile(
+    r"\b(?:noticed|notices|spotted|seen|saw|sees)\b|\bon the (?:[\w-]+ ){0,2}dashboards?\b|"
+    r"\bopen(?:ed|s)? (?:an? |this |the )?(?:incident|issue|INC-?\d+)|\bissue (?:was )?opened\b",
+    re.I,
+)
 #: An alert's start field right before a time: "Started: 2024-01-23 22:19:44 CET", "startsAt=".
 ALERT_STARTED = re.compile(
     r"\b(?:started|starts ?at|fired at|triggered at|first seen)\s*[:=]?\s*"
@@ -219,7 +226,10 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
         person = bool(report_msg.author) and not cues.BOT_AUTHOR.search(report_msg.author or "")
         # a notes bullet with no author counts when someone told the team ("12:55 Svenja pings
         # me: hotline getting calls"), not when it logs a symptom ("first app store review")
-        person = person or (not report_msg.author and bool(TOLD_US.search(report_msg.text)))
+        person = person or (
+            not report_msg.author
+            and bool(TOLD_US.search(report_msg.text) or NOTICED.search(report_msg.text))
+        )
         if recap or (person and comparable(posted) < comparable(alert.time)):  # type: ignore[arg-type]
             return report
         if person and TOLD_CONTACT.search(report_msg.text):
@@ -239,12 +249,25 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
     ranged: list[KeyTime] = []
     onset: list[KeyTime] = []
     for msg in msgs:
+        if (
+            msg.time is not None
+            and msg.time_text
+            and msg.section
+            and IMPACT_SECTION.search(msg.section)
+            and re.search(r"\d\s*%|fail|error|zero|down|n't|cannot|\bno\b", msg.text, re.I)
+            and _before(msg.time, limit)
+        ):  # "impact: - 9:03p–9:53p: ~6,800 paying viewers couldn't start the stream"
+            ranged.append(_key(msg, msg.time, undated))
         for m in cues.RANGE.finditer(msg.text):
             inside = [t for pos, _, t in msg.inline if m.start() <= pos < m.end()]
             impactish = re.search(
-                r"\d\s*%|fail|error|impact|zero|5\d\d|4\d\d|down|block", msg.text, re.I
-            )
+                r"\d\s*%|fail|error|impact|zero|5\d\d|4\d\d|down|block|n't|cannot",
+                msg.text,
+                re.I,
+            ) or bool(msg.section and IMPACT_SECTION.search(msg.section))
             planned = PLANNED_WINDOW.search(msg.text)  # "CHG0031877 tomorrow 7:30-8:00 AM"
+            if m.group("f") and msg.time is not None and msg.time_text and not inside[:1]:
+                inside = [msg.time]  # "- 9:03p–9:53p: ...": the line's stamp opens the range
             if inside and impactish and not planned and _before(inside[0], limit):
                 ranged.append(_key(msg, inside[0], undated))
         for m in cues.ONSET.finditer(msg.text):
@@ -284,6 +307,14 @@ def _closing(text: str) -> bool:
     return bool(cues.RESOLVED.search(text)) and bool(cues.CLOSING.search(text))
 
 
+#: A verb that moves something "back to" a version or setting, a few words before it.
+_MOVED_BACK = re.compile(
+    r"\b(?:roll\w*|revert\w*|scal\w*|set|dial\w*|mov\w*|pinn\w*|switch\w*|downgrad\w*)"
+    r"\s+(?:[\w.@-]+\s+){1,3}$",
+    re.I,
+)
+
+
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """When impact ended: the first recovery after detection ("unlocks succeeding again",
     "error rate back to 0.1%"); else the first completed fix ("rev 87 live", "revert
@@ -307,6 +338,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # a monitor clearing its own alert is not people seeing it work
             if pattern is cues.RECOVERY and cues.RULED_OUT.search(msg.text[: m.start()]):
                 continue  # "ruled that out ... a trial key works fine": a test, not recovery
+            if pattern is cues.RECOVERY and _MOVED_BACK.search(msg.text[: m.start()]):
+                continue  # "roll keysvc back to 4.11.3": a version, not a level
             stamp = event_time(msg, m.start())
             if m.group(0).endswith("since "):  # "serving fresh content since 09:53"
                 stamp = next((t for pos, _, t in msg.inline if pos == m.end()), stamp)
