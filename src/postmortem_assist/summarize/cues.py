@@ -35,7 +35,8 @@ ALERT = _cue(
 REPORT = _cue(
     r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|"
     r"(?:sees|saw|seen|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
-    r"(?:this |the )?issue (?:was )?opened\b|"
+    r"(?:this |the )?(?:issue|incident) (?:was )?opened\b|"
+    r"(?:e-?mail|mail|message) (?:reaches|reached) us\b|"
     r"(?:on|in) the (?:[\w-]+ ){0,2}(?:dashboards?|graphs?)\b[^.]{0,60}?\b(?:dropped|fell|"
     r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero|stuck|flat)\b|"
     r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email)s?(?: was| came)? "
@@ -119,7 +120,7 @@ RECOVERY = _cue(
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
-    r"(?:deliver|arriv|(?<!re)open)\w*\s+(?:[\w-]+\s+){0,3}again|"
+    r"(?:deliver|arriv|accept|(?<!re)open)\w*\s+(?:[\w-]+\s+){0,3}again|"
     r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
     r"(?:go\w*|went|get\w*|com\w*) through again|"
     r"(?:getting|going|coming) through(?!\s+(?:again|the|a|an|to|this|that|it|with)\b)|"

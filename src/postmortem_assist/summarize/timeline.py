@@ -164,7 +164,8 @@ TOLD_US = re.compile(
 #: A responder noticing it themselves: "seen on the dashboard, this issue opened".
 NOTICED = re.compile(
     r"\b(?:noticed|notices|spotted|seen|saw|sees)\b|\bon the (?:[\w-]+ ){0,2}dashboards?\b|"
-    r"\bopen(?:ed|s)? (?:an? |this |the )?(?:incident|issue|INC-?\d+)|\bissue (?:was )?opened\b",
+    r"\bopen(?:ed|s)? (?:an? |this |the )?(?:incident|issue|INC-?\d+)|"
+    r"\b(?:issue|incident) (?:was )?opened\b|\b(?:e-?mail|mail|message) (?:reaches|reached) us\b",
     re.I,
 )
 #: An alert's start field right before a time: "Started: 2024-01-23 22:19:44 CET", "startsAt=".
@@ -271,7 +272,11 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
             if inside and impactish and not planned and _before(inside[0], limit):
                 ranged.append(_key(msg, inside[0], undated))
         for m in cues.ONSET.finditer(msg.text):
-            after = [t for pos, _, t in msg.inline if 0 <= pos - m.end() <= 40]
+            after = [  # "first file rejected (8:12 AM in New York)": another zone's reading
+                t
+                for pos, _, t in msg.inline
+                if 0 <= pos - m.end() <= 40 and not _in_parens(msg.text, pos)
+            ]
             if after:
                 stamp = after[0]
             elif msg.time is not None and not cues.HYPOTHESIS.search(msg.text):
