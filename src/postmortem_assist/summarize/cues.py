@@ -43,7 +43,8 @@ REPORT = _cue(
     r"(?:at|from|in|on)\b|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
-    r"called|phoned|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|detect\w*|"
+    r"called(?! it\b)|phoned|customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|"
+    r"detect\w*|"
     r"raised (?:it|this|the alarm)|open(?:ed|s) (?:an? |this |the )?(?:incident|INC-?\d+)|"
     r"screenshots? of|"
     r"(?:fails|failing|broken|errors?) for me|(?:anyone|anybody) else (?:seeing|getting|having)|"
@@ -214,7 +215,7 @@ RESOLVED = _cue(
     r"all[- ]clear|end of the incident|back to (?:baseline|normal)|fully recovered|recovered|"
     r"correct again|stand(?:ing)? down|"
     r"closing (?:the |this )?(?:incident|inc\b|INC-?\d+|ticket|bridge)|"
-    r"closing (?:this|it)(?: one| out| down)?(?=\s*(?:[,.;:!]|$|now\b))|"
+    r"closing (?:this|it)(?: one| out| down)?(?=\s*(?:[,.;:!]|$|now\b|at \d|as of\b))|"
     r"incident (?:is )?over|calling it\b|closed (?:the )?(?:INC-?\d+|incident|ticket)|"
     r"incident (?:INC-?[\d-]+ |#\d+ )?(?:is |was )?closed|"
     r"everything (?:is |back to )?normal",
