@@ -493,15 +493,22 @@ _WORDS = re.compile(r"[^\W\d_]{3,}")
 def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, KeyTime]:
     """Key times from the line roles; only lines that carry a time.
 
-    With posteriors: ``line_roles.pick_keys`` (start = first line whose impact-start + trigger
-    posterior reaches the model's threshold; the other three chosen together in line order,
+    With posteriors: ``line_roles.pick_keys`` (start = first line whose impact-start posterior
+    reaches the model's impact threshold, else whose impact-start + trigger posterior reaches
+    its start threshold; the other three chosen together in line order,
     with the model's order penalties). Without: the first line
     of each role on the Viterbi path (``derive.KEY_ROLES``).
     """
     out: dict[str, KeyTime] = {}
     timed = [time_of(m) is not None and _WORDS.search(m.text) is not None for m in msgs]
     if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
-        picked = pick_keys(roles.posteriors, roles.start_threshold, timed, order=roles.order)
+        picked = pick_keys(
+            roles.posteriors,
+            roles.start_threshold,
+            timed,
+            order=roles.order,
+            impact_threshold=roles.impact_threshold,
+        )
         for name, fact in _PICK.items():
             hit = picked.get(fact)
             if hit is not None:
