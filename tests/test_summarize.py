@@ -550,6 +550,34 @@ def test_a_line_verifying_recovery_is_not_the_cause() -> None:
     assert not any("Verified" in c.text for c in summary.cause)
 
 
+def test_a_finding_or_an_attribution_is_the_cause_without_cause_words() -> None:
+    """A timeline that states its cause as what someone "finds", "initial findings of ..."
+    or "attributed to" a bug picks that line, not the busy mitigation lines around it."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 09:02 | Checkout latency alert fires for the EU region |\n"
+        "| 09:10 | On-call restarts the payment workers, no change |\n"
+        "| 09:31 | Dana finds that the new connection pool caps every worker at two "
+        "database connections |\n"
+        "| 09:40 | Pool size raised to twenty and workers redeployed |\n"
+        "| 09:48 | Checkout latency back to normal |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.cause and "connection pool" in summary.cause[0].text
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 14:05 | Users report that uploads hang at 99% |\n"
+        "| 14:20 | Storage team publish initial findings of which bucket policy was "
+        "rejecting the final part of each upload |\n"
+        "| 14:45 | The bucket policy is rolled back and the storage nodes restarted |\n"
+        "| 15:02 | Uploads complete again |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.cause and "bucket policy was rejecting" in summary.cause[0].text
+
+
 def test_mitigated_is_the_timeline_line_saying_service_is_back() -> None:
     """A timeline's own recovery words ("Monitoring reports that Fluentd is now fine") give
     "mitigated", not the restart before them; a recovery line that only names DNS

@@ -265,8 +265,8 @@ RULED_OUT = _cue(
 CAUSE = _cue(
     r"root cause|real cause|actual cause|the cause|our cause|caused by|because|due to|that'?s it|"
     r"got it|turns out|culprit|triggered by|so the|which means|meant|found it|"
-    r"the (?:problem|issue|bug) (?:is|was)|led to|resulted in|"
-    r"as a result",
+    r"the (?:problem|issue|bug) (?:is|was)|led to|leads to|resulted in|attributed to|"
+    r"as a result|(?:is|was|be|reflect\w*) an? (?:known )?(?:bug|regression) in",
 )
 #: The cause being found, in a timeline's own words, with what it is: "Identified that the
 #: issue was ...", "Root cause is identified in StrategyProxy", "It was discovered the ...",
@@ -281,6 +281,7 @@ FOUND = re.compile(
     r"\b(?:identified|discovered|found) (?:an? )?(?:problem|issue|bug) (?:with|in)\b|"
     r"\b(?:it was|we|and) (?:discover|found|find|reali[sz])\w*\b|"
     r"^(?:identified|discovered|realization|another realization|reali[sz]ed|concluded)\b|"
+    r"\b(?:finds|found) that\b|\b(?:initial |first )?findings (?:of|on|show)\b|"
     r"^found (?:an?|that|the)\b|"
     r"^problem:|\bturns? out\b|\bconfirming (?:that|the)\b|"
     r"\bsuspected as the (?:source|cause)|responsible for the (?:outage|incident|issue)",
