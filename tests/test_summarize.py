@@ -578,6 +578,28 @@ def test_a_finding_or_an_attribution_is_the_cause_without_cause_words() -> None:
     assert summary.cause and "bucket policy was rejecting" in summary.cause[0].text
 
 
+def test_an_attempt_followed_by_still_failing_is_a_misleading_path() -> None:
+    """A retried fix whose next entry (past a time header) says the failure goes on is a
+    path that did not help; the fix that worked and "not seen again" are not."""
+    text = (
+        "All times in UTC\n\n"
+        "### 14:02\n\n"
+        "Deploy of the search release fails on CI with a timeout on the schema job.\n\n"
+        "### 14:10\n\n"
+        "The CI deploy job is restarted.\n\n"
+        "### 14:25\n\n"
+        "Deploy fails again, this time hanging on the cache warm-up step.\n\n"
+        "### 14:40\n\n"
+        "The cache warm-up flag is disabled and the deploy is rerun.\n\n"
+        "### 14:52\n\n"
+        "Deploy succeeds and the timeout has not been seen again.\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    paths = " ".join(f.text for f in summary.misleading_paths)
+    assert "deploy job is restarted" in paths
+    assert "warm-up flag is disabled" not in paths
+
+
 def test_mitigated_is_the_timeline_line_saying_service_is_back() -> None:
     """A timeline's own recovery words ("Monitoring reports that Fluentd is now fine") give
     "mitigated", not the restart before them; a recovery line that only names DNS

@@ -184,6 +184,21 @@ NOT_RECOVERED = re.compile(
     r"\bagain\b[^.;]{0,30}\b(?:ignore (?:it|that|this)|false (?:alarm|positive)|flapping)\b",
     re.I
 )
+#: A report that a failure goes on after an action ("Travis deployment fails again",
+#: "Everything's still failing", "Memory leak is not fixed"); unlike ``NOT_RECOVERED`` it
+#: leaves out "not seen again" (recovered).
+STILL_FAILING = re.compile(
+    r"\bstill (?:fail\w*|broken|down|erroring|returning (?:errors|[45]\d\d)|timing out|"
+    r"crash\w*|hanging|stuck)\b|\bfail(?:s|ed|ing)? again\b|\bnot (?:fixed|resolved)\b",
+    re.I,
+)
+#: An attempt at a fix: "Pipeline attempted rerun", "The travis deployment is restarted",
+#: "We attempted to uncordon the nodes", "restart both hub and proxy pods".
+ATTEMPT = re.compile(
+    r"\b(?:attempt\w*|tr(?:y|ied|ies) to|retr(?:y|ied|ies)|re-?ran|re-?run\w*|restart\w*|"
+    r"redeploy\w*|reboot\w*|re-?creat\w+|rolled back|revert\w*|uncordon\w*)\b",
+    re.I,
+)
 FIX_ACTION = _cue(
     r"lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
     r"recreated|rolled out|pinned|hid|restored|replaced|re-?enabled|removed the|rollback|"

@@ -428,19 +428,42 @@ def _no_effect_here(text: str) -> bool:
 
 def no_effect(msgs: list[Message], i: int) -> bool:
     """An action that had no effect or a path ruled out: the line says so
-    (``cues.NO_EFFECT``, ``cues.DISPROVED``), or the next line of the same paragraph says it
+    (``cues.NO_EFFECT``, ``cues.DISPROVED``), an attempt is followed by an entry saying the
+    failure goes on (``failed_attempt``), or the next line of the same paragraph says it
     of this one ("the proxy pod is restarted." / "This does not resolve the issue";
     "... suggests the ssh access broke." / "This is verified not to be the case")."""
     text = msgs[i].text
     if not text.rstrip().endswith("?") and (_no_effect_here(text) or cues.DISPROVED.search(text)):
         return True
     nxt = msgs[i + 1] if i + 1 < len(msgs) else None
-    if nxt is None or nxt.paragraph != msgs[i].paragraph or nxt.source != msgs[i].source:
+    if nxt is None or nxt.source != msgs[i].source:
+        return False
+    if failed_attempt(msgs[i], nxt):
+        return True
+    if nxt.paragraph != msgs[i].paragraph:
         return False
     if _ANAPHOR.match(nxt.text):
         return _no_effect_here(nxt.text) or bool(cues.DISPROVED.search(nxt.text))
     m = cues.NO_EFFECT.search(nxt.text)  # "cache turned off, since resizing did not solve it"
     return m is not None and bool(_EARLIER.search(nxt.text[: m.start()]))
+
+
+#: How many input lines after an attempt the entry saying it failed may start (a blank line,
+#: a time header such as "### 15:20" and another blank line may stand between them).
+ATTEMPT_GAP = 4
+
+
+def failed_attempt(msg: Message, nxt: Message) -> bool:
+    """An attempted fix (``cues.ATTEMPT``) whose next entry says the failure goes on
+    (``cues.STILL_FAILING``, ``cues.NO_EFFECT``): "The travis deployment is restarted." /
+    "Travis deployment fails again"."""
+    end = msg.last_line or msg.line
+    return (
+        bool(cues.ATTEMPT.search(msg.text))
+        and not msg.text.rstrip().endswith("?")
+        and 0 < nxt.line - end <= ATTEMPT_GAP
+        and bool(cues.STILL_FAILING.search(nxt.text) or _no_effect_here(nxt.text))
+    )
 
 
 def cue_backed(msgs: list[Message], i: int) -> bool:
