@@ -10,7 +10,7 @@ import yaml
 
 from postmortem_assist import review_text
 from postmortem_assist.reading import InputError, Source
-from postmortem_assist.summarize import Summary, summarize, summarize_sources
+from postmortem_assist.summarize import Summary, cues, summarize, summarize_sources
 
 GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold" / "notes"
 SETS = sorted(p.name.removesuffix(".expected.yml") for p in GOLD.glob("*.expected.yml"))
@@ -598,6 +598,24 @@ def test_an_attempt_followed_by_still_failing_is_a_misleading_path() -> None:
     paths = " ".join(f.text for f in summary.misleading_paths)
     assert "deploy job is restarted" in paths
     assert "warm-up flag is disabled" not in paths
+
+
+def test_a_pipeline_triggered_is_not_an_alert_but_a_team_alerted_is() -> None:
+    """Lower-case "triggered" in a sentence is a pipeline or a change, not the detection;
+    "[Triggered]", "TRIGGERED" and "the team is alerted" are."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 16:09 | Deployment pipeline triggered to roll out the new ingress rules |\n"
+        "| 16:31 | Team is alerted to 403 responses on the upload endpoint |\n"
+        "| 16:50 | Ingress rules rolled back |\n"
+        "| 17:02 | Uploads succeeding again |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.detected is not None and summary.detected.line == 4
+    for alert in ("[Triggered] uploads-api 5xx rate > 2%", "pagerbot: TRIGGERED UploadErrors"):
+        assert cues.ALERT.search(alert), alert
+    assert not cues.ALERT.search("that triggered a new node being started up")
 
 
 def test_mitigated_is_the_timeline_line_saying_service_is_back() -> None:

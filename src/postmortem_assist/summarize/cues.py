@@ -24,8 +24,14 @@ NOISE = re.compile(
     r"[\s,.!?:;()*-]*)+$",
     re.I,
 )
+#: A monitor's alert. "FIRING" / "TRIGGERED" in capitals, or as a state ("[Triggered]",
+#: "Triggered: ...", "Firing since ..."); a lower-case "triggered" in a sentence is a pipeline
+#: or a change ("Pipeline triggered to resolve ...", "that triggered a new node").
 ALERT = _cue(
-    r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
+    r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|(?-i:FIRING|TRIGGERED)|"
+    r"(?:firing|triggered)(?=\s*(?:[:\]*]|(?:at|since|through)\b))|paged|"
+    r"alerted (?:us|me|the (?:[\w-]+ )?team|on-?call)\b|"
+    r"(?:team|on-?call|engineers?|we) (?:is |was |were |got |gets )?alerted\b|"
     r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
