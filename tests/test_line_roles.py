@@ -89,7 +89,7 @@ def test_marginals_are_posteriors_that_agree_with_brute_force() -> None:
     assert lr.marginals(np.zeros((0, 3)), trans, 1.0).shape == (0, 3)
 
 
-def test_pick_keys_uses_peaks_the_start_threshold_and_the_allowed_lines() -> None:
+def test_pick_keys_uses_peaks_the_start_thresholds_and_the_allowed_lines() -> None:
     k = len(lr.ROLES)
     post = np.full((5, k), 0.01)
     col = {r: i for i, r in enumerate(lr.ROLES)}
@@ -101,6 +101,11 @@ def test_pick_keys_uses_peaks_the_start_threshold_and_the_allowed_lines() -> Non
     keys = lr.pick_keys(post, start_threshold=0.1, order=None)
     assert keys["start"] is not None and keys["start"][0] == 1
     assert lr.pick_keys(post, start_threshold=0.5, order=None)["start"][0] == 2  # type: ignore[index]
+    # the first likely impact-start line wins over an earlier trigger (issue #9: start = the
+    # first impact-start line, else the trigger); with none that likely, the sum decides
+    impact = lr.pick_keys(post, 0.1, order=None, impact_threshold=0.5)["start"]
+    assert impact is not None and impact[0] == 2
+    assert lr.pick_keys(post, 0.1, order=None, impact_threshold=0.7)["start"][0] == 1  # type: ignore[index]
     assert keys["detection"] == (3, pytest.approx(0.5))
     assert keys["resolution"][0] == 4  # type: ignore[index]
     only = lr.pick_keys(post, 0.1, allowed=[True, True, True, False, False], order=None)

@@ -10,7 +10,7 @@ import yaml
 
 from postmortem_assist import review_text
 from postmortem_assist.reading import InputError, Source
-from postmortem_assist.summarize import Summary, summarize, summarize_sources
+from postmortem_assist.summarize import Summary, cues, summarize, summarize_sources
 
 GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold" / "notes"
 SETS = sorted(p.name.removesuffix(".expected.yml") for p in GOLD.glob("*.expected.yml"))
@@ -548,6 +548,74 @@ def test_a_line_verifying_recovery_is_not_the_cause() -> None:
     assert summary.cause
     assert "IP address starvation" in summary.cause[0].text
     assert not any("Verified" in c.text for c in summary.cause)
+
+
+def test_a_finding_or_an_attribution_is_the_cause_without_cause_words() -> None:
+    """A timeline that states its cause as what someone "finds", "initial findings of ..."
+    or "attributed to" a bug picks that line, not the busy mitigation lines around it."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 09:02 | Checkout latency alert fires for the EU region |\n"
+        "| 09:10 | On-call restarts the payment workers, no change |\n"
+        "| 09:31 | Dana finds that the new connection pool caps every worker at two "
+        "database connections |\n"
+        "| 09:40 | Pool size raised to twenty and workers redeployed |\n"
+        "| 09:48 | Checkout latency back to normal |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.cause and "connection pool" in summary.cause[0].text
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 14:05 | Users report that uploads hang at 99% |\n"
+        "| 14:20 | Storage team publish initial findings of which bucket policy was "
+        "rejecting the final part of each upload |\n"
+        "| 14:45 | The bucket policy is rolled back and the storage nodes restarted |\n"
+        "| 15:02 | Uploads complete again |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.cause and "bucket policy was rejecting" in summary.cause[0].text
+
+
+def test_an_attempt_followed_by_still_failing_is_a_misleading_path() -> None:
+    """A retried fix whose next entry (past a time header) says the failure goes on is a
+    path that did not help; the fix that worked and "not seen again" are not."""
+    text = (
+        "All times in UTC\n\n"
+        "### 14:02\n\n"
+        "Deploy of the search release fails on CI with a timeout on the schema job.\n\n"
+        "### 14:10\n\n"
+        "The CI deploy job is restarted.\n\n"
+        "### 14:25\n\n"
+        "Deploy fails again, this time hanging on the cache warm-up step.\n\n"
+        "### 14:40\n\n"
+        "The cache warm-up flag is disabled and the deploy is rerun.\n\n"
+        "### 14:52\n\n"
+        "Deploy succeeds and the timeout has not been seen again.\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    paths = " ".join(f.text for f in summary.misleading_paths)
+    assert "deploy job is restarted" in paths
+    assert "warm-up flag is disabled" not in paths
+
+
+def test_a_pipeline_triggered_is_not_an_alert_but_a_team_alerted_is() -> None:
+    """Lower-case "triggered" in a sentence is a pipeline or a change, not the detection;
+    "[Triggered]", "TRIGGERED" and "the team is alerted" are."""
+    text = (
+        "| Time | Event |\n"
+        "|---|---|\n"
+        "| 16:09 | Deployment pipeline triggered to roll out the new ingress rules |\n"
+        "| 16:31 | Team is alerted to 403 responses on the upload endpoint |\n"
+        "| 16:50 | Ingress rules rolled back |\n"
+        "| 17:02 | Uploads succeeding again |\n"
+    )
+    summary = summarize_sources([Source("timeline.md", text)])
+    assert summary.detected is not None and summary.detected.line == 4
+    for alert in ("[Triggered] uploads-api 5xx rate > 2%", "pagerbot: TRIGGERED UploadErrors"):
+        assert cues.ALERT.search(alert), alert
+    assert not cues.ALERT.search("that triggered a new node being started up")
 
 
 def test_mitigated_is_the_timeline_line_saying_service_is_back() -> None:

@@ -42,9 +42,12 @@ detection, mitigated, resolved, cause, misleading paths, resolution steps) and t
 - Sequence step: transition log-scores between roles (add-one smoothed counts over the dev
   timelines, row 0 = start) and a Viterbi decode, transition weight {meta.get("weight", "")}.
 - Key lines (`line_roles.pick_keys`): forward-backward posteriors over the same scores; start =
-  the first line whose P(impact-start) + P(trigger) reaches the start threshold
-  ({meta.get("start_threshold", "")}, picked on the out-of-fold posteriors of all dev; in the CV
-  below each fold's threshold is picked by an inner grouped CV on its training folds only).
+  the first line whose P(impact-start) reaches the impact threshold
+  ({meta.get("impact_threshold", "")}; None: no such pass), and when no line does, the first
+  line whose P(impact-start) + P(trigger) reaches the start threshold
+  ({meta.get("start_threshold", "")}); both picked together on the out-of-fold posteriors of all
+  dev (in the CV below each fold's pair is picked by an inner grouped CV on its training folds
+  only).
   Detection, recovery and resolution are chosen together, in line order: the sum of the log
   probabilities that the line is the first detection line, the first recovery line and a
   resolution line (or the last recovery line when there is none; lines taken as independent)

@@ -48,6 +48,8 @@ SYSTEMS = (
 )
 #: Thresholds tried for the start posterior and P(misleading) (picked on inner folds).
 GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
+#: Impact-start thresholds of the start line tried on inner folds (None: no impact-start pass).
+IMPACT_GRID = (None, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 #: Order penalties of ``line_roles.pick_keys`` tried on inner folds.
 ORDER_GRID = ((1.0, 0.0), (1.0, 2.0), (3.0, 0.0), (3.0, 2.0))
 
@@ -98,8 +100,8 @@ def cv_models(
             _, inner_models = cv_models(sub, [embs[i] for i in train], protos=protos, **fit_args)
             posts = [m.posteriors(xs[i]) for m, i in zip(inner_models, train, strict=True)]
             golds = [t.roles for t in sub]
-            model.start_threshold = pick_start_threshold(posts, golds)
-            model.order = pick_order(posts, golds, model.start_threshold)
+            model.start_threshold, model.impact_threshold = pick_start(posts, golds)
+            model.order = pick_order(posts, golds, model.start_threshold, model.impact_threshold)
             model.meta = {"misleading_threshold": pick_misleading_threshold(posts, golds)}
         for i in np.flatnonzero(folds == k):
             path, _ = model.decode(xs[i])
@@ -108,22 +110,28 @@ def cv_models(
     return preds, models
 
 
-def pick_start_threshold(posts: list[np.ndarray], golds: list[list[str]]) -> float:
-    """The ``GRID`` value that gets most start lines right (ties: nearest the default)."""
+def pick_start(posts: list[np.ndarray], golds: list[list[str]]) -> tuple[float, float | None]:
+    """The (start threshold, impact threshold) of ``line_roles.pick_keys`` from ``GRID`` x
+    ``IMPACT_GRID`` that gets most start lines right (ties: no impact pass, then the start
+    threshold nearest the default)."""
 
-    def hits(t: float) -> int:
+    def hits(pair: tuple[float, float | None]) -> int:
         n = 0
         for post, roles in zip(posts, golds, strict=True):
             want = lr.key_lines(roles)["start"]
-            got = lr.pick_keys(post, t)["start"]
+            got = lr.pick_keys(post, pair[0], order=None, impact_threshold=pair[1])["start"]
             n += want is not None and got is not None and got[0] == want
         return n
 
-    return max(GRID, key=lambda t: (hits(t), -abs(t - lr.START_THRESHOLD)))
+    pairs = [(t, i) for t in GRID for i in IMPACT_GRID]
+    return max(pairs, key=lambda p: (hits(p), p[1] is None, -abs(p[0] - lr.START_THRESHOLD)))
 
 
 def pick_order(
-    posts: list[np.ndarray], golds: list[list[str]], start_threshold: float
+    posts: list[np.ndarray],
+    golds: list[list[str]],
+    start_threshold: float,
+    impact_threshold: float | None = None,
 ) -> tuple[float, float]:
     """The ``ORDER_GRID`` penalties that get most detection, recovery and resolution lines
     right (ties: the smaller penalties)."""
@@ -132,7 +140,9 @@ def pick_order(
         n = 0
         for post, roles in zip(posts, golds, strict=True):
             gold = lr.key_lines(roles)
-            got = lr.pick_keys(post, start_threshold, order=order)
+            got = lr.pick_keys(
+                post, start_threshold, order=order, impact_threshold=impact_threshold
+            )
             for name in ("detection", "recovery"):
                 hit = got[name]
                 n += gold[name] is not None and hit is not None and hit[0] == gold[name]
@@ -163,7 +173,9 @@ def posterior_keys(post: np.ndarray, model: lr.LineRoleModel, roles: Sequence[st
     None: peaks); cause = the two lines with the highest cause-found posterior; misleading =
     P(misleading) over the fold's threshold."""
     keys = model_keys(roles)
-    picked = lr.pick_keys(post, model.start_threshold, order=model.order)
+    picked = lr.pick_keys(
+        post, model.start_threshold, order=model.order, impact_threshold=model.impact_threshold
+    )
     for name in ("start", "detection", "recovery", "resolution"):
         hit = picked[name]
         keys[name] = hit[0] if hit is not None else None
@@ -367,13 +379,16 @@ def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
     result["failures"] = failures(timelines, preds)
     result["inner_thresholds"] = {
         "start": sorted({m.start_threshold for m in models}),
+        "impact": sorted({m.impact_threshold or 0.0 for m in models}),
         "misleading": sorted({(m.meta or {}).get("misleading_threshold", 0) for m in models}),
         "order": [list(o) for o in sorted({tuple(m.order or ()) for m in models})],
     }
     golds_all = [t.roles for t in timelines]
     oof_posts = [m.posteriors(x) for m, x in zip(models, xs, strict=True)]
-    result["start_threshold"] = pick_start_threshold(oof_posts, golds_all)
-    result["order"] = list(pick_order(oof_posts, golds_all, result["start_threshold"]))
+    result["start_threshold"], result["impact_threshold"] = pick_start(oof_posts, golds_all)
+    result["order"] = list(
+        pick_order(oof_posts, golds_all, result["start_threshold"], result["impact_threshold"])
+    )
     return result
 
 

@@ -24,8 +24,14 @@ NOISE = re.compile(
     r"[\s,.!?:;()*-]*)+$",
     re.I,
 )
+#: A monitor's alert. "FIRING" / "TRIGGERED" in capitals, or as a state ("[Triggered]",
+#: "Triggered: ...", "Firing since ..."); a lower-case "triggered" in a sentence is a pipeline
+#: or a change ("Pipeline triggered to resolve ...", "that triggered a new node").
 ALERT = _cue(
-    r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|FIRING|TRIGGERED|paged|"
+    r"alerts?\b.*\b(?:fire[sd]?|firing|pages?d?|triggered)|(?-i:FIRING|TRIGGERED)|"
+    r"(?:firing|triggered)(?=\s*(?:[:\]*]|(?:at|since|through)\b))|paged|"
+    r"alerted (?:us|me|the (?:[\w-]+ )?team|on-?call)\b|"
+    r"(?:team|on-?call|engineers?|we) (?:is |was |were |got |gets )?alerted\b|"
     r"pages on-call|pager|uptime check\b.*\bfail\w*|alarm\w*|monitor\w* (?:fired|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
@@ -199,6 +205,21 @@ NOT_RECOVERED = re.compile(
     r"\bagain\b[^.;]{0,30}\b(?:ignore (?:it|that|this)|false (?:alarm|positive)|flapping)\b",
     re.I
 )
+#: A report that a failure goes on after an action ("Travis deployment fails again",
+#: "Everything's still failing", "Memory leak is not fixed"); unlike ``NOT_RECOVERED`` it
+#: leaves out "not seen again" (recovered).
+STILL_FAILING = re.compile(
+    r"\bstill (?:fail\w*|broken|down|erroring|returning (?:errors|[45]\d\d)|timing out|"
+    r"crash\w*|hanging|stuck)\b|\bfail(?:s|ed|ing)? again\b|\bnot (?:fixed|resolved)\b",
+    re.I,
+)
+#: An attempt at a fix: "Pipeline attempted rerun", "The travis deployment is restarted",
+#: "We attempted to uncordon the nodes", "restart both hub and proxy pods".
+ATTEMPT = re.compile(
+    r"\b(?:attempt\w*|tr(?:y|ied|ies) to|retr(?:y|ied|ies)|re-?ran|re-?run\w*|restart\w*|"
+    r"redeploy\w*|reboot\w*|re-?creat\w+|rolled back|revert\w*|uncordon\w*)\b",
+    re.I,
+)
 FIX_ACTION = _cue(
     r"lowered|raised|increased|reduced|deployed|re-?ran|rerun|re-run|updated the|"
     r"recreated|rolled out|pinned|hid|restored|replaced|re-?enabled|removed the|rollback|"
@@ -280,8 +301,8 @@ RULED_OUT = _cue(
 CAUSE = _cue(
     r"root cause|real cause|actual cause|the cause|our cause|caused by|because|due to|that'?s it|"
     r"got it|turns out|culprit|triggered by|so the|which means|meant|found it|"
-    r"the (?:problem|issue|bug) (?:is|was)|led to|resulted in|"
-    r"as a result",
+    r"the (?:problem|issue|bug) (?:is|was)|led to|leads to|resulted in|attributed to|"
+    r"as a result|(?:is|was|be|reflect\w*) an? (?:known )?(?:bug|regression) in",
 )
 #: The cause being found, in a timeline's own words, with what it is: "Identified that the
 #: issue was ...", "Root cause is identified in StrategyProxy", "It was discovered the ...",
@@ -296,6 +317,7 @@ FOUND = re.compile(
     r"\b(?:identified|discovered|found) (?:an? )?(?:problem|issue|bug) (?:with|in)\b|"
     r"\b(?:it was|we|and) (?:discover|found|find|reali[sz])\w*\b|"
     r"^(?:identified|discovered|realization|another realization|reali[sz]ed|concluded)\b|"
+    r"\b(?:finds|found) that\b|\b(?:initial |first )?findings (?:of|on|show)\b|"
     r"^found (?:an?|that|the)\b|"
     r"^problem:|\bturns? out\b|\bconfirming (?:that|the)\b|"
     r"\bsuspected as the (?:source|cause)|responsible for the (?:outage|incident|issue)",

@@ -1,7 +1,8 @@
 """Key facts from line roles (issue #9 definitions), with today's cues as the fallback.
 
 The key moments come from the roles' forward-backward posteriors (``line_roles.pick_keys``):
-start = the first line whose impact-start + trigger posterior reaches the model's threshold;
+start = the first line whose impact-start posterior reaches the model's impact threshold, else
+the first whose impact-start + trigger posterior reaches its start threshold;
 detection, mitigated (= recovery) and resolved are chosen together in line order (models
 saved without order penalties: the line where that role's posterior peaks).
 Without posteriors: the first line of each role on the Viterbi path (``KEY_ROLES``). A key
@@ -41,6 +42,7 @@ class Roles:
     posteriors: np.ndarray | None = None  # messages x roles (forward-backward)
     start_threshold: float = lr.START_THRESHOLD
     order: tuple[float, float] | None = lr.ORDER  # ``line_roles.pick_keys``
+    impact_threshold: float | None = lr.IMPACT_THRESHOLD  # ``line_roles.pick_keys``
 
 
 def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles | None:
@@ -65,7 +67,14 @@ def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles 
     roles, post = lr.predict(lines, model, emb)
     chosen = [float(post[i, model.roles.index(r)]) for i, r in enumerate(roles)]
     return Roles(
-        roles, "line-role model", chosen, emb, post, model.start_threshold, model.order
+        roles,
+        "line-role model",
+        chosen,
+        emb,
+        post,
+        model.start_threshold,
+        model.order,
+        model.impact_threshold,
     )
 
 

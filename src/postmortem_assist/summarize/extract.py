@@ -130,15 +130,11 @@ def _after_lead_in(msgs: list[Message], i: int) -> bool:
     return False
 
 
-def pick_cause(
-    msgs: list[Message],
-    probs: np.ndarray,
-    skip: set[int],
-    blamed: set[int],
-    limit: int = 2,
-    screen: Callable[[list[str]], set[int]] | None = None,
-) -> list[Fact]:
-    """The sentences that state the cause: section, cue words and the role head together."""
+def cause_scores(
+    msgs: list[Message], probs: np.ndarray, skip: set[int], blamed: set[int]
+) -> list[tuple[float, int]]:
+    """(score, index) of each message that may state the cause: section, cue words and the
+    sentence-role head together (questions, short, skipped and blamed messages left out)."""
     ci = roles.ROLES.index("cause")
     first_seen: dict[str, int] = {}
     for i, msg in enumerate(msgs):
@@ -188,6 +184,20 @@ def pick_cause(
         ):
             score += 2.0  # "Confirmed. #477 deleted the CNAME ...": what was confirmed
         scored.append((score, i))
+    return scored
+
+
+def pick_cause(
+    msgs: list[Message],
+    probs: np.ndarray,
+    skip: set[int],
+    blamed: set[int],
+    limit: int = 2,
+    screen: Callable[[list[str]], set[int]] | None = None,
+) -> list[Fact]:
+    """The sentences that state the cause: the best ``cause_scores`` (up to ``limit``, each
+    at least 1.0 and 3/4 of the best)."""
+    scored = cause_scores(msgs, probs, skip, blamed)
     if not scored:
         return []
     scored.sort(reverse=True)

@@ -357,6 +357,9 @@ def marginals(log_emit: np.ndarray, log_trans: np.ndarray, weight: float) -> np.
 
 #: Default for ``LineRoleModel.start_threshold`` (models saved before it was picked by CV).
 START_THRESHOLD = 0.1
+#: Default for ``LineRoleModel.impact_threshold``: None = no impact-start pass (models saved
+#: before it was picked by CV decode start from the impact-start + trigger sum alone).
+IMPACT_THRESHOLD: float | None = None
 
 
 #: Order penalties of ``pick_keys`` (log-score units): (detection before the start line,
@@ -396,11 +399,14 @@ def pick_keys(
     allowed: Sequence[bool] | None = None,
     roles: Sequence[str] = ROLES,
     order: tuple[float, float] | None = ORDER,
+    impact_threshold: float | None = IMPACT_THRESHOLD,
 ) -> dict[str, tuple[int, float] | None]:
     """Key lines from role posteriors (``marginals``), each with its posterior.
 
-    start = the first line whose P(impact-start) + P(trigger) reaches ``start_threshold``
-    (else the line where that sum peaks). With ``order`` (default): detection, recovery and
+    start (issue #9: the first impact-start line, else the trigger) = the first line whose
+    P(impact-start) reaches ``impact_threshold``; when none does (or it is None), the first
+    line whose P(impact-start) + P(trigger) reaches ``start_threshold`` (else the line where
+    that sum peaks). With ``order`` (default): detection, recovery and
     resolution are chosen together, maximising the sum of the log probabilities that each line
     is the first detection, the first recovery and a resolution line, with ``order[0]``
     subtracted when detection comes before the start line, ``order[1]`` when recovery is not
@@ -417,7 +423,9 @@ def pick_keys(
         return dict.fromkeys(("start", "detection", "recovery", "resolution"))
     col = {r: np.where(mask, post[:, i], -1.0) for i, r in enumerate(roles)}
     start = col["impact-start"] + col["trigger"]
-    hits = np.flatnonzero(start >= start_threshold)
+    bar = np.inf if impact_threshold is None else impact_threshold
+    impact = np.flatnonzero(col["impact-start"] >= bar)
+    hits = impact if len(impact) else np.flatnonzero(start >= start_threshold)
     at = int(hits[0]) if len(hits) else int(start.argmax())
     out["start"] = (at, float(start[at]))
     keys = ("detection", "recovery", "resolution")
@@ -488,6 +496,7 @@ class LineRoleModel:
     meta: dict | None = None
     start_threshold: float = START_THRESHOLD  # see ``pick_keys``
     order: tuple[float, float] | None = ORDER  # see ``pick_keys``; None: peaks
+    impact_threshold: float | None = IMPACT_THRESHOLD  # see ``pick_keys``
 
     def probs(self, x: np.ndarray) -> np.ndarray:
         """Role probabilities per line from the emission head alone."""
@@ -530,6 +539,7 @@ class LineRoleModel:
             "prior_weight": self.prior_weight,
             "start_threshold": self.start_threshold,
             "order": list(self.order) if self.order is not None else None,
+            "impact_threshold": self.impact_threshold,
             "cues": list(CUES),
             **meta,
         }
@@ -561,7 +571,13 @@ def _load(folder: str) -> LineRoleModel | None:
         meta=meta,
         start_threshold=float(meta.get("start_threshold", START_THRESHOLD)),
         order=_order(meta.get("order")),
+        impact_threshold=_float(meta.get("impact_threshold")),
     )
+
+
+def _float(value: Any) -> float | None:
+    """A number of ``model.json``, or None when it is absent."""
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _order(value: Any) -> tuple[float, float] | None:

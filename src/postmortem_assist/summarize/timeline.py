@@ -468,19 +468,42 @@ def _no_effect_here(text: str) -> bool:
 
 def no_effect(msgs: list[Message], i: int) -> bool:
     """An action that had no effect or a path ruled out: the line says so
-    (``cues.NO_EFFECT``, ``cues.DISPROVED``), or the next line of the same paragraph says it
+    (``cues.NO_EFFECT``, ``cues.DISPROVED``), an attempt is followed by an entry saying the
+    failure goes on (``failed_attempt``), or the next line of the same paragraph says it
     of this one ("the proxy pod is restarted." / "This does not resolve the issue";
     "... suggests the ssh access broke." / "This is verified not to be the case")."""
     text = msgs[i].text
     if not text.rstrip().endswith("?") and (_no_effect_here(text) or cues.DISPROVED.search(text)):
         return True
     nxt = msgs[i + 1] if i + 1 < len(msgs) else None
-    if nxt is None or nxt.paragraph != msgs[i].paragraph or nxt.source != msgs[i].source:
+    if nxt is None or nxt.source != msgs[i].source:
+        return False
+    if failed_attempt(msgs[i], nxt):
+        return True
+    if nxt.paragraph != msgs[i].paragraph:
         return False
     if _ANAPHOR.match(nxt.text):
         return _no_effect_here(nxt.text) or bool(cues.DISPROVED.search(nxt.text))
     m = cues.NO_EFFECT.search(nxt.text)  # "cache turned off, since resizing did not solve it"
     return m is not None and bool(_EARLIER.search(nxt.text[: m.start()]))
+
+
+#: How many input lines after an attempt the entry saying it failed may start (a blank line,
+#: a time header such as "### 15:20" and another blank line may stand between them).
+ATTEMPT_GAP = 4
+
+
+def failed_attempt(msg: Message, nxt: Message) -> bool:
+    """An attempted fix (``cues.ATTEMPT``) whose next entry says the failure goes on
+    (``cues.STILL_FAILING``, ``cues.NO_EFFECT``): "The travis deployment is restarted." /
+    "Travis deployment fails again"."""
+    end = msg.last_line or msg.line
+    return (
+        bool(cues.ATTEMPT.search(msg.text))
+        and not msg.text.rstrip().endswith("?")
+        and 0 < nxt.line - end <= ATTEMPT_GAP
+        and bool(cues.STILL_FAILING.search(nxt.text) or _no_effect_here(nxt.text))
+    )
 
 
 def cue_backed(msgs: list[Message], i: int) -> bool:
@@ -533,15 +556,22 @@ _WORDS = re.compile(r"[^\W\d_]{3,}")
 def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, KeyTime]:
     """Key times from the line roles; only lines that carry a time.
 
-    With posteriors: ``line_roles.pick_keys`` (start = first line whose impact-start + trigger
-    posterior reaches the model's threshold; the other three chosen together in line order,
+    With posteriors: ``line_roles.pick_keys`` (start = first line whose impact-start posterior
+    reaches the model's impact threshold, else whose impact-start + trigger posterior reaches
+    its start threshold; the other three chosen together in line order,
     with the model's order penalties). Without: the first line
     of each role on the Viterbi path (``derive.KEY_ROLES``).
     """
     out: dict[str, KeyTime] = {}
     timed = [time_of(m) is not None and _WORDS.search(m.text) is not None for m in msgs]
     if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
-        picked = pick_keys(roles.posteriors, roles.start_threshold, timed, order=roles.order)
+        picked = pick_keys(
+            roles.posteriors,
+            roles.start_threshold,
+            timed,
+            order=roles.order,
+            impact_threshold=roles.impact_threshold,
+        )
         for name, fact in _PICK.items():
             hit = picked.get(fact)
             if hit is not None:

@@ -177,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         # start threshold of ``pick_keys``: picked on the out-of-fold posteriors of all dev
         model.start_threshold = float(result["start_threshold"])
         meta["start_threshold"] = model.start_threshold
+        model.impact_threshold = result["impact_threshold"]
+        meta["impact_threshold"] = model.impact_threshold
         # order penalties of ``pick_keys``: picked on the same out-of-fold posteriors
         model.order = (float(result["order"][0]), float(result["order"][1]))
         meta["order"] = list(model.order)
