@@ -41,7 +41,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 58
+    assert len(SETS) >= 75
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -52,12 +52,8 @@ KNOWN_MISSES = {
     ("statuspage-history", "number:approximately 212,000 delayed events"),
     ("statuspage-history", "number:up to 40 minutes late"),
     # first reports told inside a later comment or recap (no report cue): the page is taken
-    ("jira-comments", "time:detected"),
-    ("zoom-transcript", "time:detected"),
     # sixth batch: numbers in words ("two hundred and six"), and impact lines whose number
     # is not the first of the list ("3 partner API keys" after "18,900 failed ...")
-    ("opsgenie-plus-notes", "number:two hundred and six drivers"),
-    ("syslog-excerpt", "number:3 partner API keys"),
     # seventh batch: impact figures quoted with their verb ("2,318 envelopes failed to
     # finalize") from a closing prose summary or an entry's bullet list lose to other numbers
     ("narrative-email", "number:roughly 38,000 page views failed"),
@@ -71,8 +67,6 @@ KNOWN_MISSES = {
     # eighth batch: a recovery confirmed in a Google Chat message after a technical "200 again"
     # (both count as recovery), and impact figures in a status email's prose
     ("google-chat-takeout", "time:mitigated"),
-    ("status-update-emails", "number:About one in three video visits"),
-    ("status-update-emails", "number:34% of join attempts"),
     # a recovery line is taken for the end where the doc's later "resolved" entry is the end
     ("google-doc-notes", "time:resolved"),
     ("google-doc-notes", "duration_minutes"),
@@ -92,6 +86,38 @@ KNOWN_MISSES = {
     # comes after two words of its own)
     ("meet-transcript", "number:412 docks"),
     ("wiki-berlin-summer", "number:average wait 23 min"),
+    # thirteenth batch: a customer's call relayed in a chat line without a report cue loses to
+    # the alert; "14 trucks" sent on to another terminal is not an impact word
+    ("kudu-tracking-chat", "time:detected"),
+    ("wiki-weighbridge-harvest", "number:14 trucks"),
+    # fourteenth batch: a logfmt log whose start and "readings landing" lines have no cue
+    # words; a pay-per-view bullet "paid viewers get the player now"; a wiki impact line
+    # above the table is dated by the table's first (unrelated) row; a number after its verb
+    ("cold-chain-ingest", "time:start"),
+    ("cold-chain-ingest", "time:mitigated"),
+    ("cold-chain-ingest", "duration_minutes"),
+    ("ppv-stream-bullets", "time:mitigated"),
+    ("wiki-hotel-mobile-keys", "time:start"),
+    ("wiki-hotel-mobile-keys", "duration_minutes"),
+    ("wiki-hotel-mobile-keys", "number:6 of 6 properties"),
+    ("subtitle-delivery-email-thread", "number:re-queued 86 files"),
+    # fifteenth batch (first run 42/59 fields): an email thread pasted oldest first whose
+    # bodies carry no times (the Date: header time is not given to the body), a chat whose
+    # customer report has no report cue, recovery phrasings without a cue ("card taps
+    # authorise again", "sessions stay connected", "machines were taking IC cards again"),
+    # amounts in yen, a blameful line whose name is repeated in a neutral line
+    ("wine-club-email-thread", "time:detected"),
+    ("wine-club-email-thread", "time:mitigated"),
+    ("wine-club-email-thread", "time:resolved"),
+    ("wine-club-email-thread", "duration_minutes"),
+    ("ev-charging-rfid-chat", "time:detected"),
+    ("ev-charging-rfid-chat", "time:mitigated"),
+    ("ev-charging-rfid-chat", "absent:Jonas"),
+    ("exam-proctoring-turn", "time:detected"),
+    ("exam-proctoring-turn", "time:mitigated"),
+    ("exam-proctoring-turn", "number:147 chats"),
+    ("vending-settlement-morning-after", "time:mitigated"),
+    ("vending-settlement-morning-after", "number:¥1.1M"),
 }
 
 
@@ -109,12 +135,8 @@ def test_key_times_duration_numbers(results: dict, name: str) -> None:
 #: seventh batch.
 KNOWN_CAUSE_MISSES = {
     "bridge-call",  # the cause is told over three cues with no cause words
-    # twelfth batch: a CloudWatch note states the cause without cause words; a French note
-    # loses to an explanatory remark about the rate limiter
-    "cloudwatch-insights",
+    # twelfth batch: a French note loses to an explanatory remark about the rate limiter
     "paris-notes-14h05",
-    "ic-log-local",
-    "slack-channel-threads",
     "jira-comments",
     # seventh batch: a Zoom chat whose cause is a leftover node setting told in a later
     # message
@@ -128,6 +150,21 @@ KNOWN_CAUSE_MISSES = {
     # tenth batch: the cause (invites with no TTL filling the Redis pool) is told across three
     # chat lines, none with a cause word; a question about the pool is taken instead
     "pacific-fallback-chat",
+    # thirteenth to fifteenth batches: causes stated in plain words (the writers were asked to
+    # avoid cause words) lose to other explanatory lines; "kudu" picks the notes' own
+    # "cause:" line, which states the same cause in other words than the expected quote
+    "kudu-tracking-chat",
+    "linear-podcast-feeds",
+    "cold-chain-ingest",
+    "gitlab-feed-plans-issue",
+    "ppv-stream-bullets",
+    "sale-barn-bids-chat",
+    "subtitle-delivery-email-thread",
+    "wiki-hotel-mobile-keys",
+    "ev-charging-rfid-chat",
+    "exam-proctoring-turn",
+    "vending-settlement-morning-after",
+    "wine-club-email-thread",
 }
 
 
@@ -152,8 +189,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 83
-    assert found >= 56, f"{found}/{total}"
+    assert total >= 100
+    assert found >= 59, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
