@@ -113,8 +113,6 @@ KNOWN_MISSES = {
     ("ev-charging-rfid-chat", "time:detected"),
     ("ev-charging-rfid-chat", "time:mitigated"),
     ("ev-charging-rfid-chat", "absent:Jonas"),
-    ("exam-proctoring-turn", "time:detected"),
-    ("exam-proctoring-turn", "time:mitigated"),
     ("exam-proctoring-turn", "number:147 chats"),
     ("vending-settlement-morning-after", "time:mitigated"),
     ("vending-settlement-morning-after", "number:¥1.1M"),

@@ -841,3 +841,24 @@ def test_a_gitlab_issue_copied_from_the_page_with_bold_names() -> None:
     assert summary.resolved.time == datetime(2024, 6, 3, 8, 12, 48, tzinfo=UTC)
     assert summary.mitigated is not None
     assert summary.mitigated.time == datetime(2024, 6, 3, 6, 38, 17, tzinfo=UTC)
+
+
+def test_a_monitor_named_as_the_pager_and_failures_at_zero() -> None:
+    """"Alertmanager fires X and pages the on-call" is the detection (before it, a symptom in
+    telemetry is the start); a "working assumption" that says "again" is not a recovery, and
+    "allocation failures at zero" is; an alarm that "went OK on its own" is not."""
+    text = (
+        "# Exam sessions dropping\n\nAll times UTC, 13 May 2024.\n\n## Timeline\n\n"
+        "- **09:04** — First sessions report `ICE failed` in client telemetry.\n"
+        "- **09:06** — Alertmanager fires `TurnRelayAllocationFailures` and pages the on-call.\n"
+        "- **09:12** — Alarm went OK at 09:11 on its own, 5xx at 0 right now. Flapping?\n"
+        "- **09:14** — Working assumption: the campus network is blocking UDP 3478 again.\n"
+        "- **09:31** — Desired capacity set to 14; scheduled actions deleted.\n"
+        "- **09:49** — Allocation failures at zero. New sessions stay connected.\n"
+        "- **11:20** — Aoife closes the incident.\n"
+    )
+    summary = summarize_sources([Source("page.md", text)])
+    assert summary.detected is not None
+    assert summary.detected.time == datetime(2024, 5, 13, 9, 6, tzinfo=UTC)
+    assert summary.mitigated is not None
+    assert summary.mitigated.time == datetime(2024, 5, 13, 9, 49, tzinfo=UTC)
