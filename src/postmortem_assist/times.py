@@ -166,21 +166,29 @@ def zone_statement(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _cities() -> dict[str, str]:
-    """IANA zone names by their city ("oslo" -> "Europe/Oslo")."""
-    from zoneinfo import available_timezones
-
-    out: dict[str, str] = {}
-    for name in sorted(available_timezones()):
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
-            out.setdefault(name.rsplit("/", 1)[-1].replace("_", " ").lower(), name)
-    return out
+#: The folders of the IANA database that hold city zones (not Etc/, posix/ ...).
+_CITY_REGIONS = (
+    "Africa", "America", "America/Argentina", "America/Indiana", "America/Kentucky",
+    "America/North_Dakota", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Brazil",
+    "Canada", "Chile", "Europe", "Indian", "Mexico", "Pacific", "US",
+)  # fmt: skip
 
 
+@lru_cache(maxsize=256)
 def city_zone(city: str) -> str | None:
-    """The IANA zone of a city people name as their clock ("Oslo" -> "Europe/Oslo")."""
-    return _cities().get(city.replace("_", " ").lower())
+    """The IANA zone of a city people name as their clock ("Oslo" -> "Europe/Oslo"): the first
+    ``<region>/<City>`` that exists, in name order. Tried one key at a time, so a phrase such
+    as "Response time" costs a few file lookups, not a listing of the whole database."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = "_".join(w[:1].upper() + w[1:].lower() for w in re.split(r"[ _]+", city.strip()))
+    for key in sorted(f"{region}/{name}" for region in _CITY_REGIONS):
+        try:
+            ZoneInfo(key)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            continue
+        return key
+    return None
 
 
 _FIELD_VALUE = re.compile(r"\)?\s*:\s*\d{4}-\d{2}-\d{2}")
