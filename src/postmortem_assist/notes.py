@@ -301,19 +301,20 @@ COMMENT_HEADER = re.compile(
     r"\s*(?:on|at|-|—|–)?\s*(?P<stamp>.{6,60}?)[\s*_]*$",
     re.I,
 )
+#: The end of a tracker note header: an optional verb, " · ", the stamp.
+_NOTE_TAIL = r"(?:(?P<verb>[^·\s][^·]{1,100}?)\s+)?·\s+(?P<stamp>[^·]{3,40}?)\s*$"
 #: A GitLab note: "Sami Korpela @skorpela · Jun 18, 2024 9:24am UTC" over the comment, or a
 #: system note on one line ("Tuomas Virtanen @tvirtanen changed the incident status to Resolved
 #: · Jun 18, 2024 11:21am UTC"); the stamp may be relative ("2 hours ago", no time).
 GITLAB_NOTE = re.compile(
-    r"^\s*(?P<author>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})\s+@[\w.-]+\s+"
-    r"(?:(?P<verb>[^·\s][^·]{1,100}?)\s+)?·\s+(?P<stamp>[^·]{3,40}?)\s*$"
+    r"^\s*(?P<author>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})\s+@[\w.-]+\s+" + _NOTE_TAIL
 )
 #: The same copied from the rendered page: the name in bold, system notes after a gear and
 #: without the handle ("**Mats Haugland** @mats.haugland · 2024-06-03T10:12:48+02:00",
 #: "⚙ **Mats Haugland** merged !991 · 2024-06-03T08:24:15+02:00").
 GITLAB_BOLD_NOTE = re.compile(
     r"^\s*(?:[^\w\s*]\s*)?\*\*(?P<author>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})\*\*\s+"
-    r"(?:@[\w.-]+\s+)?(?:(?P<verb>[^·\s][^·]{1,100}?)\s+)?·\s+(?P<stamp>[^·]{3,40}?)\s*$"
+    r"(?:@[\w.-]+\s+)?" + _NOTE_TAIL
 )
 #: A person or app named alone after a chat stamp: "Okafor, Chidi", "Azure Monitor",
 #: "Kowalski, Adam (Network)".
@@ -992,11 +993,8 @@ def _nearer_fold(stamp: datetime, ref: datetime, zone: tzinfo | None) -> datetim
     """A clock time that happens twice (the hour repeated when daylight saving ends), said in
     a message of the second pass ("at 02:06" written at 02:31 CET), is the occurrence nearest
     before the message, not the first one ``combine`` gives."""
-    if zone is None or ref.tzinfo is None:
-        return stamp
-    local = stamp.astimezone(zone).replace(tzinfo=None)
-    second = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    if second == stamp or not (stamp < second <= ref + timedelta(minutes=10)):
+    second = other_fold(stamp, zone) if ref.tzinfo is not None else None
+    if second is None or not (stamp < second <= ref + timedelta(minutes=10)):
         return stamp
     return second
 

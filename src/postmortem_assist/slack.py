@@ -386,17 +386,17 @@ def to_messages(
     ordered = sorted(rows, key=lambda r: (first_of[r[0]], r[0], r[1]))
     thread_ids: dict[float, int] = {}
 
-    def build(typed_in_utc: bool, typed_zone: tzinfo | None = None) -> list[Any]:
+    def build(typed: tzinfo | None = None) -> list[Any]:
+        """The messages with typed times read in ``zone``, else ``typed``, else each
+        author's profile zone."""
         out = []
         for thread, ts, item, line, text, name in ordered:
             stamp = _stamp(ts)
             msg = Message(text, line, name, stamp, _author(item, people), str(item.get("ts")))
             msg.block = thread_ids.setdefault(thread, len(thread_ids) + 1)
             user = item.get("user")
-            here = zone or typed_zone or (
-                UTC
-                if typed_in_utc
-                else zone_info(people.zones.get(user, "") if isinstance(user, str) else "")
+            here = zone or typed or zone_info(
+                people.zones.get(user, "") if isinstance(user, str) else ""
             )
             if stamp is not None:
                 msg.day = (stamp.astimezone(here) if here else stamp).date()
@@ -404,7 +404,7 @@ def to_messages(
             out.append(msg)
         return out
 
-    local = build(False)
+    local = build()
     if zone is None and not people.zones:
         offset = typed_offset(local)
         if offset:  # no zone anywhere, but typed times sit a whole offset from their messages
@@ -415,7 +415,7 @@ def to_messages(
                     "offset at which they match their messages' timestamps (no zone is "
                     "stated); pass --timezone to change"
                 )
-            return build(False, fixed)
+            return build(fixed)
     if zone is not None or not people.zones:
         return local
     # A team that types UTC clock times (its profiles say Europe/Amsterdam): typed times read
@@ -423,7 +423,7 @@ def to_messages(
     gap = _typed_gap(local)
     if gap <= 45 * 60:
         return local  # the usual case: no second reading needed
-    utc = build(True)
+    utc = build(UTC)
     if _typed_gap(utc) * 3 < gap:
         if warnings is not None:
             warnings.append(

@@ -104,8 +104,8 @@ ONSET = _cue(
 RANGE = _cue(
     r"between\s+(?P<a>[^,;]{3,25}?)\s+and\s+(?P<b>[^,;]{3,25})|"
     r"from\s+(?P<c>\d{1,2}:\d{2}[^,;]{0,12}?)\s+(?:to|until|till)\s+(?P<d>\d{1,2}:\d{2})|"
-    # a line opening with a clock range: "9:03p–9:53p: ~6,800 paying viewers couldn't ..."
-    r"^\W{0,3}(?:(?P<e>\d{1,2}:\d{2}\s?(?:[ap]\.?m?\.?)?)\s?)?[–—-]\s?(?P<f>\d{1,2}:\d{2})",
+    # a chat message opening with a clock range: "[10:00] bob: 09:03–09:53 checkout failed"
+    r"^\W{0,3}(?P<e>\d{1,2}:\d{2}\s?(?:[ap]\.?m?\.?)?)\s?[–—-]\s?(?P<f>\d{1,2}:\d{2})",
     end=False,
 )
 MITIGATED = _cue(

@@ -267,8 +267,6 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
                 re.I,
             ) or bool(msg.section and IMPACT_SECTION.search(msg.section))
             planned = PLANNED_WINDOW.search(msg.text)  # "CHG0031877 tomorrow 7:30-8:00 AM"
-            if m.group("f") and msg.time is not None and msg.time_text and not inside[:1]:
-                inside = [msg.time]  # "- 9:03p–9:53p: ...": the line's stamp opens the range
             if inside and impactish and not planned and _before(inside[0], limit):
                 ranged.append(_key(msg, inside[0], undated))
         for m in cues.ONSET.finditer(msg.text):
