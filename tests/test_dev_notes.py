@@ -505,3 +505,18 @@ def test_not_fixed_is_no_mitigation_and_a_blamed_name_is_dropped_everywhere() ->
         2024, 5, 14, 8, 33, tzinfo=UTC
     )
     assert "Desmond" not in summary.draft and "terraform access" not in summary.draft
+
+
+def test_a_cause_line_keeps_its_sentences_but_not_the_blame_said_with_it() -> None:
+    text = (
+        "Notes 2025-02-11, times GMT\n"
+        "14:05 ticket machines declining every card\n"
+        "14:20 root cause = fares table v88 was built with the Sunday flag on every weekday "
+        "fare, so the validator finds no valid fare for any tap. Tariq in Fares again. "
+        "It's always Tariq.\n"
+        "14:40 re-pushed v87, taps approved again\n"
+    )
+    summary = _one(text)
+    cause = " ".join(c.text for c in summary.cause)
+    assert "Sunday flag on every weekday fare" in cause
+    assert "Tariq" not in cause

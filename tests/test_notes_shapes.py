@@ -4,6 +4,7 @@ Every fixture here is written for these tests (no corpus text)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -799,3 +800,73 @@ def test_a_last_edited_line_does_not_date_the_incident() -> None:
     msgs, _ = _read(text, "wiki.md")
     row = next(m for m in msgs if "First failed" in m.text)
     assert row.time == datetime(2024, 3, 4, 13, 12, tzinfo=UTC)
+
+
+def _jl(**fields: object) -> str:
+    return json.dumps(fields, separators=(",", ":"))
+
+
+JSON_LINES = "\n".join(
+    [
+        _jl(ts="2025-09-02T14:01:07.120+02:00", level="info", svc="pay-api",
+            msg="deploy v3.2.0 finished", pods=6),
+        _jl(ts="2025-09-02T14:04:55.900+02:00", level="error", svc="pay-api",
+            msg="upstream timeout", upstream="ledger"),
+        "not json: a pasted remark between the log lines",
+        _jl(ts="2025-09-02T14:09:00+02:00", kind="note", author="ines",
+            msg="paged, looking at ledger latency"),
+        _jl(ts="2025-09-02T14:31:12+02:00", kind="note", author="ines",
+            msg="rolled back to v3.1.9, timeouts gone"),
+    ]
+)  # fmt: skip
+
+
+def test_json_lines_logs_become_timed_entries_line_for_line() -> None:
+    msgs, _ = _read(JSON_LINES, "export.jsonl")
+    first = _at(msgs, 1)
+    assert first.time == datetime(2025, 9, 2, 12, 1, 7, tzinfo=UTC)  # whole seconds, as in logs
+    assert first.author == "pay-api" and first.text.startswith("deploy v3.2.0 finished")
+    assert "pods=6" in first.text  # other fields stay readable
+    assert _at(msgs, 2).text.startswith("upstream timeout") and "level=error" in _at(msgs, 2).text
+    note = _at(msgs, 5)
+    assert note.author == "ines" and note.time == datetime(2025, 9, 2, 12, 31, 12, tzinfo=UTC)
+    assert not any('"ts"' in m.text for m in msgs)  # no raw JSON left in any entry
+
+
+def test_a_few_json_lines_in_prose_notes_stay_as_written() -> None:
+    text = 'Notes from the call.\nWe saw {"a": 1} in the payload.\nRolled back at 14:31 UTC.\n'
+    msgs, _ = _read(text)
+    assert any('{"a": 1}' in m.text for m in msgs)
+
+
+OTTER = """Checkout bridge
+Recorded Tue, Mar 4, 2025 at 9:40 PM PST  •  31:02
+
+SPEAKERS
+Ana Ruiz, Tom Berg
+
+Ana Ruiz  0:00:04
+Okay, recording. Checkout errors since about nine thirty.
+
+Tom Berg  0:01:10
+PagerDuty fired at 9:31pm, error rate 40 percent.
+
+Ana Ruiz  2:15
+Rolling back now.
+And I'll post in the channel.
+
+Tom Berg  0:20:40
+Errors are back to zero.
+"""
+
+
+def test_an_otter_transcript_counts_its_stamps_from_the_recording_start() -> None:
+    msgs, _ = _read(OTTER, "bridge.txt")
+    first = _at(msgs, 8)
+    assert first.author == "Ana Ruiz"
+    assert first.time == datetime(2025, 3, 5, 5, 40, 4, tzinfo=UTC)  # 9:40:04 PM PST
+    short = _at(msgs, 14)  # "2:15" is minutes and seconds
+    assert short.time == datetime(2025, 3, 5, 5, 42, 15, tzinfo=UTC)
+    assert "post in the channel" in short.text  # the speaker's second line continues it
+    assert _at(msgs, 18).time == datetime(2025, 3, 5, 6, 0, 40, tzinfo=UTC)
+    assert not any(m.text.startswith("Tom Berg") for m in msgs)  # header lines are not text

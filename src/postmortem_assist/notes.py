@@ -766,6 +766,92 @@ def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> list[
     return [m for m in msgs if not _RECORDING_START.match(m.text)]
 
 
+#: Otter.ai's export: "Maya Chen  0:12:34" (or "12:34") over the speaker's lines, and a
+#: "Recorded Thu, Jun 12, 2025 at 9:40 PM PDT" head that dates the recording.
+_OTTER_SPEAKER = re.compile(
+    r"^(?P<name>[A-Z][\w.'-]{0,30}(?: [A-Z][\w.'-]{0,30}){0,3}|Speaker \d{1,2})[ \t]{2,}"
+    r"(?P<stamp>(?:\d{1,2}:)?\d{1,2}:\d{2})\s*$"
+)
+_OTTER_RECORDED = re.compile(r"^Recorded\s+(?:on\s+)?(?P<when>[^\n•|(]{6,60}?)\s*(?:[•|(].*)?$")
+
+
+def otter_transcript(text: str) -> str | None:
+    """An Otter.ai transcript as transcript lines, line for line: the first line under each
+    "Name  0:12:34" header becomes ``00:12:34 Name: text`` (time since the recording started)
+    and the header line blank; "Recorded <when>" becomes the recording-start line. None when
+    fewer than three lines are speaker headers."""
+    lines = text.split("\n")
+    if sum(1 for ln in lines if _OTTER_SPEAKER.match(ln)) < 3:
+        return None
+    out = list(lines)
+    speaker: tuple[str, str] | None = None
+    for k, line in enumerate(lines):
+        recorded = _OTTER_RECORDED.match(line.strip())
+        head = _OTTER_SPEAKER.match(line)
+        if recorded is not None and speaker is None:
+            out[k] = f"Recording started: {recorded.group('when')} (time since it started)"
+        elif head is not None:
+            parts = [int(x) for x in head.group("stamp").split(":")]
+            h, m, sec = ([0] * (3 - len(parts)) + parts)[-3:]
+            speaker = (f"{h:02d}:{m:02d}:{sec:02d}", head.group("name"))
+            out[k] = ""
+        elif speaker is not None and line.strip():
+            if speaker[0]:
+                out[k] = f"{speaker[0]} {speaker[1]}: {line.strip()}"
+                speaker = ("", speaker[1])
+            else:
+                out[k] = f"  {line.strip()}"
+    return "\n".join(out)
+
+
+#: Keys of a JSON log line, most specific first: its time, who wrote it, what it says.
+_JSON_TIME = ("ts", "time", "timestamp", "@timestamp", "datetime", "date", "t", "created_at")
+_JSON_WHO = ("author", "user", "username", "who", "svc", "service", "logger", "source", "app")
+_JSON_TEXT = ("msg", "message", "text", "note", "event", "body", "log")
+
+
+def json_log(text: str) -> str | None:
+    """JSON-lines logs (one object per line: ``{"ts": ..., "svc": ..., "msg": ...}``) as log
+    lines, line for line: ``<ts> <who>: <msg> (other fields)``. Lines that are not JSON stay
+    as they are. None unless most non-empty lines are JSON objects with a time."""
+    lines = text.split("\n")
+    out = list(lines)
+    filled = 0
+    nonempty = [k for k, ln in enumerate(lines) if ln.strip()]
+    for k in nonempty:
+        line = lines[k].strip()
+        if not (line.startswith("{") and line.endswith("}")):
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        stamp = next((data[key] for key in _JSON_TIME if isinstance(data.get(key), str)), None)
+        if stamp is None:
+            continue
+        who = next((data[key] for key in _JSON_WHO if isinstance(data.get(key), str)), None)
+        said = next((data[key] for key in _JSON_TEXT if isinstance(data.get(key), str)), "")
+        used = {*_JSON_TIME, *_JSON_TEXT, "kind"} | ({_who_key(data)} if who else set())
+        rest = [
+            f"{key}={value}"
+            for key, value in data.items()
+            if key not in used
+            and isinstance(value, str | int | float)
+            and not isinstance(value, bool)
+        ]
+        body = said + (f" ({', '.join(rest)})" if rest else "")
+        who_part = " " + re.sub(r"[^\w.@-]", "-", who)[:40] + ":" if who else ""
+        out[k] = f"{stamp.strip()}{who_part} {body}".rstrip()
+        filled += 1
+    return "\n".join(out) if nonempty and filled >= 0.6 * len(nonempty) else None
+
+
+def _who_key(data: dict[str, object]) -> str:
+    return next(key for key in _JSON_WHO if isinstance(data.get(key), str))
+
+
 _VTT_CUE = re.compile(
     r"^\s*(?:(\d{1,2}):)?(\d{2}):(\d{2})[.,]\d{1,3}(?:\s+-->\s+\S|,\d{1,2}:\d{2}:\d{2}[.,]\d)"
 )
@@ -1129,7 +1215,10 @@ def parse_notes(
         shapes.append("slack")
         zone_used = zone_used or "UTC"
     for source in sources:
-        vtt = webvtt_transcript(source.text)
+        converted = json_log(source.text)
+        if converted is not None:
+            source = Source(source.name, converted)
+        vtt = webvtt_transcript(source.text) or otter_transcript(source.text)
         if vtt is not None:
             source = Source(source.name, vtt)
             if _recording_start(vtt) is None:
@@ -1137,7 +1226,7 @@ def parse_notes(
                     f"{source.name}: caption times count from the start of the recording, "
                     "which the file does not state; they are shown as clock times"
                 )
-        shape = input_format or _shape_of(source)
+        shape = input_format or ("iso-log" if converted is not None else _shape_of(source))
         shapes.append(shape)
         if shape == "slack":
             messages.extend(channel_messages(source, zone, warnings))

@@ -24,7 +24,10 @@ from .convert import ConversionError, to_markdown
 #: anything above this is almost certainly a mistake (a log dump, a binary).
 MAX_BYTES = 5 * 1024 * 1024
 #: File endings picked up when a directory is given.
-TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".log", ".json", ".rst", ".csv", ".vtt", ".sbv")
+TEXT_SUFFIXES = (
+    ".md", ".markdown", ".txt", ".text", ".log", ".json", ".jsonl", ".ndjson", ".rst", ".org",
+    ".adoc", ".csv", ".tsv", ".vtt", ".sbv",
+)  # fmt: skip
 
 
 class InputError(Exception):

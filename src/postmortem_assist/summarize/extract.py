@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
@@ -144,9 +144,7 @@ def cause_scores(
         if i in skip or i in blamed or len(_statement(msg.text).split()) < 5:
             continue  # questions ("is it the RDS maintenance?") state nothing
         score = 2.0 * float(probs[i, ci])
-        if (msg.section and facts.CAUSE_SECTION.search(msg.section)) or CAUSE_LABEL.match(
-            msg.text
-        ):
+        if (msg.section and facts.CAUSE_SECTION.search(msg.section)) or CAUSE_LABEL.match(msg.text):
             score += 2.0
         if cues.CAUSE.search(msg.text):
             score += 1.5
@@ -179,8 +177,11 @@ def cause_scores(
         if CONFIRM.match(msg.text) and len(facts.clean_quote(msg.text).split()) < 12:
             score -= 1.0
         prev = msgs[i - 1] if i else None
-        if prev is not None and prev.line == msg.line and CONFIRM.match(prev.text) and (
-            len(facts.clean_quote(prev.text).split()) < 6
+        if (
+            prev is not None
+            and prev.line == msg.line
+            and CONFIRM.match(prev.text)
+            and (len(facts.clean_quote(prev.text).split()) < 6)
         ):
             score += 2.0  # "Confirmed. #477 deleted the CNAME ...": what was confirmed
         scored.append((score, i))
@@ -201,10 +202,18 @@ def pick_cause(
     if not scored:
         return []
     scored.sort(reverse=True)
+    kept: dict[int, str] = {}  # a flagged message's sentences that blame no one
     if screen is not None:  # blameful remarks are not the cause ("of course it's X's script")
         top = scored[:6]
         bad = screen([msgs[i].text for _, i in top])
-        scored = [x for k, x in enumerate(top) if k not in bad] + scored[6:]
+        for k in bad:  # "<cause>. Mark in Fares again." keeps its first sentence
+            parts = re.split(r"(?<=[.!?])\s+", msgs[top[k][1]].text.strip())
+            if len(parts) > 1:
+                flagged = screen(parts)
+                rest = " ".join(p for j, p in enumerate(parts) if j not in flagged)
+                if rest and len(_statement(rest).split()) >= 5 and len(flagged) < len(parts):
+                    kept[top[k][1]] = rest
+        scored = [x for k, x in enumerate(top) if k not in bad or x[1] in kept] + scored[6:]
         if not scored:
             return []
     best = scored[0][0]
@@ -214,8 +223,13 @@ def pick_cause(
         if any(f.source == msgs[i].ref for f in out):
             continue
         same = sorted(j for j in chosen if msgs[j].ref == msgs[i].ref)
-        out += facts.merge_lines([_cleaned(msgs[j]) for j in same])
+        out += facts.merge_lines([_cleaned(_without(msgs[j], kept.get(j))) for j in same])
     return out
+
+
+def _without(msg: Message, text: str | None) -> Message:
+    """The message with only ``text`` (its sentences that blame no one), when given."""
+    return msg if text is None else replace(msg, text=text)
 
 
 def _leads_its_line(msgs: list[Message], i: int) -> bool:
