@@ -97,8 +97,6 @@ KNOWN_MISSES = {
     ("cold-chain-ingest", "time:mitigated"),
     ("cold-chain-ingest", "duration_minutes"),
     ("ppv-stream-bullets", "time:mitigated"),
-    ("wiki-hotel-mobile-keys", "time:start"),
-    ("wiki-hotel-mobile-keys", "duration_minutes"),
     ("wiki-hotel-mobile-keys", "number:6 of 6 properties"),
     ("subtitle-delivery-email-thread", "number:re-queued 86 files"),
     # fifteenth batch (first run 42/59 fields): an email thread pasted oldest first whose
@@ -116,6 +114,13 @@ KNOWN_MISSES = {
     ("exam-proctoring-turn", "number:147 chats"),
     ("vending-settlement-morning-after", "time:mitigated"),
     ("vending-settlement-morning-after", "number:¥1.1M"),
+    # sixteenth batch: a FireHydrant export whose milestone table the notes later correct
+    # ("the Mitigated milestone above is wrong", "forgot to flip it last night"); the table's
+    # times are taken, and the first report is the table's "Detected" row
+    ("firehydrant-timeline", "time:detected"),
+    ("firehydrant-timeline", "time:mitigated"),
+    ("firehydrant-timeline", "time:resolved"),
+    ("firehydrant-timeline", "duration_minutes"),
 }
 
 
@@ -163,6 +168,8 @@ KNOWN_CAUSE_MISSES = {
     "exam-proctoring-turn",
     "vending-settlement-morning-after",
     "wine-club-email-thread",
+    # seventeenth batch: a runbook log whose cause is told in plain words in a notes list
+    "runbook-checklist",
 }
 
 
@@ -178,7 +185,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 49 of 72 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 67 of 110 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -187,8 +194,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 100
-    assert found >= 59, f"{found}/{total}"
+    assert total >= 110
+    assert found >= 67, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
@@ -520,3 +527,36 @@ def test_a_cause_line_keeps_its_sentences_but_not_the_blame_said_with_it() -> No
     cause = " ".join(c.text for c in summary.cause)
     assert "Sunday flag on every weekday fare" in cause
     assert "Tariq" not in cause
+
+
+def test_recovery_since_a_time_and_a_monitors_recovery_state_line() -> None:
+    text = (
+        "All times UTC, 2025-07-16\n"
+        "14:02 CRITICAL lb-api tender-api 5xx ratio 38% > 5% triggered\n"
+        "14:05 paged the on-call\n"
+        "14:31 RECOVERY  lb-api  tender-api 5xx ratio 2% < 5%  -- Incident #4822 resolved\n"
+        "14:40 rolled back haproxy role\n"
+        "14:46 504s at zero, tenders booking again since 14:42\n"
+        "15:24 all clear, closing the incident\n"
+    )
+    summary = _one(text)
+    assert summary.mitigated is not None and summary.mitigated.time == datetime(
+        2025, 7, 16, 14, 42, tzinfo=UTC
+    )
+    assert summary.resolved is not None and summary.resolved.time == datetime(
+        2025, 7, 16, 15, 24, tzinfo=UTC
+    )
+
+
+def test_how_we_found_out_is_not_the_cause_but_the_root_cause_section_is() -> None:
+    text = (
+        "# Checkout payments failing\n\n## What happened\n\n"
+        "At 09:20 UTC a desk clerk called the on-call. That call is how we found out.\n"
+        "At 09:55 we put a banner on the homepage and far fewer people tried to pay.\n\n"
+        "## Root cause\n\n"
+        "The root cause was the JSON library upgrade writing 20.00 as 2E+1, which the payment "
+        "provider rejects as an invalid amount.\n"
+    )
+    cause = " ".join(c.text for c in _one(text).cause)
+    assert "2E+1" in cause
+    assert "how we found out" not in cause

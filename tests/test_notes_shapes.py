@@ -870,3 +870,71 @@ def test_an_otter_transcript_counts_its_stamps_from_the_recording_start() -> Non
     assert "post in the channel" in short.text  # the speaker's second line continues it
     assert _at(msgs, 18).time == datetime(2025, 3, 5, 6, 0, 40, tzinfo=UTC)
     assert not any(m.text.startswith("Tom Berg") for m in msgs)  # header lines are not text
+
+
+ORG = """#+TITLE: on-call log
+# times are UTC
+
+* Other
+** TODO renew the parking permit <2025-04-09 Wed>
+* Incident: exports failing
+  :PROPERTIES:
+  :OPENED:   <2025-04-08 Tue 10:02>
+  :END:
+** 10:01 support rang
+   <2025-04-08 Tue 10:01>
+   Exports from the admin page time out for every customer.
+** 10:20 fix
+   #+BEGIN_SRC sh
+   $ kubectl rollout undo deploy/exporter
+   #+END_SRC
+   rolled back the exporter
+** Follow-ups
+*** TODO add a timeout alert on exports
+"""
+
+
+def test_an_org_file_reads_as_dated_entries_with_drawers_and_todos_left_out() -> None:
+    msgs, _ = _read(ORG, "oncall.org")
+    call = _at(msgs, 10)
+    # the stamp under the heading dates it; the TODO's later date does not date the notes
+    assert call.time == datetime(2025, 4, 8, 10, 1, tzinfo=UTC)
+    assert "Exports from the admin page time out" in call.text  # the body joins its entry
+    assert not any(":OPENED:" in m.text or "PROPERTIES" in m.text for m in msgs)
+    assert any(m.text.startswith("TODO add a timeout alert") for m in msgs)
+    assert not any("BEGIN_SRC" in m.text for m in msgs)
+
+
+def test_bare_dotted_times_in_notes_that_write_dotted_pm_times() -> None:
+    text = (
+        "Times GMT. Tues 11th Feb 2025\n"
+        "1.50pm  fare table v88 pushed\n"
+        "2.24    ops dashboard: decline rate 38%\n"
+        "2.31pm  decline alarm fired\n"
+        "14.40   alarm cleared itself\n"
+        "3.08    half the fleet back on v87\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 3).time == datetime(2025, 2, 11, 14, 24, tzinfo=UTC)  # afternoon
+    assert _at(msgs, 5).time == datetime(2025, 2, 11, 14, 40, tzinfo=UTC)
+    assert _at(msgs, 6).time == datetime(2025, 2, 11, 15, 8, tzinfo=UTC)
+
+
+def test_a_bot_stamp_under_yesterday_dates_yesterday_not_today() -> None:
+    text = (
+        "bookings war room (copied the next morning)\n"
+        "\n"
+        "Yesterday\n"
+        "\n"
+        "Grafana Alerts 11:41 PM\n"
+        "[FIRING:1] BookingConfirmFailures\n"
+        "Starts at: 2025-03-11 18:11:30 UTC\n"
+        "Kavya Iyer 11:47 PM\n"
+        "looking, all times IST\n"
+        "Today\n"
+        "Kavya Iyer 12:21 AM\n"
+        "bookings confirming again\n"
+    )
+    msgs, _ = _read(text, timezone="Asia/Kolkata")
+    assert _at(msgs, 6).time == datetime(2025, 3, 11, 18, 11, tzinfo=UTC)  # 11:41 PM IST, 11 Mar
+    assert _at(msgs, 12).time == datetime(2025, 3, 11, 18, 51, tzinfo=UTC)  # 12:21 AM, 12 Mar

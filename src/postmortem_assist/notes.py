@@ -28,6 +28,7 @@ from .times import (
     _MONTH,
     _ZONE_ALT,
     LEADING_STAMP,
+    TIMESTAMP,
     TRAILING_STAMP,
     clock_time,
     combine,
@@ -760,9 +761,11 @@ def _elapsed_times(text: str, msgs: list[Message], zone: tzinfo | None) -> list[
         if stamp is not None:
             h, m, sec = (int(x) for x in stamp.groups())
             msg.time = start + timedelta(hours=h, minutes=m, seconds=sec)
-            msg.day = msg.time.date()
+            here = own or zone
+            # the local day: "between 9:21 and 10:13" said at 10:40 PM is that evening's
+            msg.day = (msg.time.astimezone(here) if here and msg.time.tzinfo else msg.time).date()
             msg.inline.clear()  # times typed in it were read against the offset as a clock
-            inline_times(msg, own or zone, msg.day)
+            inline_times(msg, here, msg.day)
     return [m for m in msgs if not _RECORDING_START.match(m.text)]
 
 
@@ -804,6 +807,82 @@ def otter_transcript(text: str) -> str | None:
     return "\n".join(out)
 
 
+_ORG_HEADING = re.compile(
+    r"^(\*{1,6})\s+(?:(TODO|DONE|NEXT|WAITING|CANCELL?ED)\s+)?(.*?)(?:\s+:[\w@:]+:)?\s*$"
+)
+_ORG_DRAWER = re.compile(r"^\s*:[A-Z_]+:\s*$")
+_ORG_PLANNING = re.compile(r"^\s*(?:CLOSED|SCHEDULED|DEADLINE|CLOCK):")
+_ORG_KEYWORD = re.compile(r"^\s*#\+(\w+):?\s*(.*)$")
+_ORG_STAMP = re.compile(
+    r"[<\[](\d{4}-\d{2}-\d{2})(?: [A-Za-z]{2,3}\.?)?((?: \d{1,2}:\d{2}(?:-\d{1,2}:\d{2})?)?)"
+    r"(?: [.+-]\S+)?[>\]]"
+)
+
+
+def org_outline(text: str, name: str) -> str | None:
+    """An Emacs org-mode file as markdown, line for line: headings become ``#`` headings (a
+    TODO/DONE heading a bullet), drawers (``:PROPERTIES:`` ... ``:END:``) and planning lines
+    blank, ``#+BEGIN_SRC`` blocks fenced, ``#+TITLE`` the title, ``# comments`` plain text and
+    timestamps ``<2025-01-21 Tue 14:47>`` plain ``2025-01-21 14:47``. None for other files."""
+    lines = text.split("\n")
+    marked = sum(1 for ln in lines if ln.startswith("#+") or _ORG_DRAWER.match(ln))
+    if not name.lower().endswith(".org") and not (
+        marked >= 2 and sum(1 for ln in lines if _ORG_HEADING.match(ln)) >= 3
+    ):
+        return None
+    out: list[str] = []
+    drawer = False
+    entry = -1  # the last heading that is a timed log entry
+    for line in lines:
+        keyword = _ORG_KEYWORD.match(line)
+        heading = _ORG_HEADING.match(line)
+        if drawer or _ORG_DRAWER.match(line):
+            drawer = line.strip().upper() != ":END:"
+            out.append("")
+        elif _ORG_PLANNING.match(line):
+            out.append("")
+        elif keyword is not None:
+            key, value = keyword.group(1).upper(), keyword.group(2)
+            fence = key in ("BEGIN_SRC", "END_SRC", "BEGIN_EXAMPLE", "END_EXAMPLE")
+            out.append(f"# {value}" if key == "TITLE" else "```" if fence else "")
+        elif heading is not None:
+            stars, state, title = heading.groups()
+            title = _ORG_STAMP.sub(lambda m: m.group(1) + m.group(2), title)
+            if state:
+                out.append(f"- {state} {title}")
+            elif re.match(r"\d{1,2}:\d{2}\b", title):
+                out.append(title)  # "** 14:47 Richmond rang": a log entry, its text below it
+                entry = len(out) - 1
+            else:
+                out.append(f"{'#' * (len(stars) + 1)} {title}")
+        elif line.startswith("# "):
+            out.append(line[2:])  # an org comment is a remark, not a heading
+        elif (stamp := _ORG_STAMP.fullmatch(line.strip())) and entry == len(out) - 1:
+            # "<2025-01-21 Tue 14:47>" under "** 14:47 Richmond rang" dates that entry
+            out[entry] = f"{stamp.group(1)} {out[entry]}"
+            out.append(f"   ({stamp.group(1)}{stamp.group(2)})")  # kept: its entry goes on
+        else:
+            out.append(_ORG_STAMP.sub(lambda m: m.group(1) + m.group(2), line))
+    return "\n".join(out)
+
+
+_DOTTED_PM = re.compile(
+    r"^\s*(?:[-*•]\s+)?(?:1[0-2]|0?\d)\.[0-5]\d\s*[ap]\.?m\b", re.I | re.M
+)
+_DOTTED_BARE = re.compile(
+    r"^(\s*(?:[-*•]\s+)?)((?:[01]?\d|2[0-3]))\.([0-5]\d)(?=\s{2,}|\t)", re.M
+)
+
+
+def dotted_clocks(text: str) -> str | None:
+    """Notes that open lines with British dotted times ("2.18pm Tonbridge depot rang") have
+    their bare ones too ("2.24   ops dashboard", "14.40  alarm cleared"): those become
+    "2:24" so that they stamp their line. None when the notes do not write dotted times."""
+    if len(_DOTTED_PM.findall(text)) < 2 or not _DOTTED_BARE.search(text):
+        return None
+    return _DOTTED_BARE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
+
+
 #: Keys of a JSON log line, most specific first: its time, who wrote it, what it says.
 _JSON_TIME = ("ts", "time", "timestamp", "@timestamp", "datetime", "date", "t", "created_at")
 _JSON_WHO = ("author", "user", "username", "who", "svc", "service", "logger", "source", "app")
@@ -842,7 +921,7 @@ def json_log(text: str) -> str | None:
             and not isinstance(value, bool)
         ]
         body = said + (f" ({', '.join(rest)})" if rest else "")
-        who_part = " " + re.sub(r"[^\w.@-]", "-", who)[:40] + ":" if who else ""
+        who_part = " " + re.sub(r"[^\w.@-]+", "-", who).strip("-")[:40] + ":" if who else ""
         out[k] = f"{stamp.strip()}{who_part} {body}".rstrip()
         filled += 1
     return "\n".join(out) if nonempty and filled >= 0.6 * len(nonempty) else None
@@ -960,10 +1039,38 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
     return day
 
 
+#: How many more times than the first date another date must be written to date the notes.
+MORE_OFTEN = 3
+
+
 def _first_date(text: str, dayfirst: bool | None = None) -> date | None:
     head = "\n".join(ln for ln in text[:4000].split("\n") if not DOC_META.search(ln))
-    dates = [d for d in find_dates(head, dayfirst=dayfirst) if d.has_year]
-    return dates[0].value if dates else None
+    dates = [d.value for d in find_dates(head, dayfirst=dayfirst) if d.has_year]
+    if not dates:
+        return None
+    # a date written far more often than the first one is the incident's ("TODO ring the
+    # garage <2025-01-22 Wed>" above a log dated 2025-01-21 throughout)
+    common = max(dates, key=dates.count)
+    return common if dates.count(common) >= dates.count(dates[0]) + MORE_OFTEN else dates[0]
+
+
+def _marker_base(text: str, day: date | None, dayfirst: bool | None) -> date | None:
+    """The date a chat copy's "Today" stands for. The notes' first date is today's, unless it
+    is written under a "Yesterday" marker (a bot's "Starts at: 2025-03-11 18:11:30 UTC" in
+    yesterday's messages): then it is yesterday's."""
+    if day is None or day == UNDATED:
+        return day
+    marker: str | None = None
+    for line in text.split("\n"):
+        relative = RELATIVE_DAY.fullmatch(line.strip())
+        if relative is not None:
+            marker = relative.group(1).lower()
+        elif any(d.has_year and d.value == day for d in find_dates(line, dayfirst=dayfirst)):
+            # a stamp with its clock ("Starts at: 2025-03-11 18:11:30 UTC") dates its day; a
+            # date told in passing ("tomorrow (Thursday 3/21/2024)") does not
+            stamped = any(m.group("date") for m in TIMESTAMP.finditer(line))
+            return day + timedelta(days=1) if marker == "yesterday" and stamped else day
+    return day
 
 
 def _stated_zone(text: str, default: str | None) -> str | None:
@@ -1218,6 +1325,12 @@ def parse_notes(
         converted = json_log(source.text)
         if converted is not None:
             source = Source(source.name, converted)
+        dotted = dotted_clocks(source.text)
+        if dotted is not None:
+            source = Source(source.name, dotted)
+        outline = org_outline(source.text, source.name)
+        if outline is not None:
+            source = Source(source.name, outline)
         vtt = webvtt_transcript(source.text) or otter_transcript(source.text)
         if vtt is not None:
             source = Source(source.name, vtt)
@@ -1226,7 +1339,9 @@ def parse_notes(
                     f"{source.name}: caption times count from the start of the recording, "
                     "which the file does not state; they are shown as clock times"
                 )
-        shape = input_format or ("iso-log" if converted is not None else _shape_of(source))
+        shape = input_format or (
+            "iso-log" if converted is not None else "markdown" if outline else _shape_of(source)
+        )
         shapes.append(shape)
         if shape == "slack":
             messages.extend(channel_messages(source, zone, warnings))
@@ -1254,7 +1369,9 @@ def parse_notes(
         rolled = False  # the log crossed midnight
         said_pm: datetime | None = None  # the last time written with am/pm (see inline_times)
         block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
-        base, markers = day, set()
+        base, markers = _marker_base(source.text, day, dayfirst), set()
+        # notes stamped "2.18pm" mean the afternoon by a bare "2.24" that follows
+        twelve_hour = any(m.time_text and has_ampm(m.time_text) for m in msgs)
         for msg in msgs:
             relative = RELATIVE_DAY.fullmatch(msg.text.strip()) if not msg.time_text else None
             if relative and base is not None and base != UNDATED:
@@ -1280,6 +1397,18 @@ def parse_notes(
                     warnings.append(note)
             if msg.time is not None and line_zone is not None and zone_used is None:
                 zone_used = "written on the lines"
+            if (
+                twelve_hour
+                and msg.time is not None
+                and last is not None
+                and msg.time_text
+                and not has_ampm(msg.time_text)
+                and _is_pm(last, line_zone or zone)
+                and timedelta(0)
+                <= msg.time + timedelta(hours=12) - _same_kind(last, msg.time)
+                <= timedelta(hours=6)
+            ):
+                msg.time += timedelta(hours=12)  # "2.31pm alarm fired" then "2.36 Priya: ..."
             if (
                 msg.time is not None
                 and last is not None

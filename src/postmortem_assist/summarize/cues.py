@@ -42,7 +42,7 @@ ALERT = _cue(
     end=False,
 )
 REPORT = _cue(
-    r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|"
+    r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
     r"(?:sees|saw|seen|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
     r"(?:this |the )?(?:issue|incident) (?:was )?opened\b|"
     r"(?:e-?mail|mail|message) (?:reaches|reached) us\b|"
@@ -62,7 +62,8 @@ REPORT = _cue(
     r"(?:filling up|flooded) with|pings? (?:me|us|the (?:channel|team))\b|"
     r"(?:customers?|users?|subscribers?|players?|citizens?|clients?|patients?|merchants?) "
     r"(?:say|said|report|tell us|are telling|(?:are |were )?stuck)\b|(?:is|are) blowing up|"
-    r"(?:hotline|help ?desk|support|phones?|stores?) (?:is |are )?(?:getting|taking) calls",
+    r"(?:hotline|help ?desk|support|phones?|stores?) (?:is |are |has had |have had )?"
+    r"(?:getting|taking )?calls|phone calls? (?:at )?(?:\d{1,2}[:.]\d{2} )?from\b",
     end=False,
 )
 ONSET = _cue(
@@ -73,6 +74,8 @@ ONSET = _cue(
     r"(?:zero|fine|normal|clean|green|ok) until (?:about |around |~)?(?=\d)|"
     r"first (?:[\w-]+\s+){0,2}(?:hit|landed in|reached|showed up in)\s+(?:[\w-]+\s+){0,3}"
     r"(?:at|around)\s+(?=\d)|"  # "First message hit the error queue at 6:12 AM"
+    # "first send timeouts in the rx-gateway logs at 2:49 PM", "first 402 in the logs is 9:21pm"
+    r"first (?:[\w-]+\s+){0,3}in (?:the |our )?(?:[\w-]+\s+){0,2}logs?\s+(?:at|is|was|:)\s*(?=\d)|"
     r"(?:drops?|dropped|dips?|dipped) (?:at|around) (?=\d)|"
     r"oldest (?:queued )?(?:message|item|job|event|entry|record|order)s? (?:is )?(?:from|since) "
     r"(?:about |around |~)?(?=\d)|(?:nothing|none) (?:\w+ )?since (?:about |around |~)?(?=\d)|"
@@ -161,7 +164,7 @@ RECOVERY = _cue(
 )
 #: A monitoring system clearing an alert: "[RESOLVED] HighErrorRate", "alert cleared".
 ALERT_CLEARED = re.compile(
-    r"\[(?:RESOLVED|RECOVERED|OK)\]|"
+    r"\[(?:RESOLVED|RECOVERED|OK)\]|(?-i:\bRECOVERY\b)|"  # VictorOps: "RECOVERY  lb-api ..."
     r"\balerts? (?:[`'\"]?[\w.-]+[`'\"]? )?(?:has |had |was |is |just )?"
     r"(?:resolved|cleared|recovered)\b|"
     r"(?-i:\bRESOLVED\b)(?=.*(?:[Aa]lert|High|Low|Error|Latency|Rate))|"
@@ -321,7 +324,7 @@ FOUND = re.compile(
     r"(?:successfully |finally )?(?:identified|discovered|found|confirmed|verified|determined)"
     r"(?: (?:to be|as|in|with)\b)|"
     r"\b(?:identified|discovered|found) (?:an? )?(?:problem|issue|bug) (?:with|in)\b|"
-    r"\b(?:it was|we|and) (?:discover|found|find|reali[sz])\w*\b|"
+    r"\b(?<!how )(?:it was|we|and) (?:discover|found|find|reali[sz])\w*\b|"  # not "how we found"
     r"^(?:identified|discovered|realization|another realization|reali[sz]ed|concluded)\b|"
     r"\b(?:finds|found) that\b|\b(?:initial |first )?findings (?:of|on|show)\b|"
     r"^found (?:an?|that|the)\b|"

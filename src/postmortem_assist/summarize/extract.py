@@ -23,6 +23,8 @@ CONFIRM = re.compile(
 )
 #: A line labelled as the cause ("Cause: ...", "**Root cause:** ...") counts as a cause section.
 CAUSE_LABEL = re.compile(r"^\W{0,3}(?:root |probable |likely )?cause\b[^:\n]{0,20}:", re.I)
+#: Weight of a sentence under a cause heading or after a "Cause:" label.
+SECTION_WEIGHT = 2.5
 #: Weight of a line saying the cause was found (``cues.FOUND``) in the cause score.
 FOUND_WEIGHT = 2.0
 BOTS = re.compile(r"bot|alert|pager|monitor|^U0[0-9A-Z]+$", re.I)
@@ -145,7 +147,7 @@ def cause_scores(
             continue  # questions ("is it the RDS maintenance?") state nothing
         score = 2.0 * float(probs[i, ci])
         if (msg.section and facts.CAUSE_SECTION.search(msg.section)) or CAUSE_LABEL.match(msg.text):
-            score += 2.0
+            score += SECTION_WEIGHT
         if cues.CAUSE.search(msg.text):
             score += 1.5
         if cues.MECHANISM.search(msg.text):  # a change and what it led to

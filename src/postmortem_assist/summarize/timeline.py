@@ -158,7 +158,9 @@ TOLD_CONTACT = re.compile(
 TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
     r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:|"
-    r"\bon the radio\s*:|\bradioed\b|\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b",
+    r"\bon the radio\s*:|\bradioed\b|"
+    r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
+    r"\b(?:rang|phoned|called)(?=\s*[(:,]|\s*$)",  # "Tonbridge depot rang (Gary): ..."
     re.I,
 )
 #: A responder noticing it themselves: "seen on the dashboard, this issue opened".
@@ -178,6 +180,10 @@ ALERT_STARTED = re.compile(
 TOLD_WITHIN = timedelta(minutes=10)
 
 
+#: A line that ends by saying all was well: a routine check, not a report of trouble.
+_ALL_FINE = re.compile(r"\b(?:fine|all good|no issues?|nothing (?:unusual|wrong))\W*$", re.I)
+
+
 def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
     """The first alert/page; a human report wins when someone posts it in the channel
     before the alert fires ("support: twitter is filling up with 403 screenshots"), but not
@@ -189,6 +195,8 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
             m = pattern.search(msg.text)
             if not m or cues.HYPOTHESIS.search(msg.text[: m.start()]):
                 continue
+            if pattern is cues.REPORT and _ALL_FINE.search(msg.text):
+                continue  # a routine check: "all 214 buses reported. fine."
             stamp = event_time(msg, m.start())
             if pattern is cues.ALERT:  # the alert's own field: "[FIRING:1] ... Started: 22:19:44"
                 started = [
@@ -245,7 +253,7 @@ PLANNED_WINDOW = re.compile(
 
 
 def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> KeyTime | None:
-    """First symptom or impact: an impact window's start, else an onset cue."""
+    """First symptom or impact: the earliest impact window's start or onset cue."""
     limit = detected.time if detected else None
     ranged: list[KeyTime] = []
     onset: list[KeyTime] = []
@@ -283,7 +291,7 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
                 continue
             if _before(stamp, limit):
                 onset.append(_key(msg, stamp, undated))
-    pool = ranged or onset
+    pool = ranged + onset  # the earliest: "first timeouts at 2:49" before "calls 3:00-4:30"
     if not pool:
         return None
     return min(pool, key=lambda k: comparable(k.time))  # type: ignore[arg-type]
@@ -318,6 +326,10 @@ _MOVED_BACK = re.compile(
 )
 
 
+#: "since" right after a recovery cue: the time it names is when the recovery began.
+_RIGHT_SINCE = re.compile(r"(?<=since )|\s*since\s+(?:about\s+|around\s+|~)?", re.I)
+
+
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """When impact ended: the first recovery after detection ("unlocks succeeding again",
     "error rate back to 0.1%"); else the first completed fix ("rev 87 live", "revert
@@ -344,8 +356,9 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
             if pattern is cues.RECOVERY and _MOVED_BACK.search(msg.text[: m.start()]):
                 continue  # "roll keysvc back to 4.11.3": a version, not a level
             stamp = event_time(msg, m.start())
-            if m.group(0).endswith("since "):  # "serving fresh content since 09:53"
-                stamp = next((t for pos, _, t in msg.inline if pos == m.end()), stamp)
+            since = _RIGHT_SINCE.match(msg.text, m.end())
+            if since is not None:  # "serving fresh content since 09:53", "running again since"
+                stamp = next((t for pos, _, t in msg.inline if pos == since.end()), stamp)
             if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
                 return _key(msg, stamp, undated)
     return None
