@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from ..config import Settings, load_settings
 from ..findings import Finding, Severity
-from ..nlp import check_language
+from ..nlp import check_language, full
 from ..reading import InputError, Source, check_output, expand, read_source, write_output
 from ..render import FileReport
 from . import analyse_many, engine_for
@@ -88,11 +88,15 @@ def _review_chunk(
     held in memory however many files are reviewed.
     """
     engine = engine_for(settings)
+    nlp = full()
     out: list[tuple[list[Finding], list[dict[str, Any]]]] = []
     for i in range(0, len(sources), BATCH):
-        batch = analyse_many(sources[i : i + BATCH], checked=True)
-        for a, found in zip(batch, engine.review_many(batch), strict=True):
-            out.append((found, _categories(a) if categories else []))
+        # strings and lexemes the batch adds to the vocabulary are freed after it, so memory
+        # stays flat over thousands of files (findings are plain data by then)
+        with nlp.memory_zone():
+            batch = analyse_many(sources[i : i + BATCH], checked=True)
+            for a, found in zip(batch, engine.review_many(batch), strict=True):
+                out.append((found, _categories(a) if categories else []))
     return out
 
 
