@@ -883,6 +883,37 @@ def dotted_clocks(text: str) -> str | None:
     return _DOTTED_BARE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
 
 
+_QUOTE = re.compile(r"^(?:>[ \t]?)+")
+#: Gmail's attribution line: "On Tue, Mar 4, 2025 at 2:40 PM Lauren Pike <lp@x.example> wrote:".
+_ATTRIBUTION = re.compile(
+    r"^On (?P<stamp>.{6,60}?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)(?:,|\s)\s*"
+    r"(?P<author>[^<>\n]{2,60}?)\s*(?:<[^>\n]*>)?\s+wrote:\s*$"
+)
+#: Gmail's header of the newest mail: "Marcus Feld <mf@x.example>  3:52 PM (6 minutes ago)".
+_GMAIL_HEADER = re.compile(
+    r"^(?P<author>[A-Z][^<>\n]{1,60}?)\s*<[^>\n]+>\s+(?P<stamp>\d{1,2}:\d{2}\s*[AaPp][Mm])\b.*$"
+)
+
+
+def quoted_thread(text: str) -> str | None:
+    """A mail thread pasted with each older mail quoted inside the newer one ("On ... wrote:"
+    over "> ...", "> > ...") as a tracker-like thread, line for line: quote marks dropped and
+    each attribution line "<author> wrote on <stamp>", so every mail keeps its author and time.
+    None unless an attribution line is itself quoted (the older mails exist only as quotes)."""
+    lines = text.split("\n")
+    if not any(_QUOTE.match(ln) and _ATTRIBUTION.match(_QUOTE.sub("", ln)) for ln in lines):
+        return None
+    out = []
+    for line in lines:
+        bare = _QUOTE.sub("", line).rstrip()
+        said = _ATTRIBUTION.match(bare.strip()) or _GMAIL_HEADER.match(bare.strip())
+        if said is not None:
+            out.append(f"{said.group('author').strip()} wrote on {said.group('stamp').strip()}")
+        else:
+            out.append(bare)
+    return "\n".join(out)
+
+
 #: Keys of a JSON log line, most specific first: its time, who wrote it, what it says.
 _JSON_TIME = ("ts", "time", "timestamp", "@timestamp", "datetime", "date", "t", "created_at")
 _JSON_WHO = ("author", "user", "username", "who", "svc", "service", "logger", "source", "app")
@@ -1028,6 +1059,13 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
     for line in text[:600].split("\n")[:5]:
         end += len(line) + 1
         dates = [d.value for d in find_dates(line, default_year=day.year, dayfirst=dayfirst)]
+        night = _DOTTED_NIGHT.search(line)
+        if night is not None:  # "Sa 29.03. / So 30.03.2025": the first has no year of its own
+            d1, m1 = int(night.group(1)), int(night.group(2))
+            if date(day.year, m1, d1) + timedelta(days=1) == day and _first_hour(
+                text[end : end + 5000]
+            ) in range(12, 24):
+                return day - timedelta(days=1)  # the log starts that evening
         if len(dates) >= 2 and dates[0] == day and dates[1] == day + timedelta(days=1):
             rest = text[end : end + 5000]
             stamped = (LEADING_STAMP.match(ln) for ln in rest.split("\n"))
@@ -1037,6 +1075,21 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
             if first and hms and hms[0] < 6 and not re.search(r"\bp\.?m", first.clock, re.I):
                 return dates[1]
     return day
+
+
+#: A night written as two dotted dates, the first without its year: "Sa 29.03. / So 30.03.2025".
+_DOTTED_NIGHT = re.compile(
+    r"\b(\d{1,2})\.(\d{1,2})\.?\s*[/–-]\s*(?:[A-Za-z]{2,3}\.?\s+)?\d{1,2}\.\d{1,2}\.\d{4}\b"
+)
+
+
+def _first_hour(rest: str) -> int | None:
+    """The hour of the first log entry's stamp in ``rest`` (None without one)."""
+    stamped = (LEADING_STAMP.match(ln) for ln in rest.split("\n"))
+    entry = next((m.group("stamp") for m in stamped if m), None)
+    first = next(iter(find_times(entry)), None) if entry else None
+    hms = clock_time(first.clock) if first is not None else None
+    return hms[0] if hms else None
 
 
 #: How many more times than the first date another date must be written to date the notes.
@@ -1325,6 +1378,9 @@ def parse_notes(
         converted = json_log(source.text)
         if converted is not None:
             source = Source(source.name, converted)
+        thread = quoted_thread(source.text)
+        if thread is not None:
+            source = Source(source.name, thread)
         dotted = dotted_clocks(source.text)
         if dotted is not None:
             source = Source(source.name, dotted)

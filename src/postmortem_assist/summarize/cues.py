@@ -38,7 +38,8 @@ ALERT = _cue(
     r"nagios|zabbix|uptimerobot|checkly|pingdom) (?:fires|fired|pages|paged|triggers|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
-    r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired)|(?-i:PD:)\s",
+    r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired|from)\b|(?-i:PD:)\s|"
+    r"(?-i:\bPAGE\b)\s*:",  # "PAGE: "assignment rate < 85%" from Grafana"
     end=False,
 )
 REPORT = _cue(
