@@ -121,6 +121,23 @@ KNOWN_MISSES = {
     ("firehydrant-timeline", "time:mitigated"),
     ("firehydrant-timeline", "time:resolved"),
     ("firehydrant-timeline", "duration_minutes"),
+    # eighteenth/nineteenth batches: a Gmail thread's recovery "normally since 1:55 PM" loses to
+    # "back to normal by about 2:15"; an Opsgenie-fed Jira page whose start is typed in a later
+    # comment; a Slack recovery told in an attachment field; a two-day wiki table whose blank
+    # Date cells should carry Saturday forward (rows are read on the page title's date plus a
+    # midnight rollover, a day late); impact figures in sub-clauses
+    ("gmail-quoted-thread", "time:mitigated"),
+    ("jira-cloud-activity", "time:start"),
+    ("jira-cloud-activity", "duration_minutes"),
+    ("slack-alert-attachments", "time:mitigated"),
+    ("iso-offset-app-logs", "number:6 studios checked members in by hand"),
+    ("wiki-multiday-table", "time:start"),
+    ("wiki-multiday-table", "time:detected"),
+    ("wiki-multiday-table", "time:mitigated"),
+    ("wiki-multiday-table", "time:resolved"),
+    ("wiki-multiday-table", "duration_minutes"),
+    ("wiki-multiday-table", "number:up to 35 minutes"),
+    ("wiki-multiday-table", "number:212 written complaints"),
 }
 
 
@@ -170,6 +187,8 @@ KNOWN_CAUSE_MISSES = {
     "wine-club-email-thread",
     # seventeenth batch: a runbook log whose cause is told in plain words in a notes list
     "runbook-checklist",
+    # eighteenth batch: the Gmail thread's plain-words cause loses to a status sentence
+    "gmail-quoted-thread",
 }
 
 
@@ -185,7 +204,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 67 of 110 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 73 of 120 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -194,8 +213,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 110
-    assert found >= 67, f"{found}/{total}"
+    assert total >= 120
+    assert found >= 73, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:

@@ -938,3 +938,68 @@ def test_a_bot_stamp_under_yesterday_dates_yesterday_not_today() -> None:
     msgs, _ = _read(text, timezone="Asia/Kolkata")
     assert _at(msgs, 6).time == datetime(2025, 3, 11, 18, 11, tzinfo=UTC)  # 11:41 PM IST, 11 Mar
     assert _at(msgs, 12).time == datetime(2025, 3, 11, 18, 51, tzinfo=UTC)  # 12:21 AM, 12 Mar
+
+
+GMAIL = """Re: Checkout errors
+Inbox
+
+Ana Ruiz <ana@shop.example>\t4:10 PM (5 minutes ago)
+to ops
+
+All clear, closing this one.
+
+On Tue, Mar 4, 2025 at 3:20 PM Tom Berg <tom@shop.example> wrote:
+> Rolled back at 3:12 PM, checkout working again since 3:15 PM.
+>
+> On Tue, Mar 4, 2025 at 2:58 PM Ana Ruiz <ana@shop.example> wrote:
+> > Support says card payments fail since 2:50 PM. All times Mountain (MST).
+"""
+
+
+def test_a_gmail_thread_with_older_mails_only_as_quotes_keeps_each_mail() -> None:
+    msgs, _ = _read(GMAIL, "thread.txt")
+    oldest = next(m for m in msgs if "card payments fail" in m.text)
+    assert oldest.author == "Ana Ruiz" and not oldest.text.startswith(">")
+    assert oldest.time == datetime(2025, 3, 4, 21, 58, tzinfo=UTC)  # 2:58 PM MST
+    middle = next(m for m in msgs if m.text.startswith("Rolled back"))
+    assert middle.author == "Tom Berg" and middle.time == datetime(2025, 3, 4, 22, 20, tzinfo=UTC)
+    assert [m.line for m in msgs if m.text.startswith("All clear")] == [7]
+
+
+def test_a_two_day_night_header_dates_the_evening_entries() -> None:
+    text = (
+        "ON-CALL LOG  Sa 29.03. / So 30.03.2025  night shift\n"
+        "times = Berlin local, CET tonight\n"
+        "23:40  handover, nothing open\n"
+        "01:52  PAGE: \"assignment rate < 85%\" from Grafana. acked\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 3).time == datetime(2025, 3, 29, 22, 40, tzinfo=UTC)
+    assert _at(msgs, 4).time == datetime(2025, 3, 30, 0, 52, tzinfo=UTC)
+
+
+def test_chat_lines_with_full_names_and_a_city_as_the_zone() -> None:
+    text = (
+        "[06/03/2025 14:09:51] Lauren Pryce: I'm IC. Scribing in here, all times London\n"
+        "[06/03/2025 14:10:33] Deepa Sharma: first call got flagged to me at 14:02\n"
+    )
+    notes = parse_notes([Source("chat.txt", text)])
+    assert [m.author for m in notes.messages] == ["Lauren Pryce", "Deepa Sharma"]
+    assert notes.messages[1].text.startswith("first call")
+    assert notes.zone is not None and "London" in str(notes.zone)
+
+
+def test_rocket_chat_speaker_lines_with_handles_and_bots() -> None:
+    text = (
+        "March 18, 2025\n\n"
+        "deploy-bot  Bot  09:40:12\n"
+        "invoice-sender v2.19.0 rolled out to prod (3/3 pods)\n"
+        "ewa.szymanska  10:02:11\n"
+        "support here: an accounting office called, every invoice came back rejected\n"
+    )
+    msgs, _ = _read(text, "chat.txt", timezone="Europe/Warsaw")
+    bot = _at(msgs, 4)
+    assert bot.author == "deploy-bot" and bot.time == datetime(2025, 3, 18, 8, 40, 12, tzinfo=UTC)
+    said = _at(msgs, 6)
+    assert said.author == "ewa.szymanska"
+    assert said.time == datetime(2025, 3, 18, 9, 2, 11, tzinfo=UTC)

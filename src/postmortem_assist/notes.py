@@ -61,7 +61,9 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]|\d{{1,2}}/\d{{1,2}}/\d{{2,4}},?\s+"
         rf"|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
         rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
-        rf"(?:<?(?P<author>{_AUTHOR})>?:?\s+)?(?P<text>.*)$"
+        # "[06/03/2025 14:10:33] Deepa Sharma: text": a name of several words ends in a colon
+        rf"(?:<?(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{1,3}}(?=:)|{_AUTHOR})>?:?\s+)?"
+        r"(?P<text>.*)$"
     ),
     # irssi / ZNC logs and plain chat copies: "13:41:17 <naledi> text", "09:02 <@ops> text"
     "irc": re.compile(
@@ -327,8 +329,9 @@ SPEAKER_NAME = re.compile(
 #: "Ana Souza  23:12" (Google Chat).
 SPEAKER_HEADER = re.compile(
     r"^\s*(?:(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}),?|"
-    r"(?P<handle>[a-z][\w.-]{1,30})\s+[—–-]|"  # Mattermost: "alice — 10:02 AM"
-    r"(?P<app>[\w.-]{2,30})\s{1,4}(?:APP|BOT))\s{1,4}"  # Slack desktop: "Datadog  APP  10:38 AM"
+    r"(?P<handle>[a-z][\w.-]{1,30})(?:\s+[—–-]|(?=\s{2}))|"  # Mattermost: "alice — 10:02 AM",
+    # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM"
+    r"(?P<app>[\w.-]{2,30})\s{1,4}(?:APP|BOT|Bot))\s{1,4}"
     r"(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?)\s*$"
 )
 #: An entry of an ITSM activity stream (ServiceNow): "2024-02-13 10:57:40 - Priya Raman (Work

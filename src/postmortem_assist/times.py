@@ -107,7 +107,10 @@ REGION_STATEMENT = re.compile(
     re.I,
 )
 #: "Oslo time", "Berlin local time", "all times Sydney time": a city named as the clock.
-CITY_TIME = re.compile(r"\b(?P<city>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s+(?:local\s+)?time\b")
+CITY_TIME = re.compile(
+    r"\b(?P<city>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s+(?:local\s+)?time\b|"
+    r"\b(?i:all\s+times(?:\s+are)?(?:\s+in)?)\s+(?P<city2>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b"
+)  # "Oslo time", "all times London"
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def zone_statement(text: str) -> str | None:
     if region:
         return region.group("zone").title()
     for m in CITY_TIME.finditer(text):
-        city = city_zone(m.group("city"))
+        city = city_zone(m.group("city") or m.group("city2"))
         if city is not None:
             return city
     return None
