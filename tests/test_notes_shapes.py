@@ -1003,3 +1003,8 @@ def test_rocket_chat_speaker_lines_with_handles_and_bots() -> None:
     said = _at(msgs, 6)
     assert said.author == "ewa.szymanska"
     assert said.time == datetime(2025, 3, 18, 9, 2, 11, tzinfo=UTC)
+
+
+def test_a_night_header_with_an_impossible_first_date_is_read_without_it() -> None:
+    msgs, _ = _read("LOG  Sa 31.02. / So 30.03.2025 night\n23:40  handover, nothing open\n")
+    assert _at(msgs, 2).time is not None and _at(msgs, 2).time.day == 30  # no such 31 February

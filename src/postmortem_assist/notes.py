@@ -944,9 +944,10 @@ def json_log(text: str) -> str | None:
         stamp = next((data[key] for key in _JSON_TIME if isinstance(data.get(key), str)), None)
         if stamp is None:
             continue
-        who = next((data[key] for key in _JSON_WHO if isinstance(data.get(key), str)), None)
+        who_key = next((key for key in _JSON_WHO if isinstance(data.get(key), str)), None)
+        who = data[who_key] if who_key else None
         said = next((data[key] for key in _JSON_TEXT if isinstance(data.get(key), str)), "")
-        used = {*_JSON_TIME, *_JSON_TEXT, "kind"} | ({_who_key(data)} if who else set())
+        used = {*_JSON_TIME, *_JSON_TEXT, "kind", who_key}
         rest = [
             f"{key}={value}"
             for key, value in data.items()
@@ -959,10 +960,6 @@ def json_log(text: str) -> str | None:
         out[k] = f"{stamp.strip()}{who_part} {body}".rstrip()
         filled += 1
     return "\n".join(out) if nonempty and filled >= 0.6 * len(nonempty) else None
-
-
-def _who_key(data: dict[str, object]) -> str:
-    return next(key for key in _JSON_WHO if isinstance(data.get(key), str))
 
 
 _VTT_CUE = re.compile(
@@ -1064,18 +1061,16 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
         dates = [d.value for d in find_dates(line, default_year=day.year, dayfirst=dayfirst)]
         night = _DOTTED_NIGHT.search(line)
         if night is not None:  # "Sa 29.03. / So 30.03.2025": the first has no year of its own
-            d1, m1 = int(night.group(1)), int(night.group(2))
-            if date(day.year, m1, d1) + timedelta(days=1) == day and _first_hour(
-                text[end : end + 5000]
-            ) in range(12, 24):
-                return day - timedelta(days=1)  # the log starts that evening
+            try:
+                first_day = date(day.year, int(night.group(2)), int(night.group(1)))
+            except ValueError:
+                continue  # "31.02.": no such day
+            hour = _first_hour(text[end : end + 5000])
+            if first_day + timedelta(days=1) == day and hour is not None and hour >= 12:
+                return first_day  # the log starts that evening
         if len(dates) >= 2 and dates[0] == day and dates[1] == day + timedelta(days=1):
-            rest = text[end : end + 5000]
-            stamped = (LEADING_STAMP.match(ln) for ln in rest.split("\n"))
-            entry = next((m.group("stamp") for m in stamped if m), None)  # first log entry
-            first = next(iter(find_times(entry if entry else rest)), None)
-            hms = clock_time(first.clock) if first is not None else None
-            if first and hms and hms[0] < 6 and not re.search(r"\bp\.?m", first.clock, re.I):
+            hour = _first_hour(text[end : end + 5000])
+            if hour is not None and hour < 6:  # clock_time reads "1:30 pm" as 13
                 return dates[1]
     return day
 
@@ -1087,10 +1082,10 @@ _DOTTED_NIGHT = re.compile(
 
 
 def _first_hour(rest: str) -> int | None:
-    """The hour of the first log entry's stamp in ``rest`` (None without one)."""
+    """The hour (0-23) of the first log entry's stamp in ``rest``, else of its first time."""
     stamped = (LEADING_STAMP.match(ln) for ln in rest.split("\n"))
-    entry = next((m.group("stamp") for m in stamped if m), None)
-    first = next(iter(find_times(entry)), None) if entry else None
+    entry = next((m.group("stamp") for m in stamped if m), None)  # first log entry
+    first = next(iter(find_times(entry if entry else rest)), None)
     hms = clock_time(first.clock) if first is not None else None
     return hms[0] if hms else None
 

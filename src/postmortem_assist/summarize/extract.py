@@ -146,7 +146,9 @@ def cause_scores(
         if i in skip or i in blamed or len(_statement(msg.text).split()) < 5:
             continue  # questions ("is it the RDS maintenance?") state nothing
         score = 2.0 * float(probs[i, ci])
-        if (msg.section and facts.CAUSE_SECTION.search(msg.section)) or CAUSE_LABEL.match(msg.text):
+        if (msg.section and facts.CAUSE_SECTION.search(msg.section)) or CAUSE_LABEL.match(
+            msg.text
+        ):
             score += SECTION_WEIGHT
         if cues.CAUSE.search(msg.text):
             score += 1.5
@@ -179,11 +181,8 @@ def cause_scores(
         if CONFIRM.match(msg.text) and len(facts.clean_quote(msg.text).split()) < 12:
             score -= 1.0
         prev = msgs[i - 1] if i else None
-        if (
-            prev is not None
-            and prev.line == msg.line
-            and CONFIRM.match(prev.text)
-            and (len(facts.clean_quote(prev.text).split()) < 6)
+        if prev is not None and prev.line == msg.line and CONFIRM.match(prev.text) and (
+            len(facts.clean_quote(prev.text).split()) < 6
         ):
             score += 2.0  # "Confirmed. #477 deleted the CNAME ...": what was confirmed
         scored.append((score, i))
@@ -209,7 +208,7 @@ def pick_cause(
         top = scored[:6]
         bad = screen([msgs[i].text for _, i in top])
         for k in bad:  # "<cause>. Mark in Fares again." keeps its first sentence
-            parts = re.split(r"(?<=[.!?])\s+", msgs[top[k][1]].text.strip())
+            parts = facts.sentences(msgs[top[k][1]].text)
             if len(parts) > 1:
                 flagged = screen(parts)
                 rest = " ".join(p for j, p in enumerate(parts) if j not in flagged)
@@ -242,7 +241,7 @@ def _leads_its_line(msgs: list[Message], i: int) -> bool:
 def _statement(text: str) -> str:
     """The text without the questions it ends with: a chat message that explains the cause
     and then asks for a go ("... so the pool stayed full. @sam go?") still states it."""
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    parts = facts.sentences(text)
     while parts and parts[-1].endswith("?"):
         parts.pop()
     return " ".join(parts)

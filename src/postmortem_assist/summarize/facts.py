@@ -447,9 +447,14 @@ def known_tools() -> frozenset[str]:
     return frozenset()
 
 
+def sentences(text: str) -> list[str]:
+    """The text split after each ".", "!" or "?" followed by white space."""
+    return re.split(r"(?<=[.!?])\s+", text.strip())
+
+
 def clean_quote(text: str) -> str:
     """Drop chat fillers around a statement ("ok so", "that's our cause", "got it.")."""
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    parts = sentences(text)
     filler = re.compile(
         r"^(?:ok(?:ay)?,?\s*|so\s+|ugh\.?\s*)*(?:that'?s (?:it|our cause|the cause|the root cause)"
         r"|got it|found it|bingo|yes|ok|ugh)\W*$",
