@@ -229,6 +229,25 @@ def test_bullet_timeline_key_facts(bullet_summary) -> None:  # type: ignore[no-u
     assert s.durations.total is not None and s.durations.total > 0
 
 
+def test_key_moment_lines_carry_their_key_role(bullet_summary) -> None:  # type: ignore[no-untyped-def]
+    """The line a key moment is taken from has that moment's role and coarse type (issue #9:
+    mitigated = the first recovery line, so its event is a `resolution`-type recovery), and a
+    ruled-out path is an investigation whatever the line model said."""
+    s = bullet_summary
+    events = {e.line: e for e in s.timeline}
+    for key, role in (("detected", "detection"), ("mitigated", "recovery"),
+                      ("resolved", "resolution")):  # fmt: skip
+        moment = getattr(s, key)
+        event = events[moment.line]
+        assert lr.COARSE[event.role] == lr.COARSE[role] and event.type == lr.COARSE[role], key
+    for e in s.timeline:
+        if e.misleading:
+            assert e.type == "investigation" and e.role == "misleading"
+    assert any(e.misleading and "card network provider" in e.text for e in s.timeline)
+    # the rollback is still a resolution step although the recovery line after it is the key
+    assert any("rolled back" in r.text.lower() for r in s.resolution)
+
+
 def test_timeline_without_times_gives_a_draft_not_a_traceback() -> None:
     text = (
         "Timeline\n\n- deploy of the search indexer went out\n- search results empty for "

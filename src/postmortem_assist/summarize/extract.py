@@ -12,7 +12,7 @@ import numpy as np
 from ..notes import Message, Notes
 from . import cues, facts, roles
 from .derive import Roles, assign, indices
-from .line_roles import LineRoleModel
+from .line_roles import COARSE, LineRoleModel
 from .model import Durations, Fact, KeyTime, Summary
 from .timeline import build_timeline, candidates, comparable, in_actions
 
@@ -262,6 +262,22 @@ def role_cause(msgs: list[Message], found: Roles, skip: set[int], blamed: set[in
     return facts.merge_lines(picked)
 
 
+def _fixes_at_keys(
+    msgs: list[Message], found: Roles | None, keyed: dict[str, KeyTime | None]
+) -> list[Message]:
+    """Key-moment lines that read as a fix applied ("replication throttled, export paused"):
+    their events are typed as the moment they mark, but they are resolution steps too when the
+    line roles call them mitigation (or, for the mitigated moment, nothing more specific)."""
+    at = {(k.source, k.line, k.text): name for name, k in keyed.items() if k is not None}
+    out = []
+    for i, m in enumerate(msgs):
+        name = at.get((m.ref, m.line, m.text))
+        kind = COARSE.get(found.roles[i]) if found else None
+        if name is not None and (kind == "mitigation" or (kind is None and name == "mitigated")):
+            out.append(m)
+    return out
+
+
 def extract(
     notes: Notes,
     sources: list[str],
@@ -294,11 +310,13 @@ def extract(
     )
     cause_keys = {c.source for c in cause}
     steps = {id(msgs[i]) for i in indices(found.roles, "mitigation")} if found else set()
+    applied = {m.ref for m in _fixes_at_keys(msgs, found, keyed)}
     fix_msgs = [
         m
         for m in msgs
         if (m.section and facts.FIX_SECTION.search(m.section) and m.time is None)
         or any(e.source == m.ref and e.type == "mitigation" for e in events)
+        or m.ref in applied
     ]
     if not fix_msgs:  # the roles' mitigation lines fill the gap
         fix_msgs = [m for m in msgs if id(m) in steps]

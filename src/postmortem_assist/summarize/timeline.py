@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..notes import Message, Notes
 from ..times import format_utc
 from . import cues
 from .derive import KEY_ROLES, Roles, indices
 from .facts import IMPACT_SECTION
-from .line_roles import COARSE, pick_keys
+from .line_roles import COARSE, ROLES, pick_keys
 from .model import Event, KeyTime
 
 ACTION_SECTIONS = re.compile(
@@ -599,6 +600,23 @@ def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, Key
     return out
 
 
+def _likely_type(post: Any) -> str | None:
+    """The coarse type of the most likely role that has one (for a line the model calls other)."""
+    if post is None:
+        return None
+    best = max((p, r) for p, r in zip(post, ROLES, strict=True) if COARSE[r] is not None)
+    return COARSE[best[1]]
+
+
+#: The role of the line each key moment is taken from (issue #9's definitions).
+KEY_ROLE = {
+    "start": "impact-start",
+    "detected": "detection",
+    "mitigated": "recovery",
+    "resolved": "resolution",
+}
+
+
 def build_timeline(
     notes: Notes, roles: Roles | None = None
 ) -> tuple[list[Event], dict[str, KeyTime | None], list[Message]]:
@@ -617,8 +635,11 @@ def build_timeline(
     misleading = misleading_messages(msgs)
     keyed = {"start": start, "detected": detected, "mitigated": mitigated, "resolved": resolved}
     role_of: dict[int, str] = {}
+    post_of: dict[int, Any] = {}
     if roles is not None:
         role_of = {id(m): r for m, r in zip(msgs, roles.roles, strict=True)}
+        if roles.posteriors is not None:
+            post_of = {id(m): p for m, p in zip(msgs, roles.posteriors, strict=True)}
         for which, key in role_keys(msgs, roles, undated).items():
             if keyed[which] is None:  # the cues answer first; the roles fill the gaps
                 keyed[which] = key
@@ -645,7 +666,15 @@ def build_timeline(
         ):
             continue
         role = role_of.get(id(msg))
-        kind = COARSE.get(role or "") or classify_event(msg)[0]
+        if name is not None and role is not None and COARSE.get(role) != COARSE[KEY_ROLE[name]]:
+            role = KEY_ROLE[name]  # a key moment's line has that key's role
+        elif name is None and role is not None and msg in misleading:
+            role = "misleading"  # a path that did not help (issue #9: investigation)
+        kind = (
+            COARSE.get(role or "")
+            or _likely_type(post_of.get(id(msg)))
+            or classify_event(msg)[0]
+        )
         if name is not None and COARSE.get(role or "") is None:
             kind = key_types[name]
         events.append(
