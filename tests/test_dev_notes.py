@@ -579,3 +579,25 @@ def test_how_we_found_out_is_not_the_cause_but_the_root_cause_section_is() -> No
     cause = " ".join(c.text for c in _one(text).cause)
     assert "2E+1" in cause
     assert "how we found out" not in cause
+
+
+def test_resolution_steps_are_the_fixes_before_recovery() -> None:
+    """With more fix lines than fit, the steps are the ones nearest before the impact ended,
+    not the first attempts of the morning."""
+    notes = (
+        "[09:02] grafana: [FIRING] checkout-api p99 above 2s\n"
+        "[09:05] nadia: restarting checkout-api pods\n"
+        "[09:09] nadia: restart done, p99 still 2.4s\n"
+        "[09:12] nadia: flushed the session cache\n"
+        "[09:15] nadia: scaled checkout-api from 6 to 10 replicas\n"
+        "[09:18] nadia: bumped the db pool size to 40\n"
+        "[09:31] tomas: found it: the 08:55 deploy turned off the price cache\n"
+        "[09:34] tomas: rolled back checkout-api to v2.41\n"
+        "[09:36] tomas: re-enabled the price cache flag\n"
+        "[09:41] tomas: p99 back to 300ms, checkouts succeeding again\n"
+        "[10:15] nadia: all clear, resolved\n"
+    )
+    summary = _one(notes, "chat.txt")
+    steps = " ".join(r.text for r in summary.resolution)
+    assert "rolled back checkout-api" in steps and "re-enabled the price cache" in steps
+    assert "restarting checkout-api pods" not in steps

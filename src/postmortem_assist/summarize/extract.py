@@ -14,7 +14,7 @@ from . import cues, facts, roles
 from .derive import Roles, assign, indices
 from .line_roles import COARSE, LineRoleModel
 from .model import Durations, Fact, KeyTime, Summary
-from .timeline import build_timeline, candidates, comparable, in_actions
+from .timeline import build_timeline, candidates, comparable, in_actions, time_of
 
 CONFIRM = re.compile(
     r"^(?:ok(?:ay)?,?\s*)?(?:that'?s it|got it|bingo|found it|confirmed)\b|"
@@ -278,6 +278,30 @@ def _fixes_at_keys(
     return out
 
 
+#: Most resolution steps shown.
+MAX_STEPS = 4
+
+
+def _last_steps(fixes: list[Message], end: KeyTime | None) -> list[Message]:
+    """The resolution steps: when there are more lines than ``MAX_STEPS``, the ones written
+    under a fix heading, then the fixes nearest before the end of the incident (early actions
+    are often attempts that did not help), kept in note order."""
+    refs = list(dict.fromkeys(m.ref for m in fixes))
+    if len(refs) <= MAX_STEPS or end is None or end.time is None:
+        return fixes
+    last = comparable(end.time)
+
+    def rank(ref: str) -> tuple[int, float]:
+        times = [comparable(t) for m in fixes if m.ref == ref and (t := time_of(m)) is not None]
+        if not times:
+            return (0, 0.0)  # written under a fix heading, no time
+        gap = (last - min(times)).total_seconds()
+        return (1, gap) if gap >= 0 else (2, -gap)
+
+    keep = set(sorted(refs, key=rank)[:MAX_STEPS])
+    return [m for m in fixes if m.ref in keep]
+
+
 def extract(
     notes: Notes,
     sources: list[str],
@@ -322,7 +346,10 @@ def extract(
         fix_msgs = [m for m in msgs if id(m) in steps]
     blamed_ids = {id(msgs[i]) for i in blamed}
     resolution = facts.merge_lines(
-        [m for m in fix_msgs if not m.text.rstrip().endswith("?") and id(m) not in blamed_ids]
+        _last_steps(
+            [m for m in fix_msgs if not m.text.rstrip().endswith("?") and id(m) not in blamed_ids],
+            keyed["mitigated"] or keyed["resolved"],
+        )
     )[:4]
     exclude = {m.ref + m.text for m in msgs if m.ref in cause_keys}
     impact = facts.extract_impact(msgs, exclude)
