@@ -342,6 +342,14 @@ ACTIVITY_HEADER = re.compile(
     r"(?:\s*\((?:work notes|additional comments|comments?)\))?\s*$",
     re.I,
 )
+#: An entry of a Jira Service Management activity stream pasted as Markdown, author first:
+#: "**Luca Brunner** - 2025-02-11 09:14:07 CET - Internal note", "**System** - 2025-02-14
+#: 11:15:30 CET", the entry's text on the lines below.
+AUTHOR_ACTIVITY_HEADER = re.compile(
+    r"^\s*\*\*(?P<author>[A-Z][\w.'&-]*(?: [\w.'&()-]+){0,4})\*\*\s+[-–—]\s+"
+    r"(?P<stamp>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?)(?:\s+[-–—]\s+[\w ()-]{1,40})?\s*$"
+)
 #: The nick column of an IRC client's joins, parts and server notices.
 _IRC_NOTICES = frozenset({"-->", "<--", "--", "<->", "-!-", "***"})
 #: A shell prompt opening a pasted command: "$ kubectl -n signing get pods", "PS C:\\> dir".
@@ -391,6 +399,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
     email = is_email(source.text)
     out: list[Message] = []
     section: str | None = None
+    stream_section: list[str | None] = []  # the section of an activity stream's first entry
     paragraph = 0
     block = 0
     author: str | None = None
@@ -508,10 +517,15 @@ def _lines(source: Source, shape: str) -> list[Message]:
         activity = None
         if comment is None and pattern in (None, LINE_SHAPES["iso-log"]) and len(raw) <= _SHORT:
             comment = activity = ACTIVITY_HEADER.match(raw)  # ServiceNow activity stream
+        if comment is None and not pattern and len(raw) <= _SHORT:
+            comment = activity = AUTHOR_ACTIVITY_HEADER.match(raw)  # Jira Service Management
         if comment and find_times(comment.group("stamp")):
             flush()
             if activity is not None:
                 block += 1  # each entry is dated: a stream pasted newest first is put in order
+                if not stream_section:
+                    stream_section.append(section)
+                section = stream_section[0]  # "Action items:" inside an entry ends with it
             stamp = comment.group("stamp").strip()
             header = (stamp, number)
             found = comment.groupdict()
@@ -1318,7 +1332,12 @@ def _oldest_first(msgs: list[Message]) -> list[Message]:
         blocks.setdefault(msg.block, []).append(msg)
     if len(blocks) < 2:
         return msgs
-    sent = {b: next((m.time for m in ms if m.time is not None), None) for b, ms in blocks.items()}
+    sent = {
+        # the preamble above the first entry is dated by a mail header only, not by a field of
+        # a ticket's header ("Resolved: 2025-02-11 11:15:22 CET"), which would sort it last
+        b: next((m.time for m in ms if m.time is not None and (b or m.author == "#heading")), None)
+        for b, ms in blocks.items()
+    }
     if sum(t is not None for t in sent.values()) < 2:
         return msgs
     # a block without a time (the preamble above the first entry) keeps the previous one's

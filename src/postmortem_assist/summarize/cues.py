@@ -88,6 +88,8 @@ ONSET = _cue(
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"
     r"(?:empty|failed|failing|broken|blank)\s+\w+)\s+started\s+(?:at\s+|around\s+|~)?(?=\d)|"
     r"first\s+(?:\w+\s+)?(?:[45]\d\d|[45]xx)s?\b|"
+    # a quoted error's first sighting: 'first "IBAN unknown" for a QR-IBAN at 07:43:12'
+    r"first\s+[\"'`][^\"'`\n]{1,40}[\"'`]\s+(?:[\w-]+\s+){0,4}(?:at|since)\s+(?=\d)|"
     r"first\s+(?:[\w-]+\s+){1,3}(?:is|was)\s+(?:(?:at|around|from)\s+)?(?=\d)|"
     r"first\s+`?[\w.:-]+`?\s+(?:errors?\s+)?(?:in|on)\s+the\s+(?:[\w-]+\s+){0,2}"
     r"(?:logs?|dashboards?|graphs?)\b|"
