@@ -109,8 +109,10 @@ REGION_STATEMENT = re.compile(
 #: "Oslo time", "Berlin local time", "all times Sydney time": a city named as the clock.
 CITY_TIME = re.compile(
     r"\b(?P<city>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s+(?:local\s+)?time\b|"
-    r"\b(?i:all\s+times(?:\s+are)?(?:\s+in)?)\s+(?P<city2>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b"
-)  # "Oslo time", "all times London"
+    r"\b(?i:all\s+times(?:\s+are)?(?:\s+in)?)\s+(?P<city2>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b|"
+    r"\b(?i:midnight|noon|morning|evening|night|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?)\s+"
+    r"here\s+in\s+(?P<city3>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b"
+)  # "Oslo time", "all times London", "it's almost midnight here in Berlin"
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ def zone_statement(text: str) -> str | None:
     if region:
         return region.group("zone").title()
     for m in CITY_TIME.finditer(text):
-        city = city_zone(m.group("city") or m.group("city2"))
+        city = city_zone(m.group("city") or m.group("city2") or m.group("city3"))
         if city is not None:
             return city
     return None

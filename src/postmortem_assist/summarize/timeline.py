@@ -320,6 +320,8 @@ def _closing(text: str) -> bool:
 
 
 #: A verb that moves something "back to" a version or setting, a few words before it.
+#: A purpose clause just before a recovery cue: what a proposed fix is for, not a state.
+_PURPOSE = re.compile(r"\b(?:so that|so|in order to|to make)\s+(?:[\w.'’-]+\s+){0,4}$", re.I)
 _MOVED_BACK = re.compile(
     r"\b(?:roll\w*|revert\w*|scal\w*|set|dial\w*|mov\w*|pinn\w*|switch\w*|downgrad\w*)"
     r"\s+(?:[\w.@-]+\s+){1,3}$",
@@ -356,6 +358,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "ruled that out ... a trial key works fine": a test, not recovery
             if pattern is cues.RECOVERY and _MOVED_BACK.search(msg.text[: m.start()]):
                 continue  # "roll keysvc back to 4.11.3": a version, not a level
+            if pattern is cues.RECOVERY and _PURPOSE.search(msg.text[: m.start()]):
+                continue  # "give the column a default so 4.9's inserts work again": a plan
             stamp = event_time(msg, m.start())
             since = _RIGHT_SINCE.match(msg.text, m.end())
             if since is not None:  # "serving fresh content since 09:53", "running again since"
