@@ -51,7 +51,7 @@ REPORT = _cue(
     r"(?:on|in) the (?:[\w-]+ ){0,2}(?:dashboards?|graphs?)\b[^.]{0,60}?\b(?:dropped|fell|"
     r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero|stuck|flat)\b|"
     r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email)s?(?: was| came)? "
-    r"(?:at|from|in|on)\b|"
+    r"(?:at|from|in|on)\b|(?<=\()first (?:customer |user )?(?:report|complaint|ticket|call)(?=\))|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called(?! it\b)|phoned|calls\s*:|calls (?:in|us|me)\b|"

@@ -647,6 +647,11 @@ def build_timeline(
         for which, key in role_keys(msgs, roles, undated).items():
             if keyed[which] is None:  # the cues answer first; the roles fill the gaps
                 keyed[which] = key
+        end, fixed = keyed["resolved"], keyed["mitigated"]
+        if mitigated is None and fixed and end and fixed.time and end.time and (
+            comparable(end.time) < comparable(fixed.time)
+        ):  # the resolution was looked for after detection only: look again after recovery
+            keyed["resolved"] = find_resolution(msgs, fixed.time, undated) or end
         ruled_out = [msgs[i] for i in indices(roles.roles, "misleading") if cue_backed(msgs, i)]
         misleading = [m for m in msgs if m in ruled_out or m in misleading]
     events: list[Event] = []
