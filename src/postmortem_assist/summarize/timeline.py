@@ -253,6 +253,15 @@ PLANNED_WINDOW = re.compile(
 )
 
 
+#: A setting moved from one clock time to another just before a range: "moved the order
+#: cutoff for the two regions from 23:00 to 23:30".
+SETTING_MOVED = re.compile(
+    r"\b(?:mov|chang|shift|push|extend|rais|lower|bump|adjust|delay|postpon)\w*\s+"
+    r"(?:[\w-]+\s+){0,8}$",
+    re.I,
+)
+
+
 def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> KeyTime | None:
     """First symptom or impact: the earliest impact window's start or onset cue."""
     limit = detected.time if detected else None
@@ -276,6 +285,8 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
                 re.I,
             ) or bool(msg.section and IMPACT_SECTION.search(msg.section))
             planned = PLANNED_WINDOW.search(msg.text)  # "CHG0031877 tomorrow 7:30-8:00 AM"
+            # a setting moved "from 23:00 to 23:30" (an order cutoff) is not an impact window
+            planned = planned or SETTING_MOVED.search(msg.text, 0, m.start())
             if inside and impactish and not planned and _before(inside[0], limit):
                 ranged.append(_key(msg, inside[0], undated))
         for m in cues.ONSET.finditer(msg.text):
@@ -319,9 +330,9 @@ def _closing(text: str) -> bool:
     return bool(cues.RESOLVED.search(text)) and bool(cues.CLOSING.search(text))
 
 
-#: A verb that moves something "back to" a version or setting, a few words before it.
 #: A purpose clause just before a recovery cue: what a proposed fix is for, not a state.
 _PURPOSE = re.compile(r"\b(?:so that|so|in order to|to make)\s+(?:[\w.'’-]+\s+){0,4}$", re.I)
+#: A verb that moves something "back to" a version or setting, a few words before it.
 _MOVED_BACK = re.compile(
     r"\b(?:roll\w*|revert\w*|scal\w*|set|dial\w*|mov\w*|pinn\w*|switch\w*|downgrad\w*)"
     r"\s+(?:[\w.@-]+\s+){1,3}$",
