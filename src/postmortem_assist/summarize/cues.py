@@ -140,13 +140,15 @@ RECOVERY = _cue(
     r"(?<!come )(?<!comes )(?<!came )"  # "coordinates come back in 40 ms": a reply, not a level
     r"back (?:to|under|below|within|at|in) (?:normal|baseline|"
     r"\d[\d.,]*(?=\s?(?:%|percent\b))|\d[\d.,]*\s?(?:ms|s|secs?|seconds|rps|qps)|"
-    r"\d(?![\d:]))|"  # not "max 60"
+    r"\d(?![\d:]|\.\d))|"  # not "max 60", not a version ("roster-client back to 2.9")
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors?|failures?|rejections?|declines?|5xx|timeouts?) (?:are |were |now )?(?:at|back to|"
     r"down to|dropped to|fell to) (?:zero|0)\b|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
     r"(?:deliver|arriv|accept|(?<!re)open|land|reach|appear|offer)\w*\s+(?:[\w-]+\s+){0,3}again|"
+    r"(?:find|scan|match)\w*\s+(?:(?!(?:errors?|failures?|issues?|problems?|nothing|no)\b)"
+    r"[\w-]+\s+){0,2}again|"  # "desks are finding everyone again"
     r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
     r"(?:go\w*|went|get\w*|com\w*) through again|"
     r"(?:getting|going|coming) through(?!\s+(?:again|the|a|an|to|this|that|it|with)\b)|"
@@ -265,7 +267,9 @@ RESOLVED = _cue(
 FAKE_RECOVERY = re.compile(
     r"\b(?:resolved|resolve|recovery|recovered|green|ok)\b[^.;]{0,15}\b(?:is|was|looks|'s)\s+"
     r"(?:fake|bogus|misleading|not real|a lie|wrong)\b|\bfake (?:resolve|recovery|green)|"
-    r"\b(?:that|the|this) (?:resolved?|recovery|green|ok)\b[^.;]{0,15}\b(?:is|was) (?:just|only)\b",
+    r"\b(?:that|the|this) (?:resolved?|recovery|green|ok)\b[^.;]{0,15}\b(?:is|was) (?:just|only)\b|"
+    # the alert's state named as a thing: "that RESOLVED is the desks working off paper"
+    r"\b(?:that|the|this) (?-i:RESOLVED|OK|RECOVERED)\b\s+(?:is|was|means|just)\b",
     re.I,
 )
 #: A provider's own status telling its side is resolved ("AWS Health now says the packet loss
