@@ -150,7 +150,7 @@ RECOVERY = _cue(
     r"(?:find|scan|match)\w*\s+(?:(?!(?:errors?|failures?|issues?|problems?|nothing|no)\b)"
     r"[\w-]+\s+){0,2}again|"  # "desks are finding everyone again"
     r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"
-    r"(?:go\w*|went|get\w*|com\w*) through again|"
+    r"(?:go\w*|went|get\w*|com\w*) through again|(?:go(?:es|ing)?|went) out again|"
     r"(?:getting|going|coming) through(?!\s+(?:again|the|a|an|to|this|that|it|with)\b)|"
     r"(?:serving|working|flowing|processing|loading|succeeding) (?:[\w-]+ ){0,2}since (?=\d)|"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
