@@ -50,6 +50,8 @@ REPORT = _cue(
     r"(?:e-?mail|mail|message) (?:reaches|reached) us\b|"
     r"(?:on|in) the (?:[\w-]+ ){0,2}(?:dashboards?|graphs?)\b[^.]{0,60}?\b(?:dropped|fell|"
     r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero|stuck|flat)\b|"
+    r"(?:dropped|fell|spiked|jumped|climbed|flatlined)\s+on the (?:[\w-]+ ){0,2}"
+    r"(?:dashboards?|graphs?)|"
     r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email)s?(?: was| came)? "
     r"(?:at|from|in|on)\b|(?<=\()first (?:customer |user )?(?:report|complaint|ticket|call)(?=\))|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
