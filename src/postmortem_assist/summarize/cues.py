@@ -148,7 +148,7 @@ RECOVERY = _cue(
     r"(?:errors?|failures?|rejections?|declines?|5xx|timeouts?) (?:are |were |now )?(?:at|back to|"
     r"down to|dropped to|fell to) (?:zero|0)\b|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
-    r"(?:deliver|arriv|accept|(?<!re)open|land|reach|appear|offer)\w*\s+(?:[\w-]+\s+){0,3}again|"
+    r"(?:deliver|arriv|accept|(?<!re)open|land|reach|appear|offer)\w*\s+(?:[\w-]+\s+){0,4}again|"
     r"(?:find|scan|match)\w*\s+(?:(?!(?:errors?|failures?|issues?|problems?|nothing|no)\b)"
     r"[\w-]+\s+){0,2}again|"  # "desks are finding everyone again"
     r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -547,10 +548,30 @@ def cue_backed(msgs: list[Message], i: int) -> bool:
     )
 
 
+def _common_words(msgs: list[Message]) -> set[str]:
+    """Words in more than a quarter of the messages, plus function words: not a subject."""
+    counts = Counter(w for m in msgs for w in {x.lower() for x in _WORD.findall(m.text)})
+    many = {w for w, n in counts.items() if n > max(3, len(msgs) // 4)}
+    return many | _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "the and for are was were not but has had have this that with from they them "
+        "their its our you your all any can could would should will just still also then "
+        "than there here what when which who why how about into out over after before "
+        "again now yes one two been being did does doing done said says see saw look "
+        "looks looked like maybe think thought first guess",
+    )
+)
+
+
 def misleading_messages(msgs: list[Message]) -> list[Message]:
     """Hypotheses that the notes rule out (in the same message, the next six, or a later-
     written one among the four before it), and actions that had no effect (``no_effect``)."""
     out = []
+    common = _common_words(msgs)
     for i, msg in enumerate(msgs):
         if no_effect(msgs, i):
             out.append(msg)
@@ -564,9 +585,37 @@ def misleading_messages(msgs: list[Message]) -> list[Message]:
         # later messages rule it out; in newest-first notes (email threads) they come first
         earlier = [m for m in msgs[max(0, i - 4) : i] if _later(m, msg)]
         window = [msg, *msgs[i + 1 : i + 7], *earlier]
-        if any(cues.RULED_OUT.search(m.text) or cues.DISPROVED.search(m.text) for m in window):
+        ruled_out = any(
+            cues.RULED_OUT.search(m.text) or cues.DISPROVED.search(m.text) for m in window
+        )
+        if ruled_out or _dismissed(msg, window[1:], common):
             out.append(msg)
     return out
+
+
+#: A later line that answers a suspicion with evidence: "RIP has 412 GB free", "so the links
+#: are fine", "forget telmex", "nope", "so it's not push".
+DISMISSED = re.compile(
+    r"\b(?:fine|healthy|nope|forget|dropping|not (?:it|that|this|the|push|them|us)|so not|"
+    r"isn'?t|wasn'?t|(?:no|zero) (?:timeouts?|errors?|sign|change|problems?)|unchanged|"
+    r"\d[\d,.]* ?[GMT]B free|looks? (?:ok|good|fine|normal)|all (?:good|green|online)|complete)\b",
+    re.I,
+)
+_WORD = re.compile(r"[A-Za-z][\w-]{2,}")
+
+
+def _subject_words(text: str, common: set[str]) -> set[str]:
+    """The rarer words of a line (not among the notes' most common words)."""
+    return {w.lower() for w in _WORD.findall(text)} - common
+
+
+def _dismissed(msg: Message, later: list[Message], common: set[str]) -> bool:
+    """A suspicion that a later line answers with evidence against it, naming the same thing
+    ("first guess: the RIP disk is full" ... "RIP has 412 GB free")."""
+    subject = _subject_words(msg.text, common)
+    return any(
+        DISMISSED.search(m.text) and subject & _subject_words(m.text, common) for m in later
+    )
 
 
 #: The key each line-role fact fills (the cue finders answer first: roles-first for every key
