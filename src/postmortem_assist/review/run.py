@@ -132,7 +132,8 @@ def _keep_recurring(nlp: Language, texts: list[str], kept: set[str]) -> None:
         tokenizer: Any = nlp.tokenizer
         # room in spaCy's cache (10,000 chunks by default) for the kept words and the others
         tokenizer.max_cache_size = max(tokenizer.max_cache_size, 10_000 + KEEP_WORDS)
-        tokenizer(" ".join(new))
+        for word in new:  # one call each: spaCy caches none of a text's words after its
+            tokenizer(word)  # first special case (a line break, "it's")
 
 
 def _review_all(
