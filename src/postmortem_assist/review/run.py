@@ -68,6 +68,7 @@ def run_review(
         good.append((FileReport(path=name, crlf=source.crlf), source))
         reports.append(good[-1][0])
     if good:  # spaCy and the rules load only when there is something to review
+        _map_large_blocks()
         results = _review_all([s for _, s in good], settings, categories, jobs)
         for (report, _), (found, cats) in zip(good, results, strict=True):
             report.findings = found
@@ -81,6 +82,28 @@ def run_review(
     if any(r.error for r in reports):
         return 2
     return 1 if any(f.severity.rank >= threshold for r in reports for f in r.findings) else 0
+
+
+#: glibc's ``mallopt`` parameter for the size from which a block gets its own mapping.
+_M_MMAP_THRESHOLD = -3
+
+
+def _map_large_blocks() -> None:
+    """Have the C allocator give every block of 1 MiB or more its own mapping, returned to the
+    system when freed (glibc; elsewhere nothing changes).
+
+    glibc raises that threshold each time such a block is freed, up to 32 MiB, so the
+    pipeline's large temporary arrays (a batch's tok2vec and parser matrices) then come from
+    the heap, which keeps what is freed and fragments: a fixed threshold lowered the peak of
+    one process over all 931 corpus postmortems by about 15 MB.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, TypeError):  # pragma: no cover - not glibc
+        return
+    mallopt(_M_MMAP_THRESHOLD, 1 << 20)
 
 
 def _review_chunk(
