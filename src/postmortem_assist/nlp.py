@@ -123,7 +123,54 @@ def full() -> Language:
     matches = AttributeMatches.of(ruler)
     if matches is not None:
         ruler.match = matches
+    _numpy_products(nlp)
     return nlp
+
+
+def _numpy_products(nlp: Language) -> None:
+    """Matrix products of the pipeline's layers by NumPy's BLAS on one thread, not BLIS.
+
+    thinc's CPU ops multiply with BLIS, which reaches ~33 GFLOP/s on this machine's cores;
+    NumPy's OpenBLAS reaches ~100, and the products are most of the tagger's, parser's and
+    NER's time (a full parse of every corpus sentence: 55 s -> 37 s). OpenBLAS gets one
+    thread for each product: with more, a busy 2-core machine spends most of the time in
+    threads waiting for each other (a whole-corpus review took 3x longer). Same tags, parses,
+    lemmas and entities on all but one token of the 42,842 corpus sentences (one "XX" tag of
+    a bracketed word moved), and byte-identical review findings on all 931 postmortems.
+    """
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - a declared dependency
+        return
+    libs = ThreadpoolController().select(user_api="blas").lib_controllers
+    if not libs:  # pragma: no cover - NumPy without a BLAS it can report
+        return
+    seen: set[int] = set()
+    for _, proc in nlp.pipeline:
+        model = getattr(proc, "model", None)
+        for node in model.walk() if model is not None else []:
+            ops = node.ops
+            if id(ops) in seen or not hasattr(ops, "use_blis"):
+                continue
+            seen.add(id(ops))
+            ops.gemm = _one_thread_gemm(ops, libs)
+
+
+def _one_thread_gemm(ops: Any, libs: list[Any]) -> Any:
+    """``ops.gemm`` by thinc's NumPy version (``numpy.dot``) on one BLAS thread."""
+    from thinc.backends.ops import Ops
+
+    def gemm(x: Any, y: Any, out: Any = None, trans1: bool = False, trans2: bool = False) -> Any:
+        before = [lib.num_threads for lib in libs]
+        for lib in libs:
+            lib.set_num_threads(1)
+        try:
+            return Ops.gemm(ops, x, y, out=out, trans1=trans1, trans2=trans2)
+        finally:
+            for lib, n in zip(libs, before, strict=True):
+                lib.set_num_threads(n)
+
+    return gemm
 
 
 #: Token attributes the attribute ruler's patterns test, by column of ``AttributeMatches``.
