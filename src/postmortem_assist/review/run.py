@@ -69,9 +69,12 @@ def run_review(
     # Languages are checked here up to the first English source, so that spaCy and the rules
     # load only when there is something to review; the reviewing processes check the rest.
     first = 0
-    while first < len(read) and _refusal(read[first][1]) is not None:
+    while first < len(read):
         pos, source = read[first]
-        reports[pos] = FileReport(path=source.name, error=_refusal(source))
+        refusal = _refusal(source)
+        if refusal is None:
+            break
+        reports[pos] = FileReport(path=source.name, error=refusal)
         first += 1
     if first < len(read):
         _map_large_blocks()
