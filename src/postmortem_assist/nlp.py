@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from functools import cache
 from itertools import islice
 from types import ModuleType
@@ -123,11 +124,59 @@ def full() -> Language:
     matches = AttributeMatches.of(ruler)
     if matches is not None:
         ruler.match = matches
+    _numpy_products(nlp)
     return nlp
+
+
+def _numpy_products(nlp: Language) -> None:
+    """Matrix products of the pipeline's layers by NumPy's BLAS on one thread, not BLIS.
+
+    thinc's CPU ops multiply with BLIS, which reaches ~33 GFLOP/s on this machine's cores;
+    NumPy's OpenBLAS reaches ~100, and the products are most of the tagger's, parser's and
+    NER's time (a full parse of every corpus sentence: 55 s -> 37 s). OpenBLAS gets one
+    thread for each product: with more, a busy 2-core machine spends most of the time in
+    threads waiting for each other (a whole-corpus review took 3x longer). Same tags, parses,
+    lemmas and entities on all but one token of the 42,842 corpus sentences (one "XX" tag of
+    a bracketed word moved), and byte-identical review findings on all 931 postmortems.
+    """
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - a declared dependency
+        return
+    libs = ThreadpoolController().select(user_api="blas").lib_controllers
+    if not libs:  # pragma: no cover - NumPy without a BLAS it can report
+        return
+    seen: set[int] = set()
+    for _, proc in nlp.pipeline:
+        model = getattr(proc, "model", None)
+        for node in model.walk() if model is not None else []:
+            ops = node.ops
+            if id(ops) in seen or not hasattr(ops, "use_blis"):
+                continue
+            seen.add(id(ops))
+            ops.gemm = _one_thread_gemm(ops, libs)
+
+
+def _one_thread_gemm(ops: Any, libs: list[Any]) -> Any:
+    """``ops.gemm`` by thinc's NumPy version (``numpy.dot``) on one BLAS thread."""
+    from thinc.backends.ops import Ops
+
+    def gemm(x: Any, y: Any, out: Any = None, trans1: bool = False, trans2: bool = False) -> Any:
+        before = [lib.num_threads for lib in libs]
+        for lib in libs:
+            lib.set_num_threads(1)
+        try:
+            return Ops.gemm(ops, x, y, out=out, trans1=trans1, trans2=trans2)
+        finally:
+            for lib, n in zip(libs, before, strict=True):
+                lib.set_num_threads(n)
+
+    return gemm
 
 
 #: Token attributes the attribute ruler's patterns test, by column of ``AttributeMatches``.
 _RULER_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+_LOWER = _RULER_ATTRS.index("LOWER")
 
 
 class AttributeMatches:
@@ -147,6 +196,9 @@ class AttributeMatches:
         self.single = [(i, key, toks[0]) for i, key, toks in patterns if len(toks) == 1]
         self.multi = [(i, key, toks) for i, key, toks in patterns if len(toks) > 1]
         self._memo: dict[tuple[int, ...], tuple[list[tuple[int, int]], list[int]]] = {}
+        # a row seen for the first time is tested only against the patterns it can meet
+        self._singles = _TestIndex([((i, key), tests) for i, key, tests in self.single])
+        self._leads = _TestIndex([(n, toks[0]) for n, (_, _, toks) in enumerate(self.multi)])
 
     @classmethod
     def of(cls, ruler: Any) -> AttributeMatches | None:
@@ -196,8 +248,8 @@ class AttributeMatches:
         for j, row in enumerate(rows):
             memo = self._memo.get(row)
             if memo is None:
-                hits = [(i, key) for i, key, tests in self.single if self._meets(tests, row)]
-                lead = [n for n, (_, _, toks) in enumerate(self.multi) if self._meets(toks[0], row)]
+                hits = self._singles.met(row, self._meets)
+                lead = sorted(self._leads.met(row, self._meets))
                 memo = self._memo[row] = (hits, lead)
             out.update((i, key, j, j + 1) for i, key in memo[0])
             if memo[1]:
@@ -211,6 +263,48 @@ class AttributeMatches:
                 ):
                     out.add((i, key, j, end))
         return sorted(out)
+
+
+class _TestIndex:
+    """Token tests (``AttributeMatches`` columns) indexed by what they read, so that a row
+    is tested only against those it can meet: tests that read no LOWER give the same answer
+    for every row with the same other three values (memoized on those), tests requiring
+    one LOWER value or list are looked up by the row's LOWER, and the others (LOWER
+    ``NOT_IN`` or ``REGEX``) are tried on every row."""
+
+    def __init__(self, items: list[tuple[Any, list[tuple[int, str, Any]]]]) -> None:
+        self.plain: list[tuple[Any, list[tuple[int, str, Any]]]] = []
+        self.by_lower: dict[int, list[tuple[Any, list[tuple[int, str, Any]]]]] = {}
+        self.any_lower: list[tuple[Any, list[tuple[int, str, Any]]]] = []
+        for item in items:
+            tests = item[1]
+            words = next(
+                (
+                    {arg} if op == "==" else arg
+                    for col, op, arg in tests
+                    if col == _LOWER and op in ("==", "IN")
+                ),
+                None,
+            )
+            if words is not None:
+                for word in words:
+                    self.by_lower.setdefault(word, []).append(item)
+            elif any(col == _LOWER for col, _, _ in tests):
+                self.any_lower.append(item)
+            else:
+                self.plain.append(item)
+        self._memo: dict[tuple[int, ...], list[Any]] = {}
+
+    def met(
+        self, row: tuple[int, ...], meets: Callable[[list[Any], tuple[int, ...]], bool]
+    ) -> list[Any]:
+        """The values of the items whose tests ``row`` meets (each once)."""
+        rest = (row[0], *row[2:])
+        plain = self._memo.get(rest)
+        if plain is None:
+            plain = self._memo[rest] = [v for v, tests in self.plain if meets(tests, row)]
+        maybe = [*self.by_lower.get(row[1], ()), *self.any_lower]
+        return plain + [v for v, tests in maybe if meets(tests, row)]
 
 
 def _attr_test(value: Any, strings: Any) -> tuple[str, Any] | None:

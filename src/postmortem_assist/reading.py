@@ -128,6 +128,8 @@ def _crlf_offsets(raw: str) -> tuple[int, ...]:
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
+#: Control characters but tab, line feed, form feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def source_of(data: bytes, name: str) -> Source:
@@ -163,7 +165,7 @@ def decode_raw(data: bytes, name: str) -> str:
         raise InputError(f"{name}: input is empty")
     if "\x00" in text[:8192]:
         raise InputError(f"{name}: looks like a binary file (NUL bytes), expected text")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text, 0, 8192))
     if controls > 0.05 * min(len(text), 8192):
         raise InputError(f"{name}: looks like a binary file (control characters), expected text")
     return text
