@@ -236,6 +236,11 @@ def _one(text: str, name: str = "notes.md") -> Summary:
     return summarize_sources([Source(name, text)])
 
 
+def _steps(summary: Summary) -> str:
+    """The resolution steps of a summary, joined."""
+    return " ".join(r.text for r in summary.resolution)
+
+
 def test_impact_numbers_are_quoted_as_written() -> None:
     assert quantities("38 of 61 depots reported failures (the others were idle)") == [
         "38 of 61 depots"
@@ -309,7 +314,7 @@ def test_follow_ups_are_not_resolution_steps() -> None:
         "[10:13] omar: 2) set a replication throughput limit in the cluster template\n"
     )
     summary = _one(notes, "chat.txt")
-    steps = " ".join(r.text for r in summary.resolution)
+    steps = _steps(summary)
     assert "throttl" in steps
     assert "move the export back" not in steps
     assert any("move the export back" in a.text for a in summary.action_items)
@@ -612,8 +617,7 @@ def test_resolution_steps_are_the_fixes_before_recovery() -> None:
         "[09:41] tomas: p99 back to 300ms, checkouts succeeding again\n"
         "[10:15] nadia: all clear, resolved\n"
     )
-    summary = _one(notes, "chat.txt")
-    steps = " ".join(r.text for r in summary.resolution)
+    steps = _steps(_one(notes, "chat.txt"))
     assert "rolled back checkout-api" in steps and "re-enabled the price cache" in steps
     assert "restarting checkout-api pods" not in steps
 
