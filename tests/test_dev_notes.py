@@ -20,6 +20,7 @@ from postmortem_assist.evaluate.facts import score_note_set
 from postmortem_assist.reading import Source
 from postmortem_assist.summarize import Summary, summarize, summarize_sources
 from postmortem_assist.summarize.facts import quantities
+from postmortem_assist.summarize.model import KeyTime
 
 DEV = Path(__file__).resolve().parent.parent / "eval" / "dev-notes"
 SETS = sorted(p.name.removesuffix(".expected.yml") for p in DEV.glob("*.expected.yml"))
@@ -236,6 +237,11 @@ def _one(text: str, name: str = "notes.md") -> Summary:
     return summarize_sources([Source(name, text)])
 
 
+def _time(moment: KeyTime | None) -> datetime | None:
+    """The time of a key moment, None when there is none."""
+    return moment.time if moment is not None else None
+
+
 def _steps(summary: Summary) -> str:
     """The resolution steps of a summary, joined."""
     return " ".join(r.text for r in summary.resolution)
@@ -268,8 +274,7 @@ def test_issue_summary_states_every_headline_number() -> None:
     for number in ("2,310 bookings", "14 of 22 partner hotels", "$48,900"):
         assert number in text, text
     assert "5%" not in text.split("Impact", 1)[1]  # an alert threshold is not impact
-    mitigated = summary.mitigated
-    assert mitigated is not None and mitigated.time == datetime(2024, 6, 4, 10, 40, tzinfo=UTC)
+    assert _time(summary.mitigated) == datetime(2024, 6, 4, 10, 40, tzinfo=UTC)
 
 
 def test_time_tied_to_cue_and_alert_clearing_is_not_the_end() -> None:
@@ -346,8 +351,8 @@ def test_false_recoveries_and_monitor_recovery_are_not_the_ends() -> None:
         "- 08:21 Closed by Datadog integration (monitor recovered)\n"
         "- 08:47 queue drained, incident over\n"
     )
-    assert s.mitigated is not None and s.mitigated.time == datetime(2024, 5, 14, 8, 16, tzinfo=UTC)
-    assert s.resolved is not None and s.resolved.time == datetime(2024, 5, 14, 8, 47, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2024, 5, 14, 8, 16, tzinfo=UTC)
+    assert _time(s.resolved) == datetime(2024, 5, 14, 8, 47, tzinfo=UTC)
 
 
 def test_a_title_saying_to_download_is_not_an_action_list() -> None:
@@ -394,7 +399,7 @@ def test_a_provider_saying_it_is_resolved_is_not_our_end() -> None:
         "- 10:28 AWS Health now says the az1 packet loss is resolved\n"
         "- 10:35 queue normal for 30 min, calling all clear, closing the bridge\n"
     )
-    assert s.resolved is not None and s.resolved.time == datetime(2024, 9, 19, 10, 35, tzinfo=UTC)
+    assert _time(s.resolved) == datetime(2024, 9, 19, 10, 35, tzinfo=UTC)
 
 
 def test_counts_written_in_words_are_impact_numbers() -> None:
@@ -416,8 +421,8 @@ def test_a_bot_clearing_or_a_fake_resolved_is_neither_recovery_nor_end() -> None
         "- 22:34 tracking updates are live again, lag at 0\n"
         "- 23:02 all clear, closing the incident\n"
     )
-    assert s.mitigated is not None and s.mitigated.time == datetime(2024, 7, 9, 22, 34, tzinfo=UTC)
-    assert s.resolved is not None and s.resolved.time == datetime(2024, 7, 9, 23, 2, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2024, 7, 9, 22, 34, tzinfo=UTC)
+    assert _time(s.resolved) == datetime(2024, 7, 9, 23, 2, tzinfo=UTC)
 
 
 def test_a_contact_told_with_its_time_is_the_detection_even_if_posted_after_the_alert() -> None:
@@ -428,7 +433,7 @@ def test_a_contact_told_with_its_time_is_the_detection_even_if_posted_after_the_
         "[14:52:40] hannah: labels are printing again\n",
         "chat.txt",
     )
-    assert s.detected is not None and s.detected.time == datetime(2024, 3, 5, 14, 3, tzinfo=UTC)
+    assert _time(s.detected) == datetime(2024, 3, 5, 14, 3, tzinfo=UTC)
 
 
 def test_teams_copy_alert_bot_clearing_and_closing_a_ticket_number() -> None:
@@ -444,9 +449,7 @@ def test_teams_copy_alert_bot_clearing_and_closing_a_ticket_number() -> None:
         "[10:20 AM] Okafor, Chidi\nClosing INC0077410. 4,870 e-prescriptions delayed.\n"
     )
     summary = _one(notes, "teams.txt")
-    assert summary.start is not None and summary.start.time == datetime(
-        2024, 3, 21, 11, 41, tzinfo=UTC
-    )
+    assert _time(summary.start) == datetime(2024, 3, 21, 11, 41, tzinfo=UTC)
     assert summary.mitigated is not None and summary.resolved is not None
     assert summary.mitigated.time == datetime(2024, 3, 21, 13, 34, tzinfo=UTC)  # not the fix
     assert summary.resolved.time == datetime(2024, 3, 21, 14, 20, tzinfo=UTC)  # not the bot
@@ -520,18 +523,10 @@ def test_a_since_time_after_a_recovery_cue_is_not_its_moment() -> None:
         "- 09:40 Incident INC-2024-118 closed by Jana\n"
     )
     summary = _one(notes)
-    assert summary.start is not None and summary.start.time == datetime(
-        2024, 12, 10, 6, 2, tzinfo=UTC
-    )
-    assert summary.detected is not None and summary.detected.time == datetime(
-        2024, 12, 10, 6, 26, tzinfo=UTC
-    )
-    assert summary.mitigated is not None and summary.mitigated.time == datetime(
-        2024, 12, 10, 8, 3, tzinfo=UTC
-    )
-    assert summary.resolved is not None and summary.resolved.time == datetime(
-        2024, 12, 10, 9, 40, tzinfo=UTC
-    )
+    assert _time(summary.start) == datetime(2024, 12, 10, 6, 2, tzinfo=UTC)
+    assert _time(summary.detected) == datetime(2024, 12, 10, 6, 26, tzinfo=UTC)
+    assert _time(summary.mitigated) == datetime(2024, 12, 10, 8, 3, tzinfo=UTC)
+    assert _time(summary.resolved) == datetime(2024, 12, 10, 9, 40, tzinfo=UTC)
 
 
 def test_not_fixed_is_no_mitigation_and_a_blamed_name_is_dropped_everywhere() -> None:
@@ -547,9 +542,7 @@ def test_not_fixed_is_no_mitigation_and_a_blamed_name_is_dropped_everywhere() ->
         "[09:20] bryan: sorry for the Desmond comment earlier\n"
     )
     summary = _one(notes, "chat.txt")
-    assert summary.mitigated is not None and summary.mitigated.time == datetime(
-        2024, 5, 14, 8, 33, tzinfo=UTC
-    )
+    assert _time(summary.mitigated) == datetime(2024, 5, 14, 8, 33, tzinfo=UTC)
     assert "Desmond" not in summary.draft and "terraform access" not in summary.draft
 
 
@@ -579,12 +572,8 @@ def test_recovery_since_a_time_and_a_monitors_recovery_state_line() -> None:
         "15:24 all clear, closing the incident\n"
     )
     summary = _one(text)
-    assert summary.mitigated is not None and summary.mitigated.time == datetime(
-        2025, 7, 16, 14, 42, tzinfo=UTC
-    )
-    assert summary.resolved is not None and summary.resolved.time == datetime(
-        2025, 7, 16, 15, 24, tzinfo=UTC
-    )
+    assert _time(summary.mitigated) == datetime(2025, 7, 16, 14, 42, tzinfo=UTC)
+    assert _time(summary.resolved) == datetime(2025, 7, 16, 15, 24, tzinfo=UTC)
 
 
 def test_how_we_found_out_is_not_the_cause_but_the_root_cause_section_is() -> None:
@@ -642,11 +631,10 @@ def test_service_desk_activity_newest_first_is_read_in_order() -> None:
         "release.\n"
     )
     s = _one(notes, "ticket.md")
-    assert s.start is not None and s.start.time == datetime(2025, 3, 4, 9, 4, 12, tzinfo=UTC)
-    assert s.detected is not None and s.detected.time == datetime(2025, 3, 4, 9, 12, tzinfo=UTC)
-    assert s.mitigated is not None
-    assert s.mitigated.time == datetime(2025, 3, 4, 10, 31, 40, tzinfo=UTC)
-    assert s.resolved is not None and s.resolved.time == datetime(2025, 3, 4, 11, 5, tzinfo=UTC)
+    assert _time(s.start) == datetime(2025, 3, 4, 9, 4, 12, tzinfo=UTC)
+    assert _time(s.detected) == datetime(2025, 3, 4, 9, 12, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2025, 3, 4, 10, 31, 40, tzinfo=UTC)
+    assert _time(s.resolved) == datetime(2025, 3, 4, 11, 5, tzinfo=UTC)
 
 
 def test_zone_said_in_passing_and_a_fix_proposed_for_recovery() -> None:

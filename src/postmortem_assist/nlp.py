@@ -299,11 +299,11 @@ class _TestIndex:
         self, row: tuple[int, ...], meets: Callable[[list[Any], tuple[int, ...]], bool]
     ) -> list[Any]:
         """The values of the items whose tests ``row`` meets (each once)."""
-        rest = (row[0], *row[2:])
+        rest = row[:_LOWER] + row[_LOWER + 1 :]
         plain = self._memo.get(rest)
         if plain is None:
             plain = self._memo[rest] = [v for v, tests in self.plain if meets(tests, row)]
-        maybe = [*self.by_lower.get(row[1], ()), *self.any_lower]
+        maybe = [*self.by_lower.get(row[_LOWER], ()), *self.any_lower]
         return plain + [v for v, tests in maybe if meets(tests, row)]
 
 

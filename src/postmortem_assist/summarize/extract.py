@@ -14,7 +14,14 @@ from . import cues, facts, roles
 from .derive import Roles, assign, indices
 from .line_roles import COARSE, LineRoleModel
 from .model import Durations, Fact, KeyTime, Summary
-from .timeline import build_timeline, candidates, comparable, in_actions, time_of
+from .timeline import (
+    build_timeline,
+    candidates,
+    comparable,
+    in_actions,
+    moments_at,
+    time_of,
+)
 
 CONFIRM = re.compile(
     r"^(?:ok(?:ay)?,?\s*)?(?:that'?s it|got it|bingo|found it|confirmed)\b|"
@@ -268,7 +275,7 @@ def _fixes_at_keys(
     """Key-moment lines that read as a fix applied ("replication throttled, export paused"):
     their events are typed as the moment they mark, but they are resolution steps too when the
     line roles call them mitigation (or, for the mitigated moment, nothing more specific)."""
-    at = {(k.source, k.line, k.text): name for name, k in keyed.items() if k is not None}
+    at = moments_at(keyed)
     out = []
     for i, m in enumerate(msgs):
         name = at.get((m.ref, m.line, m.text))
@@ -350,7 +357,7 @@ def extract(
             [m for m in fix_msgs if not m.text.rstrip().endswith("?") and id(m) not in blamed_ids],
             keyed["mitigated"] or keyed["resolved"],
         )
-    )[:4]
+    )[:MAX_STEPS]
     exclude = {m.ref + m.text for m in msgs if m.ref in cause_keys}
     impact = facts.extract_impact(msgs, exclude)
     services = facts.extract_services([m for m in msgs if id(m) not in mis_ids])

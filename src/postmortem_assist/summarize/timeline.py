@@ -685,6 +685,11 @@ KEY_ROLE = {
 }
 
 
+def moments_at(keyed: dict[str, KeyTime | None]) -> dict[tuple[str, int, str], str]:
+    """The key moment each message (``(ref, line, text)``) was taken for."""
+    return {(k.source, k.line, k.text): name for name, k in keyed.items() if k is not None}
+
+
 def build_timeline(
     notes: Notes, roles: Roles | None = None
 ) -> tuple[list[Event], dict[str, KeyTime | None], list[Message]]:
@@ -725,7 +730,7 @@ def build_timeline(
         "mitigated": "mitigation",
         "resolved": "resolution",
     }
-    key_at = {(k.source, k.line, k.text): name for name, k in keyed.items() if k is not None}
+    key_at = moments_at(keyed)
     for msg in msgs:
         stamp = msg.time if msg.time is not None else (msg.inline[0][2] if msg.inline else None)
         name = key_at.get((msg.ref, msg.line, msg.text))
