@@ -211,11 +211,45 @@ class _NumpyMiniLM:
         with threadpool_limits(limits=1, user_api="blas"):
             return self._forward(encodings, n, length)
 
-    def _forward(
-        self, encodings: list[Any], n: int, length: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _layer(
+        self, x: np.ndarray, layer: dict[str, Any], bias: np.ndarray, n: int, length: int
+    ) -> np.ndarray:
+        """One transformer layer over token rows ``(n * length, 384)``."""
         from scipy.special import erf
 
+        h, d = self.heads, self.pos.shape[1] // self.heads
+        qkv = (x @ layer["qkv"][0] + layer["qkv"][1]).reshape(n, length, 3, h, d)
+        q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3))
+        k = np.ascontiguousarray(qkv[:, :, 1].transpose(0, 2, 3, 1))
+        v = np.ascontiguousarray(qkv[:, :, 2].transpose(0, 2, 1, 3))
+        scores = (q @ k) * np.float32(1.0 / np.sqrt(d)) + bias
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        attn = scores / scores.sum(-1, keepdims=True)
+        ctx = np.ascontiguousarray((attn @ v).transpose(0, 2, 1, 3)).reshape(n * length, -1)
+        x = self._norm(x + ctx @ layer["out"][0] + layer["out"][1], layer["ln1"])
+        up = x @ layer["up"][0] + layer["up"][1]
+        up = 0.5 * up * (1.0 + erf(up * np.float32(1.0 / np.sqrt(2.0))))
+        return self._norm(x + up @ layer["down"][0] + layer["down"][1], layer["ln2"])
+
+    def top_states(
+        self, encodings: list[Any], tops: Sequence[dict[str, Any]]
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """Last hidden states (B, L, 384), mask (B, L), and the states of each replacement
+        last layer in ``tops`` (``self.layers`` layout) run on the same lower layers."""
+        n, length = len(encodings), max(len(e.ids) for e in encodings)
+        below, mask, _ = self._forward(encodings, n, length, upto=len(self.layers) - 1)
+        x = below.reshape(n * length, -1)
+        bias = (1.0 - mask[:, None, None, :]) * np.finfo(np.float32).min
+        last, *tuned = (
+            self._layer(x, t, bias, n, length).reshape(n, length, -1)
+            for t in (self.layers[-1], *tops)
+        )
+        return last, mask, tuned
+
+    def _forward(
+        self, encodings: list[Any], n: int, length: int, upto: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Token states after the first ``upto`` layers (None: all of them)."""
         ids = np.zeros((n, length), dtype=np.int64)
         mask = np.zeros((n, length), dtype=np.float32)
         offsets = np.zeros((n, length, 2), dtype=np.int64)
@@ -223,24 +257,11 @@ class _NumpyMiniLM:
             ids[row, : len(e.ids)] = e.ids
             mask[row, : len(e.ids)] = 1.0
             offsets[row, : len(e.ids)] = e.offsets
-        h, d = self.heads, self.pos.shape[1] // self.heads
         x = self._norm(self.word[ids] + self.pos[:length] + self.type0, self.ln0)
         x = x.reshape(n * length, -1)  # 2-D matmuls: numpy's 3-D matmul is ~6x slower
         bias = (1.0 - mask[:, None, None, :]) * np.finfo(np.float32).min
-        scale = np.float32(1.0 / np.sqrt(d))
-        for layer in self.layers:
-            qkv = (x @ layer["qkv"][0] + layer["qkv"][1]).reshape(n, length, 3, h, d)
-            q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3))
-            k = np.ascontiguousarray(qkv[:, :, 1].transpose(0, 2, 3, 1))
-            v = np.ascontiguousarray(qkv[:, :, 2].transpose(0, 2, 1, 3))
-            scores = (q @ k) * scale + bias
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            attn = scores / scores.sum(-1, keepdims=True)
-            ctx = np.ascontiguousarray((attn @ v).transpose(0, 2, 1, 3)).reshape(n * length, -1)
-            x = self._norm(x + ctx @ layer["out"][0] + layer["out"][1], layer["ln1"])
-            up = x @ layer["up"][0] + layer["up"][1]
-            up = 0.5 * up * (1.0 + erf(up * np.float32(1.0 / np.sqrt(2.0))))
-            x = self._norm(x + up @ layer["down"][0] + layer["down"][1], layer["ln2"])
+        for layer in self.layers[:upto]:
+            x = self._layer(x, layer, bias, n, length)
         return x.reshape(n, length, -1).astype(np.float32), mask, offsets
 
 
@@ -277,6 +298,64 @@ def _np_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
     norm = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
     return (pooled / norm).astype(np.float32)
+
+
+def encode_tuned(
+    texts: Sequence[str],
+    tops: Sequence[dict[str, Any]],
+    batch_size: int = 64,
+    *,
+    model_path: str | Path | None = None,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """:func:`encode`'s embeddings and, from the same lower layers, the masked mean token
+    state (not normalised) of each replacement last layer in ``tops`` (a fine-tuned top layer,
+    ``last_layer()`` layout). NumPy runtime only; empty strings give zero rows."""
+    texts = list(texts)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    tuned = [np.zeros((len(texts), DIM), dtype=np.float32) for _ in tops]
+    idx = sorted((i for i, t in enumerate(texts) if t and t.strip()), key=lambda i: len(texts[i]))
+    enc = _numpy_encoder(model_path)
+    for start in range(0, len(idx), batch_size):
+        chunk = idx[start : start + batch_size]
+        encodings = enc.tokenize([texts[i] for i in chunk], MAX_TOKENS)
+        rows = len(chunk) * max(len(e.ids) for e in encodings)
+        limit: Any = contextlib.nullcontext()
+        if rows < SINGLE_THREAD_ROWS:
+            from threadpoolctl import threadpool_limits
+
+            limit = threadpool_limits(limits=1, user_api="blas")
+        with limit:
+            last, mask, states = enc.top_states(encodings, tops)
+        out[chunk] = _np_pool(last, mask)
+        for target, state in zip(tuned, states, strict=True):
+            target[chunk] = (state * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+    return out, tuned
+
+
+def lower_states(
+    texts: Sequence[str], *, model_path: str | Path | None = None
+) -> list[np.ndarray]:
+    """Per text, its token states entering the last layer (tokens x 384; for training a
+    replacement top layer). NumPy runtime, batches of 64 sorted by length."""
+    texts = list(texts)
+    enc = _numpy_encoder(model_path)
+    out: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
+    idx = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(idx), 64):
+        chunk = idx[start : start + 64]
+        encodings = enc.tokenize([texts[i] or " " for i in chunk], MAX_TOKENS)
+        n, length = len(chunk), max(len(e.ids) for e in encodings)
+        states, _, _ = enc._forward(encodings, n, length, upto=len(enc.layers) - 1)
+        for row, i in enumerate(chunk):
+            out[i] = states[row, : len(encodings[row].ids)].copy()
+    return out
+
+
+def last_layer(*, model_path: str | Path | None = None) -> dict[str, Any]:
+    """The encoder's last layer weights (``_NumpyMiniLM`` layout: (W, b) pairs per part, x @ W
+    + b) with its attention ``heads`` and LayerNorm ``eps``."""
+    enc = _numpy_encoder(model_path)
+    return {**enc.layers[-1], "heads": enc.heads, "eps": enc.eps}
 
 
 def _mean_pool(hidden: Any, attention_mask: Any) -> np.ndarray:

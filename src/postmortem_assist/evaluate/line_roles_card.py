@@ -17,6 +17,29 @@ def _by_company(meta: dict[str, Any]) -> str:
     )
 
 
+def _top(meta: dict[str, Any]) -> str:
+    """The fine-tuned top layer's paragraph (empty when the model has none: ``--mix 0``)."""
+    if not meta.get("mix"):
+        return ""
+    top = meta.get("top", {})
+    return f"""
+- Fine-tuned top layer (ninth session, `summarize/top_layer.py`): a copy of MiniLM's last (sixth)
+  layer and a linear role head over the masked mean of its token states, trained with
+  torch on the token states the five lower layers give each line (those stay as shipped):
+  AdamW, learning rate {top.get("learning_rate", "")}, {top.get("epochs", "")} epochs, batches of
+  16, dropout 0.1, the same class weights, seed 0. Its log probabilities are
+  mixed with the logistic-regression head's, weight {meta["mix"]} (a weighted geometric
+  mean, renormalised); lines summarize leaves unencoded keep the LR head alone. At run time
+  `embeddings.encode_tuned` runs the tuned layer in NumPy beside the original last layer, from
+  the same lower layers: one more layer per line, no torch import. The CV below trains one top
+  layer per outer fold; the inner folds that pick thresholds use the LR head alone (five more
+  trainings per fold would take about 40 minutes). Line-level grouped CV while choosing
+  (weights and epochs picked on these same outer folds, so slightly optimistic): the LR head
+  alone 0.480 accuracy / 0.330 macro-F1 at transition weight 0, the tuned head alone 0.453 /
+  0.289 (4 epochs), mixed 0.5 with 4 epochs 0.527 / 0.352, with 8 epochs 0.539 / 0.385;
+  fine-tuning all six layers (90 MB, not shipped) and mixing gave 0.540 / 0.386."""
+
+
 def card(meta: dict[str, Any], scores: str) -> str:
     """The model card: data counts per role, method, the CV table and the rebuild command."""
     train = meta["train"]
@@ -38,7 +61,7 @@ detection, mitigated, resolved, cause, misleading paths, resolution steps) and t
   line's all-MiniLM-L6-v2 embedding (through `postmortem_assist.embeddings`), the line's and its
   neighbours' cosine to short role descriptions written for this project
   (`line_roles.PROTOTYPES`), today's cue patterns (`summarize/cues.py`) as binary features for
-  the line and its neighbours, its relative position, a time or date on the line.
+  the line and its neighbours, its relative position, a time or date on the line.{_top(meta)}
 - Sequence step: transition log-scores between roles (add-one smoothed counts over the dev
   timelines, row 0 = start) and a Viterbi decode, transition weight {meta.get("weight", "")}.
 - Key lines (`line_roles.pick_keys`): forward-backward posteriors over the same scores; start =
@@ -62,8 +85,8 @@ detection, mitigated, resolved, cause, misleading paths, resolution steps) and t
 
 ## Files
 - `model.npz`: `coef` (12 x {meta["n_features"]}), `intercept`, `trans` (13 x 12), `log_prior`,
-  `protos` (prototype embeddings), `owner` (role of each prototype); float32/int64, loaded with
-  `allow_pickle=False`.
+  `protos` (prototype embeddings), `owner` (role of each prototype); float32/int64; `top_*`: the
+  tuned last layer and head (float16, about 1.8 M numbers); loaded with `allow_pickle=False`.
 - `model.json`: role order, settings, training counts and the CV scores below.
 No corpus text is stored: only weights, counts and scores.
 

@@ -75,12 +75,20 @@ def cv_model(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
 
 
 def cv_models(
-    timelines: list[Timeline], embs: list[np.ndarray], *, inner: bool = False, **fit_args: Any
+    timelines: list[Timeline],
+    embs: list[np.ndarray],
+    *,
+    inner: bool = False,
+    states: list[list[np.ndarray]] | None = None,
+    **fit_args: Any,
 ) -> tuple[list[list[str]], list[lr.LineRoleModel]]:
     """Out-of-fold role predictions and, per timeline, the model that did not see it.
 
     ``inner``: each fold model also gets its start threshold and a P(misleading) threshold
     (``model.meta["misleading_threshold"]``) picked by grouped CV on its training folds only.
+    ``states``: lower-layer token states per timeline line (``train_line_roles.lower_states``):
+    the fold models get a fine-tuned top layer too (the inner models do not: five more
+    trainings per fold; their picks are made on the logistic-regression head alone).
     """
     from ..summarize.train_line_roles import fit, prototypes
 
@@ -93,7 +101,11 @@ def cv_models(
     for k in sorted(set(folds)):
         train = [i for i in range(len(timelines)) if folds[i] != k]
         model = fit(
-            [xs[i] for i in train], [timelines[i].roles for i in train], protos=protos, **fit_args
+            [xs[i] for i in train],
+            [timelines[i].roles for i in train],
+            protos=protos,
+            states=[states[i] for i in train] if states is not None else None,
+            **fit_args,
         )
         if inner:
             sub = [timelines[i] for i in train]
@@ -104,10 +116,23 @@ def cv_models(
             model.order = pick_order(posts, golds, model.start_threshold, model.impact_threshold)
             model.meta = {"misleading_threshold": pick_misleading_threshold(posts, golds)}
         for i in np.flatnonzero(folds == k):
-            path, _ = model.decode(xs[i])
+            path, _ = model.decode(xs[i], tuned_of(model, timelines[i]))
             preds[i] = [lr.ROLES[j] for j in path]
             models[i] = model
     return preds, models
+
+
+def tuned_of(model: lr.LineRoleModel, timeline: Timeline) -> np.ndarray | None:
+    """The model's tuned-layer vectors of a timeline's lines (cached per model and timeline)."""
+    if model.top is None:
+        return None
+    key = (id(model.top), timeline.doc_id)
+    if key not in _TUNED:
+        _TUNED[key] = model.tuned_vectors([ln.text for ln in timeline.lines])
+    return _TUNED[key]
+
+
+_TUNED: dict[tuple[int, str], np.ndarray | None] = {}
 
 
 def pick_start(posts: list[np.ndarray], golds: list[list[str]]) -> tuple[float, float | None]:
@@ -338,17 +363,25 @@ def role_scores(golds: list[list[str]], preds: list[list[str]]) -> dict[str, Any
     }
 
 
-def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any) -> dict[str, Any]:
+def evaluate(
+    timelines: list[Timeline],
+    embs: list[np.ndarray],
+    states: list[list[np.ndarray]] | None = None,
+    **fit_args: Any,
+) -> dict[str, Any]:
     """Both systems on the same documents: per-role and per-document scores."""
     golds = [t.roles for t in timelines]
-    preds, models = cv_models(timelines, embs, inner=True, **fit_args)
+    preds, models = cv_models(timelines, embs, inner=True, states=states, **fit_args)
     xs = [m.features(t.lines, e) for t, m, e in zip(timelines, models, embs, strict=True)]
+    tuned = [tuned_of(m, t) for m, t in zip(models, timelines, strict=True)]
     peaks = [replace(m, order=None) for m in models]  # the key lines before (peaks)
     post_keys = [
-        posterior_keys(m.posteriors(x), m, p) for m, x, p in zip(models, xs, preds, strict=True)
+        posterior_keys(m.posteriors(x, u), m, p)
+        for m, x, u, p in zip(models, xs, tuned, preds, strict=True)
     ]
     peak_keys = [
-        posterior_keys(m.posteriors(x), m, p) for m, x, p in zip(peaks, xs, preds, strict=True)
+        posterior_keys(m.posteriors(x, u), m, p)
+        for m, x, u, p in zip(peaks, xs, tuned, preds, strict=True)
     ]
     base = [baseline(t) for t in timelines]
     before = [baseline(t, m) for t, m in zip(timelines, peaks, strict=True)]
@@ -384,7 +417,7 @@ def evaluate(timelines: list[Timeline], embs: list[np.ndarray], **fit_args: Any)
         "order": [list(o) for o in sorted({tuple(m.order or ()) for m in models})],
     }
     golds_all = [t.roles for t in timelines]
-    oof_posts = [m.posteriors(x) for m, x in zip(models, xs, strict=True)]
+    oof_posts = [m.posteriors(x, u) for m, x, u in zip(models, xs, tuned, strict=True)]
     result["start_threshold"], result["impact_threshold"] = pick_start(oof_posts, golds_all)
     result["order"] = list(
         pick_order(oof_posts, golds_all, result["start_threshold"], result["impact_threshold"])
@@ -474,12 +507,17 @@ def write_card(folder: Path, meta: dict[str, Any]) -> None:
 
 def run(out: Path | None = None, cache: Path | None = None) -> dict[str, Any] | None:
     """Load the dev timelines, run the CV, write JSON + markdown when ``out`` is given."""
-    from ..summarize.train_line_roles import embeddings, load_timelines
+    from ..summarize.train_line_roles import MIX, embeddings, load_timelines, lower_states
 
     timelines = load_timelines()
     if not timelines:
         return None
-    result = evaluate(timelines, embeddings(timelines, cache))
+    result = evaluate(
+        timelines,
+        embeddings(timelines, cache),
+        lower_states(timelines) if MIX > 0 else None,
+        top_cache=cache,
+    )
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

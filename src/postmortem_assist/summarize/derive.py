@@ -61,10 +61,13 @@ def assign(msgs: list[Message], model: lr.LineRoleModel | None = None) -> Roles 
     order = encode_order(msgs)
     try:
         emb = np.zeros((len(msgs), lr.DIM), dtype=np.float32)
-        emb[order] = lr.embed([lines[i].text for i in order])
+        tuned = np.zeros((len(msgs), lr.DIM), dtype=np.float32) if model.top else None
+        emb[order], part = lr.embed_for(model, [lines[i].text for i in order])
+        if tuned is not None and part is not None:
+            tuned[order] = part
     except (ImportError, FileNotFoundError, OSError):
         return None
-    roles, post = lr.predict(lines, model, emb)
+    roles, post = lr.predict(lines, model, emb, tuned)
     chosen = [float(post[i, model.roles.index(r)]) for i, r in enumerate(roles)]
     return Roles(
         roles,

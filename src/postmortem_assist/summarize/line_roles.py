@@ -497,42 +497,66 @@ class LineRoleModel:
     start_threshold: float = START_THRESHOLD  # see ``pick_keys``
     order: tuple[float, float] | None = ORDER  # see ``pick_keys``; None: peaks
     impact_threshold: float | None = IMPACT_THRESHOLD  # see ``pick_keys``
+    #: fine-tuned last encoder layer + role head (``top_layer.fit_top``), or None
+    top: dict[str, np.ndarray] | None = None
+    mix: float = 0.0  # weight of the tuned head's log probabilities (1 - mix: the LR head)
 
-    def probs(self, x: np.ndarray) -> np.ndarray:
-        """Role probabilities per line from the emission head alone."""
+    def probs(self, x: np.ndarray, tuned: np.ndarray | None = None) -> np.ndarray:
+        """Role probabilities per line: the LR head, mixed (weighted geometric mean) with the
+        tuned head on the lines that have a tuned vector (``tuned_vectors``; zero rows: none)."""
         z = x @ self.coef.T + self.intercept
-        z -= z.max(axis=1, keepdims=True)
+        if self.top is not None and tuned is not None and self.mix > 0 and len(z):
+            t = tuned @ self.top["head_w"].T + self.top["head_b"]
+            t = t - t.max(axis=1, keepdims=True)
+            t = t - np.log(np.exp(t).sum(axis=1, keepdims=True))
+            zl = z - z.max(axis=1, keepdims=True)
+            zl = zl - np.log(np.exp(zl).sum(axis=1, keepdims=True))
+            has = np.abs(tuned).sum(axis=1) > 0
+            z = np.where(has[:, None], (1 - self.mix) * zl + self.mix * t, zl)
+        z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+    def tuned_vectors(self, texts: Sequence[str]) -> np.ndarray | None:
+        """Mean token states of the tuned top layer for ``texts`` (None without one)."""
+        if self.top is None:
+            return None
+        from ..embeddings import encode_tuned
+        from .top_layer import as_layer
+
+        return encode_tuned(list(texts), [as_layer(self.top)])[1][0]
 
     def features(self, lines: Sequence[Line], emb: np.ndarray) -> np.ndarray:
         """The feature matrix of one timeline for this model."""
         return features(lines, emb, self.protos, self.owner)
 
-    def decode(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def decode(
+        self, x: np.ndarray, tuned: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(role index per line after Viterbi, emission probabilities)."""
-        p = self.probs(x)
+        p = self.probs(x, tuned)
         emit = np.log(np.clip(p, 1e-9, 1.0)) - self.prior_weight * self.log_prior
         return viterbi(emit, self.trans, self.weight), p
 
-    def posteriors(self, x: np.ndarray) -> np.ndarray:
+    def posteriors(self, x: np.ndarray, tuned: np.ndarray | None = None) -> np.ndarray:
         """Per-line role posteriors (forward-backward over the decode's scores)."""
-        p = self.probs(x)
+        p = self.probs(x, tuned)
         emit = np.log(np.clip(p, 1e-9, 1.0)) - self.prior_weight * self.log_prior
         return marginals(emit, self.trans, self.weight)
 
     def save(self, folder: Path, meta: dict) -> None:
         """``model.npz`` (float32 arrays) + ``model.json`` (roles, settings, training facts)."""
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(
-            folder / "model.npz",
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            trans=self.trans.astype(np.float32),
-            log_prior=self.log_prior.astype(np.float32),
-            protos=self.protos.astype(np.float32),
-            owner=self.owner.astype(np.int64),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "coef": self.coef.astype(np.float32),
+            "intercept": self.intercept.astype(np.float32),
+            "trans": self.trans.astype(np.float32),
+            "log_prior": self.log_prior.astype(np.float32),
+            "protos": self.protos.astype(np.float32),
+            "owner": self.owner.astype(np.int64),
+        }
+        arrays.update({f"top_{k}": v.astype(np.float16) for k, v in (self.top or {}).items()})
+        np.savez_compressed(folder / "model.npz", allow_pickle=False, **arrays)
         body = {
             "roles": list(self.roles),
             "weight": self.weight,
@@ -540,6 +564,7 @@ class LineRoleModel:
             "start_threshold": self.start_threshold,
             "order": list(self.order) if self.order is not None else None,
             "impact_threshold": self.impact_threshold,
+            "mix": self.mix,
             "cues": list(CUES),
             **meta,
         }
@@ -572,6 +597,9 @@ def _load(folder: str) -> LineRoleModel | None:
         start_threshold=float(meta.get("start_threshold", START_THRESHOLD)),
         order=_order(meta.get("order")),
         impact_threshold=_float(meta.get("impact_threshold")),
+        top={k[4:]: data[k].astype(np.float32) for k in data.files if k.startswith("top_")}
+        or None,
+        mix=float(meta.get("mix", 0.0)),
     )
 
 
@@ -634,17 +662,35 @@ def embed(texts: list[str]) -> np.ndarray:
     return np.asarray(vectors[[row[t] for t in texts]], dtype=np.float32)
 
 
+def embed_for(model: LineRoleModel, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """MiniLM embeddings of line texts and, when the model has a tuned top layer, its vectors
+    from the same lower layers (repeated lines encoded once)."""
+    if model.top is None or not texts:
+        return embed(texts), None
+    from ..embeddings import encode_tuned
+    from .top_layer import as_layer
+
+    unique = list(dict.fromkeys(texts))
+    base, (tuned,) = encode_tuned(unique, [as_layer(model.top)])
+    rows = [{t: i for i, t in enumerate(unique)}[t] for t in texts]
+    return np.asarray(base[rows], dtype=np.float32), np.asarray(tuned[rows], dtype=np.float32)
+
+
 def predict(
-    lines: Sequence[Line], model: LineRoleModel | None = None, emb: np.ndarray | None = None
+    lines: Sequence[Line],
+    model: LineRoleModel | None = None,
+    emb: np.ndarray | None = None,
+    tuned: np.ndarray | None = None,
 ) -> tuple[list[str], np.ndarray]:
-    """Roles of the lines of one timeline (Viterbi path) and the role posteriors per line."""
+    """Roles of the lines of one timeline (Viterbi path) and the role posteriors per line
+    (``tuned``: the model's tuned-layer vectors of the lines, see ``embed_for``)."""
     model = model or load()
     if model is None:
         raise FileNotFoundError(f"{MODEL_DIR}: no trained line-role model")
     if not lines:
         return [], np.zeros((0, len(model.roles)), dtype=np.float32)
     if emb is None:
-        emb = embed([ln.text for ln in lines])
+        emb, tuned = embed_for(model, [ln.text for ln in lines])
     x = model.features(lines, emb)
-    path, _ = model.decode(x)
-    return [model.roles[i] for i in path], model.posteriors(x)
+    path, _ = model.decode(x, tuned)
+    return [model.roles[i] for i in path], model.posteriors(x, tuned)

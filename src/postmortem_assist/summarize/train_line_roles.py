@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import line_roles as lr
+from . import top_layer
 
 #: Inverse regularisation of the emission head and decode settings (picked on dev CV).
 C = 1.0
@@ -29,6 +30,10 @@ PRIOR_WEIGHT = 0.0
 #: Class weights (largest class count / class count) ** CLASS_POWER: half-way to "balanced"
 #: (fully balanced made the 17 follow-up lines swallow investigation lines on dev CV).
 CLASS_POWER = 0.5
+#: Weight of the fine-tuned top layer's head in the mixed emission (``top_layer``); 0 = no top
+#: layer. Off in the shipped model: mixed in at 0.5 it raised dev-timeline line accuracy but
+#: lost resolution steps on the dev note sets (chat, email, tracker shapes; see the model card).
+MIX = 0.0
 
 
 @dataclass
@@ -114,8 +119,15 @@ def fit(
     prior_weight: float = PRIOR_WEIGHT,
     class_power: float = CLASS_POWER,
     protos: tuple[np.ndarray, np.ndarray] | None = None,
+    states: list[list[np.ndarray]] | None = None,
+    mix: float = MIX,
+    top_cache: Path | None = None,
 ) -> lr.LineRoleModel:
-    """Emission head (multinomial LR) + transition scores from labelled timelines."""
+    """Emission head (multinomial LR) + transition scores from labelled timelines; with
+    ``states`` (per timeline, per line: token states entering the encoder's last layer,
+    ``lower_states``) also a fine-tuned top layer and head (``top_layer.fit_top``) mixed in
+    with weight ``mix`` (``top_cache``: a folder keeping trained top layers by their inputs, so a
+    repeated CV run does not train them again)."""
     from sklearn.linear_model import LogisticRegression
 
     k = len(lr.ROLES)
@@ -134,7 +146,42 @@ def fit(
     trans = lr.transitions([[lr.ROLES.index(r) for r in seq] for seq in ys], k)
     log_prior = np.log((counts + 1.0) / (counts + 1.0).sum()).astype(np.float32)
     p, owner = protos if protos is not None else prototypes()
-    return lr.LineRoleModel(coef, intercept, trans, log_prior, p, owner, weight, prior_weight)
+    model = lr.LineRoleModel(coef, intercept, trans, log_prior, p, owner, weight, prior_weight)
+    if states is not None and mix > 0:
+        from ..embeddings import last_layer
+        from .top_layer import fit_top
+
+        flat = [s for doc in states for s in doc]
+        class_weight = np.array([weights.get(j, 0.0) for j in range(k)])
+        path = None
+        if top_cache is not None:
+            digest = hashlib.sha256(y.tobytes() + class_weight.tobytes())
+            for s in flat:
+                digest.update(s.tobytes())
+            digest.update(repr((top_layer.EPOCHS, top_layer.LEARNING_RATE)).encode())
+            path = top_cache / f"top-{digest.hexdigest()[:16]}.npz"
+        if path is not None and path.is_file():
+            with np.load(path, allow_pickle=False) as data:
+                model.top = {name: data[name] for name in data.files}
+        else:
+            model.top = fit_top(flat, y, class_weight, last_layer())
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(path, allow_pickle=False, **model.top)
+        model.mix = mix
+    return model
+
+
+def lower_states(timelines: list[Timeline]) -> list[list[np.ndarray]]:
+    """Per timeline, per line: MiniLM token states entering its last layer."""
+    from ..embeddings import lower_states as states
+
+    flat = states([ln.text for t in timelines for ln in t.lines])
+    out, at = [], 0
+    for t in timelines:
+        out.append(flat[at : at + len(t.lines)])
+        at += len(t.lines)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=lr.MODEL_DIR)
     parser.add_argument("--cache", type=Path, default=None, help="folder to cache embeddings")
     parser.add_argument("--no-eval", action="store_true", help="skip the grouped CV")
+    parser.add_argument(
+        "--mix", type=float, default=MIX, help="weight of a fine-tuned top layer (0: none)"
+    )
     args = parser.parse_args(argv)
     timelines = load_timelines()
     if not timelines:
@@ -150,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     embs = embeddings(timelines, args.cache)
     protos = prototypes()
     xs = [lr.features(t.lines, e, *protos) for t, e in zip(timelines, embs, strict=True)]
-    model = fit(xs, [t.roles for t in timelines], protos=protos)
+    states = lower_states(timelines) if args.mix > 0 else None
+    model = fit(xs, [t.roles for t in timelines], protos=protos, states=states, mix=args.mix)
     counts = {r: sum(t.roles.count(r) for t in timelines) for r in lr.ROLES}
     meta = {
         "method": "multinomial logistic regression (lbfgs) over [MiniLM(line), "
@@ -161,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         "C": C,
         "weight": WEIGHT,
         "class_power": CLASS_POWER,
+        "mix": args.mix,
+        "top": {"epochs": top_layer.EPOCHS, "learning_rate": top_layer.LEARNING_RATE},
         "n_features": int(xs[0].shape[1]),
         "train": {
             "documents": len(timelines),
@@ -172,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_eval:
         from ..evaluate.line_roles_eval import evaluate, write_card
 
-        result = evaluate(timelines, embs)
+        result = evaluate(timelines, embs, states=states, top_cache=args.cache, mix=args.mix)
         meta["cv"] = result
         # start threshold of ``pick_keys``: picked on the out-of-fold posteriors of all dev
         model.start_threshold = float(result["start_threshold"])
