@@ -241,7 +241,7 @@ def issue_summary(
 
 
 def _more_numbers(
-    summary: Summary, shown: str, cands: Candidates | None = None, limit: int = 4
+    summary: Summary, shown: str, cands: Candidates | None = None, limit: int = 5
 ) -> list[str]:
     """Impact numbers (best first) that the quoted impact sentence does not already give, each
     with the rest of its clause as written ("3,904 orders stuck in PAYMENT_PENDING"), so the
@@ -250,8 +250,8 @@ def _more_numbers(
 
     texts = {m.ref: m.text for m in cands.msgs} if cands is not None else {}
     out: list[str] = []
-    for fact in summary.impact[: limit + 2]:
-        if fact.text in shown or any(fact.text in o for o in out):
+    for fact in summary.impact[: limit + 3]:
+        if fact.text in shown or any(fact.text in o for o in out) or _is_date(fact.text):
             continue
         spell = HOURS_MINUTES.fullmatch(fact.text)  # how long impact lasted: "1 h 7 min"
         if spell or impact_score(fact.text, fact.text, False) >= 0:  # not "100% disk IO"
@@ -259,14 +259,22 @@ def _more_numbers(
     return out[:limit]
 
 
+def _is_date(text: str) -> bool:
+    """A calendar date ("20 May", "2025-03-17"), not an impact figure."""
+    from ..times import find_dates
+
+    return any(d.start == 0 and d.end >= len(text.strip()) for d in find_dates(text))
+
+
 def _clause(text: str, phrase: str, max_words: int = 10) -> str:
-    """``phrase`` and the rest of its clause in ``text`` (up to a comma, semicolon, bracket
-    or full stop; at most ``max_words`` words), or the phrase alone when it is not there."""
+    """``phrase`` and the rest of its clause in ``text`` (up to a comma, semicolon, opening or
+    closing bracket or full stop; at most ``max_words`` words), or the phrase alone when it is
+    not there."""
     at = text.find(phrase)
     if at < 0:
         return phrase
     tail = text[at + len(phrase) :]
-    end = re.search(r"[,;(|]|\.(?:\s|$)|\s[-–—]\s|\sand\s+(?=\w+ed\b|went\b|was\b)|$", tail)
+    end = re.search(r"[,;()|]|\.(?:\s|$)|\s[-–—]\s|\sand\s+(?=\w+ed\b|went\b|was\b)|$", tail)
     clause = (phrase + tail[: end.start() if end else len(tail)]).strip()
     words = clause.split()
     return " ".join(words[: max(max_words, len(phrase.split()))])

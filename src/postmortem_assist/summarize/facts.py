@@ -21,6 +21,8 @@ IMPACT_WORDS = re.compile(
     r"revenue|\$|EUR|USD|£|€|outage)\b",
     re.I,
 )
+#: A currency sign or code before an amount.
+MONEY = r"[$€£₹¥₩]|\b(?:USD|EUR|GBP|INR|CHF|JPY|KRW)\b"
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 _TEENS = r"(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
@@ -34,8 +36,9 @@ _QTY = (
     r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.|circa|nearly|almost|over|up to|"
     r"more than|less than|all|~)\s*)?"
     r"(?:\d+\s+(?:in|out\s+of)\s+)?"  # "1 in 5 orders", "3 out of 10 nodes"
-    r"(?:(?:(?:[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD)\b)\s?)?\d[\d,]*(?:\.\d+)?"
-    r"(?:\s*(?:%|percent\b|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b))?"
+    r"(?:(?:(?:[$€£₹¥₩]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD|JPY|KRW)\b)\s?)?\d[\d,]*(?:\.\d+)?"
+    r"(?:\s*(?:%|percent\b|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b)"
+    r"|(?:[KMB]|bn)\b)?"  # "¥1.1M", "$2.4bn"
     rf"(?:\s*(?:EUR|USD|GBP)\b)?|{_WORD_NUMBER})"
 )
 _STOP = {
@@ -266,7 +269,7 @@ def impact_score(phrase: str, context: str, in_section: bool) -> float:
     score += 3.0 if in_section else 0.0  # the notes' own impact list comes first
     score += 0.5 if re.search(r"\b(?:failed|affected|delayed|lost|errors?)\b", context, re.I) else 0
     score -= 2.0 if INFRA_UNITS.search(phrase.split(" ", 1)[-1]) else 0.0
-    score += 2.0 if re.match(r"[$€£₹¥]|(?:USD|EUR|GBP|INR|CHF)\b", phrase) else 0.0  # money lost
+    score += 2.0 if re.match(MONEY, phrase) else 0.0  # money lost
     q = re.escape(phrase.split()[0])
     score -= 2.0 if re.search(rf"back (?:to|under|below|at)\s*{q}", context) else 0.0  # a level
     score -= 3.0 if _LABEL_NUMBER.fullmatch(phrase) else 0.0
@@ -292,7 +295,7 @@ def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
             has_unit = (
                 bool(PEOPLE_UNITS.search(phrase))
                 or "%" in phrase
-                or re.search(r"\d+x\b|[$€£₹¥]\s?\d|\b(?:USD|EUR|GBP|INR|CHF)\s?\d|percent", phrase)
+                or re.search(rf"\d+x\b|(?:{MONEY})\s?\d|percent", phrase)
             )
             if not (has_unit or in_section or re.search(r"\d+h\d+m", phrase)):
                 continue
