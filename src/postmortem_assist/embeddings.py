@@ -332,9 +332,7 @@ def encode_tuned(
     return out, tuned
 
 
-def lower_states(
-    texts: Sequence[str], *, model_path: str | Path | None = None
-) -> list[np.ndarray]:
+def lower_states(texts: Sequence[str], *, model_path: str | Path | None = None) -> list[np.ndarray]:
     """Per text, its token states entering the last layer (tokens x 384; for training a
     replacement top layer). NumPy runtime, batches of 64 sorted by length."""
     texts = list(texts)

@@ -597,10 +597,15 @@ def _load(folder: str) -> LineRoleModel | None:
         start_threshold=float(meta.get("start_threshold", START_THRESHOLD)),
         order=_order(meta.get("order")),
         impact_threshold=_float(meta.get("impact_threshold")),
-        top={k[4:]: data[k].astype(np.float32) for k in data.files if k.startswith("top_")}
-        or None,
+        top=_top(data),
         mix=float(meta.get("mix", 0.0)),
     )
+
+
+def _top(data: Any) -> dict[str, np.ndarray] | None:
+    """The tuned top layer stored in ``model.npz`` (``top_*`` arrays), or None."""
+    top = {k[4:]: data[k].astype(np.float32) for k in data.files if k.startswith("top_")}
+    return top or None
 
 
 def _float(value: Any) -> float | None:

@@ -149,7 +149,6 @@ def fit(
     model = lr.LineRoleModel(coef, intercept, trans, log_prior, p, owner, weight, prior_weight)
     if states is not None and mix > 0:
         from ..embeddings import last_layer
-        from .top_layer import fit_top
 
         flat = [s for doc in states for s in doc]
         class_weight = np.array([weights.get(j, 0.0) for j in range(k)])
@@ -164,7 +163,7 @@ def fit(
             with np.load(path, allow_pickle=False) as data:
                 model.top = {name: data[name] for name in data.files}
         else:
-            model.top = fit_top(flat, y, class_weight, last_layer())
+            model.top = top_layer.fit_top(flat, y, class_weight, last_layer())
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 np.savez(path, allow_pickle=False, **model.top)
@@ -213,7 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         "weight": WEIGHT,
         "class_power": CLASS_POWER,
         "mix": args.mix,
-        "top": {"epochs": top_layer.EPOCHS, "learning_rate": top_layer.LEARNING_RATE},
+        **(
+            {"top": {"epochs": top_layer.EPOCHS, "learning_rate": top_layer.LEARNING_RATE}}
+            if args.mix > 0
+            else {}
+        ),
         "n_features": int(xs[0].shape[1]),
         "train": {
             "documents": len(timelines),
