@@ -35,7 +35,7 @@ def test_torch_training_layer_matches_the_numpy_runtime() -> None:
     states = E.lower_states(LINES)
     assert [s.shape[1] for s in states] == [384] * 4
     assert len(states[0]) > len(states[3])  # token counts differ by line
-    params = {f"{p}_{s}": torch.tensor(base[p][j]) for p in tl.PARTS for j, s in enumerate("wb")}
+    params = {name: torch.tensor(v) for name, v in tl.flat(base).items()}
     length = max(len(s) for s in states)
     x = np.zeros((4, length, 384), dtype=np.float32)
     m = np.zeros((4, length), dtype=np.float32)
@@ -53,8 +53,7 @@ def _with_top(model: lr.LineRoleModel, mix: float) -> lr.LineRoleModel:
     """The model with an untrained top (the shipped last layer) whose head always says
     ``mitigation``."""
     k = len(model.roles)
-    top = {f"{p}_{s}": np.asarray(E.last_layer()[p][j]) for p in tl.PARTS for j, s in
-           enumerate("wb")}  # fmt: skip
+    top = tl.flat(E.last_layer())
     top["head_w"] = np.zeros((k, 384), dtype=np.float32)
     top["head_b"] = np.full(k, -5.0, dtype=np.float32)
     top["head_b"][model.roles.index("mitigation")] = 5.0

@@ -204,11 +204,7 @@ class _NumpyMiniLM:
         busy 2-core machine made two short sentences take 0.53 s instead of 0.025 s.
         """
         n, length = len(encodings), max(len(e.ids) for e in encodings)
-        if n * length >= SINGLE_THREAD_ROWS:
-            return self._forward(encodings, n, length)
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_threads(n * length):
             return self._forward(encodings, n, length)
 
     def _layer(
@@ -237,13 +233,14 @@ class _NumpyMiniLM:
         """Last hidden states (B, L, 384), mask (B, L), and the states of each replacement
         last layer in ``tops`` (``self.layers`` layout) run on the same lower layers."""
         n, length = len(encodings), max(len(e.ids) for e in encodings)
-        below, mask, _ = self._forward(encodings, n, length, upto=len(self.layers) - 1)
-        x = below.reshape(n * length, -1)
-        bias = (1.0 - mask[:, None, None, :]) * np.finfo(np.float32).min
-        last, *tuned = (
-            self._layer(x, t, bias, n, length).reshape(n, length, -1)
-            for t in (self.layers[-1], *tops)
-        )
+        with _blas_threads(n * length):
+            below, mask, _ = self._forward(encodings, n, length, upto=len(self.layers) - 1)
+            x = below.reshape(n * length, -1)
+            bias = (1.0 - mask[:, None, None, :]) * np.finfo(np.float32).min
+            last, *tuned = [
+                self._layer(x, t, bias, n, length).reshape(n, length, -1)
+                for t in (self.layers[-1], *tops)
+            ]
         return last, mask, tuned
 
     def _forward(
@@ -263,6 +260,16 @@ class _NumpyMiniLM:
         for layer in self.layers[:upto]:
             x = self._layer(x, layer, bias, n, length)
         return x.reshape(n, length, -1).astype(np.float32), mask, offsets
+
+
+def _blas_threads(rows: int) -> contextlib.AbstractContextManager[Any]:
+    """One BLAS thread for batches of fewer than ``SINGLE_THREAD_ROWS`` token rows (see
+    ``_NumpyMiniLM.forward``), the default otherwise."""
+    if rows >= SINGLE_THREAD_ROWS:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _numpy_encoder(model_path: str | Path | None) -> _NumpyMiniLM:
@@ -318,14 +325,7 @@ def encode_tuned(
     for start in range(0, len(idx), batch_size):
         chunk = idx[start : start + batch_size]
         encodings = enc.tokenize([texts[i] for i in chunk], MAX_TOKENS)
-        rows = len(chunk) * max(len(e.ids) for e in encodings)
-        limit: Any = contextlib.nullcontext()
-        if rows < SINGLE_THREAD_ROWS:
-            from threadpoolctl import threadpool_limits
-
-            limit = threadpool_limits(limits=1, user_api="blas")
-        with limit:
-            last, mask, states = enc.top_states(encodings, tops)
+        last, mask, states = enc.top_states(encodings, tops)
         out[chunk] = _np_pool(last, mask)
         for target, state in zip(tuned, states, strict=True):
             target[chunk] = (state * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)

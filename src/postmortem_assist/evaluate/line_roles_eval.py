@@ -123,16 +123,18 @@ def cv_models(
 
 
 def tuned_of(model: lr.LineRoleModel, timeline: Timeline) -> np.ndarray | None:
-    """The model's tuned-layer vectors of a timeline's lines (cached per model and timeline)."""
+    """The model's tuned-layer vectors of a timeline's lines, encoded once per top layer and
+    timeline (``cv_models`` decodes with them, ``evaluate`` takes posteriors from them)."""
     if model.top is None:
         return None
-    key = (id(model.top), timeline.doc_id)
-    if key not in _TUNED:
-        _TUNED[key] = model.tuned_vectors([ln.text for ln in timeline.lines])
-    return _TUNED[key]
+    _, per_doc = _TUNED.setdefault(id(model.top), (model.top, {}))
+    if timeline.doc_id not in per_doc:
+        per_doc[timeline.doc_id] = model.tuned_vectors([ln.text for ln in timeline.lines])
+    return per_doc[timeline.doc_id]
 
 
-_TUNED: dict[tuple[int, str], np.ndarray | None] = {}
+#: id(top layer) -> (that layer, vectors per doc_id); the layer is held so its id stays its own.
+_TUNED: dict[int, tuple[dict[str, np.ndarray], dict[str, np.ndarray | None]]] = {}
 
 
 def pick_start(posts: list[np.ndarray], golds: list[list[str]]) -> tuple[float, float | None]:
@@ -507,7 +509,7 @@ def write_card(folder: Path, meta: dict[str, Any]) -> None:
 
 def run(out: Path | None = None, cache: Path | None = None) -> dict[str, Any] | None:
     """Load the dev timelines, run the CV, write JSON + markdown when ``out`` is given."""
-    from ..summarize.train_line_roles import MIX, embeddings, load_timelines, lower_states
+    from ..summarize.train_line_roles import embeddings, load_timelines, tuning_states
 
     timelines = load_timelines()
     if not timelines:
@@ -515,7 +517,7 @@ def run(out: Path | None = None, cache: Path | None = None) -> dict[str, Any] | 
     result = evaluate(
         timelines,
         embeddings(timelines, cache),
-        lower_states(timelines) if MIX > 0 else None,
+        tuning_states(timelines),
         top_cache=cache,
     )
     if out is not None:

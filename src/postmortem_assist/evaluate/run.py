@@ -326,7 +326,7 @@ def run_line_roles(
     if src is None or src.kind != "shared" or src.root is None:
         notes.append("line roles skipped: needs the shared corpus with timeline_roles.jsonl")
         return {}
-    from ..summarize.train_line_roles import MIX, embeddings, load_timelines, lower_states
+    from ..summarize.train_line_roles import embeddings, load_timelines, tuning_states
     from .line_roles_eval import evaluate, table
 
     timelines = load_timelines(src.root)
@@ -334,9 +334,7 @@ def run_line_roles(
         notes.append("line roles skipped: no timeline_roles.jsonl in the corpus")
         return {}
     with _step(speed, bar, "line-roles: dev grouped CV", 1) as (st, adv):
-        result = evaluate(
-            timelines, embeddings(timelines), lower_states(timelines) if MIX > 0 else None
-        )
+        result = evaluate(timelines, embeddings(timelines), tuning_states(timelines))
         result["table"] = table(result)
         st.docs = len(timelines)
         adv(1)

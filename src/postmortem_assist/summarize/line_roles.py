@@ -506,25 +506,19 @@ class LineRoleModel:
         tuned head on the lines that have a tuned vector (``tuned_vectors``; zero rows: none)."""
         z = x @ self.coef.T + self.intercept
         if self.top is not None and tuned is not None and self.mix > 0 and len(z):
-            t = tuned @ self.top["head_w"].T + self.top["head_b"]
-            t = t - t.max(axis=1, keepdims=True)
-            t = t - np.log(np.exp(t).sum(axis=1, keepdims=True))
-            zl = z - z.max(axis=1, keepdims=True)
-            zl = zl - np.log(np.exp(zl).sum(axis=1, keepdims=True))
+            from scipy.special import log_softmax
+
+            t = log_softmax(tuned @ self.top["head_w"].T + self.top["head_b"], axis=1)
+            z = log_softmax(z, axis=1)
             has = np.abs(tuned).sum(axis=1) > 0
-            z = np.where(has[:, None], (1 - self.mix) * zl + self.mix * t, zl)
+            z = np.where(has[:, None], (1 - self.mix) * z + self.mix * t, z)
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
     def tuned_vectors(self, texts: Sequence[str]) -> np.ndarray | None:
         """Mean token states of the tuned top layer for ``texts`` (None without one)."""
-        if self.top is None:
-            return None
-        from ..embeddings import encode_tuned
-        from .top_layer import as_layer
-
-        return encode_tuned(list(texts), [as_layer(self.top)])[1][0]
+        return embed_for(self, list(texts))[1]
 
     def features(self, lines: Sequence[Line], emb: np.ndarray) -> np.ndarray:
         """The feature matrix of one timeline for this model."""
@@ -661,10 +655,15 @@ def embed(texts: list[str]) -> np.ndarray:
 
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
+    unique, rows = _unique_rows(texts)
+    return np.asarray(encode(unique)[rows], dtype=np.float32)
+
+
+def _unique_rows(texts: list[str]) -> tuple[list[str], list[int]]:
+    """The distinct texts in first-seen order and, per text, its row among them."""
     unique = list(dict.fromkeys(texts))
-    vectors = encode(unique)
     row = {t: i for i, t in enumerate(unique)}
-    return np.asarray(vectors[[row[t] for t in texts]], dtype=np.float32)
+    return unique, [row[t] for t in texts]
 
 
 def embed_for(model: LineRoleModel, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
@@ -675,9 +674,8 @@ def embed_for(model: LineRoleModel, texts: list[str]) -> tuple[np.ndarray, np.nd
     from ..embeddings import encode_tuned
     from .top_layer import as_layer
 
-    unique = list(dict.fromkeys(texts))
+    unique, rows = _unique_rows(texts)
     base, (tuned,) = encode_tuned(unique, [as_layer(model.top)])
-    rows = [{t: i for i, t in enumerate(unique)}[t] for t in texts]
     return np.asarray(base[rows], dtype=np.float32), np.asarray(tuned[rows], dtype=np.float32)
 
 

@@ -41,11 +41,9 @@ def fit_top(
     torch.manual_seed(seed)
     k = len(class_weight)
     heads, eps = int(base["heads"]), float(base["eps"])
-    params = torch.nn.ParameterDict()
-    for part in PARTS:
-        w, b = base[part]
-        params[f"{part}_w"] = torch.nn.Parameter(torch.tensor(np.asarray(w, dtype=np.float32)))
-        params[f"{part}_b"] = torch.nn.Parameter(torch.tensor(np.asarray(b, dtype=np.float32)))
+    params = torch.nn.ParameterDict(
+        {name: torch.nn.Parameter(torch.tensor(v)) for name, v in flat(base).items()}
+    )
     head = torch.nn.Linear(states[0].shape[1], k)
     drop = torch.nn.Dropout(DROPOUT)
 
@@ -104,6 +102,16 @@ def torch_layer(params: Any, x: Any, mask: Any, heads: int, eps: float, drop: An
     up = torch.nn.functional.gelu(x @ params["up_w"] + params["up_b"])
     return norm(x + drop(up @ params["down_w"] + params["down_b"]), (dim,),
                 params["ln2_w"], params["ln2_b"], eps)  # fmt: skip
+
+
+def flat(layer: dict[str, Any]) -> dict[str, np.ndarray]:
+    """A layer in the ``embeddings`` layout as ``<part>_w`` / ``<part>_b`` float32 arrays (the
+    inverse of ``as_layer``)."""
+    return {
+        f"{part}_{side}": np.asarray(layer[part][j], dtype=np.float32)
+        for part in PARTS
+        for j, side in enumerate("wb")
+    }
 
 
 def as_layer(weights: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:

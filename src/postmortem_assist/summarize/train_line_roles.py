@@ -171,6 +171,11 @@ def fit(
     return model
 
 
+def tuning_states(timelines: list[Timeline], mix: float = MIX) -> list[list[np.ndarray]] | None:
+    """``lower_states`` when a top layer is trained (``mix`` > 0), else None."""
+    return lower_states(timelines) if mix > 0 else None
+
+
 def lower_states(timelines: list[Timeline]) -> list[list[np.ndarray]]:
     """Per timeline, per line: MiniLM token states entering its last layer."""
     from ..embeddings import lower_states as states
@@ -199,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     embs = embeddings(timelines, args.cache)
     protos = prototypes()
     xs = [lr.features(t.lines, e, *protos) for t, e in zip(timelines, embs, strict=True)]
-    states = lower_states(timelines) if args.mix > 0 else None
+    states = tuning_states(timelines, args.mix)
     model = fit(xs, [t.roles for t in timelines], protos=protos, states=states, mix=args.mix)
     counts = {r: sum(t.roles.count(r) for t in timelines) for r in lr.ROLES}
     meta = {
