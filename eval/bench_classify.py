@@ -28,12 +28,13 @@ def main() -> int:
         print("corpus not found (set ASSIST_CORPUS)", file=sys.stderr)
         return 2
     texts = list(itertools.islice(itertools.cycle(texts), args.n))
-    import torch
-
     t0 = time.perf_counter()
     classify("Warm-up: the configuration change broke the load balancer.")
     print(f"model + encoder load: {time.perf_counter() - t0:.2f} s")
-    print(f"cpus: {os.cpu_count()}, torch threads: {torch.get_num_threads()}")
+    from postmortem_assist import embeddings
+
+    runtime = "onnx" if any(embeddings._ORT.values()) else "numpy/torch"
+    print(f"cpus: {os.cpu_count()}, encoder runtime: {runtime}")
     times, cpu = [], []
     for _ in range(args.repeat):
         t0, c0 = time.perf_counter(), time.process_time()

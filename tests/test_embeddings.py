@@ -118,6 +118,52 @@ def test_numpy_runtime_matches_torch_float32(monkeypatch: pytest.MonkeyPatch) ->
     assert not fast_segs[2][2].any()  # a span beyond the text is a zero row in both runtimes
 
 
+def test_onnx_runtime_matches_numpy_and_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [
+        "The config push at 14:03 broke routing in two regions; we rolled back at 14:40.",
+        "Disk full on the primary.",
+        "Checkout requests failed with HTTP 503 while the pool waited for free connections. " * 9,
+    ]
+    spans = [[(0, 15), (17, 40)], [(0, 9)], [(0, 8), (9, 17), (5000, 5005)]]
+    monkeypatch.delenv("ASSIST_ENCODER_BACKEND", raising=False)
+    assert isinstance(embeddings._light_encoder(texts, 128, None), embeddings._OrtMiniLM)
+    fast = embeddings.encode(texts, batch_size=2)
+    fast_docs, fast_segs = embeddings.encode_with_spans(texts, spans, max_length=64)
+    monkeypatch.setenv("ASSIST_ENCODER_BACKEND", "numpy")
+    exact = embeddings.encode(texts, batch_size=2)
+    exact_docs, exact_segs = embeddings.encode_with_spans(texts, spans, max_length=64)
+    np.testing.assert_allclose(fast, exact, atol=1e-5)
+    np.testing.assert_allclose(fast_docs, exact_docs, atol=1e-5)
+    for a, b in zip(fast_segs, exact_segs, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert fast_segs[2][1].any() and not fast_segs[2][2].any()  # beyond 64 tokens: zero row
+
+
+def test_onnx_graph_is_rebuilt_byte_identical(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("onnx")
+    from postmortem_assist import encoder_graph
+
+    out = tmp_path / "minilm.onnx"
+    assert encoder_graph.main([str(out)]) == 0
+    assert out.read_bytes() == encoder_graph.graph_path().read_bytes()
+
+
+def test_onnx_graph_for_another_encoder_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from postmortem_assist import encoder_graph
+
+    pytest.importorskip("onnx")
+    base = embeddings._numpy_encoder(None)
+    shapes = {k: v.shape for k, v in encoder_graph.weight_arrays(base).items()}
+    config = json.loads((embeddings.default_model_path() / "config.json").read_text())
+    other = tmp_path / "other.onnx"
+    graph = encoder_graph.build({**config, "layer_norm_eps": 1e-5}, shapes)
+    other.write_bytes(graph.SerializeToString())
+    with pytest.raises(ValueError, match="another encoder"):
+        embeddings._OrtMiniLM(base, other)
+
+
 def test_small_calls_do_not_import_torch() -> None:
     import subprocess
     import sys

@@ -1,21 +1,25 @@
 """The one place that loads the sentence encoder (all-MiniLM-L6-v2, offline).
 
-Two runtimes compute the same network from the same safetensors weights:
+Three runtimes compute the same network from the same safetensors weights:
 
-* **numpy** (small inputs): the 6-layer BERT forward pass in NumPy float32, with the
-  ``tokenizers`` library that transformers itself uses. No torch/transformers import
-  (~4.5 s of CPU at start-up), so a one-file ``summarize`` or ``classify`` starts in about
-  a second. Embeddings equal the torch float32 ones within 1e-6 (max abs, measured on
-  150 corpus summaries); slower per token (~0.4 ms vs 0.15 ms), hence only for small calls.
-* **torch** (large inputs, or once loaded): transformers' BertModel. On CPUs with AMX the
-  forward pass runs under bf16 autocast (2.3x faster on an AMX machine, embeddings within
-  cosine 0.9999 of float32); elsewhere, including AVX512-BF16 without AMX where bf16 is
-  slower, float32. ASSIST_ENCODER_BF16=0 / 1 forces float32 / bf16.
+* **onnx** (the default): onnxruntime running ``models/encoder-onnx/minilm.onnx``, a graph
+  of fused operators whose weights are the NumPy runtime's arrays (``encoder_graph``). No
+  torch import; starts in ~0.2 s after the weights are read, and computes the 500-summary
+  classify batch in ~0.7x torch's time. Token states equal NumPy's within 1e-5 (max abs).
+* **numpy**: the 6-layer BERT forward pass in NumPy float32, with the ``tokenizers`` library
+  that transformers itself uses. Used where onnxruntime or the graph is missing, and for the
+  fine-tuned top layer (``encode_tuned``, ``lower_states``). Embeddings equal the torch float32
+  ones within 1e-6 (max abs, measured on 150 corpus summaries); slower per token.
+* **torch** (fallback): transformers' BertModel. On CPUs with AMX the forward pass runs under
+  bf16 autocast (2.3x faster on an AMX machine, embeddings within cosine 0.9999 of float32);
+  elsewhere, including AVX512-BF16 without AMX where bf16 is slower, float32.
+  ASSIST_ENCODER_BF16=0 / 1 forces float32 / bf16.
 
-``ASSIST_ENCODER_BACKEND`` = ``numpy`` / ``torch`` forces one; the default (``auto``) uses
-numpy for calls of at most ``NUMPY_MAX_TOKENS`` tokens while torch is not loaded yet and the
-process has encoded fewer than ``NUMPY_BUDGET_TOKENS`` tokens in NumPy.
-Each runtime is loaded once per model path and cached at module level.
+``ASSIST_ENCODER_BACKEND`` = ``onnx`` / ``numpy`` / ``torch`` forces one; the default
+(``auto``) uses onnx when it loads, else numpy for calls of at most ``NUMPY_MAX_TOKENS`` tokens
+while torch is not loaded yet and the process has encoded fewer than ``NUMPY_BUDGET_TOKENS``
+tokens in NumPy, else torch. Each runtime is loaded once per model path and cached at module
+level.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ SINGLE_THREAD_ROWS = 2048
 
 _CACHE: dict[str, tuple[Any, Any]] = {}
 _NUMPY: dict[str, _NumpyMiniLM] = {}
+_ORT: dict[str, _OrtMiniLM | None] = {}
 _LOCK = threading.Lock()
 
 
@@ -262,6 +267,74 @@ class _NumpyMiniLM:
         return x.reshape(n, length, -1).astype(np.float32), mask, offsets
 
 
+class _OrtMiniLM:
+    """all-MiniLM-L6-v2 on onnxruntime: ``encoder_graph``'s graph over a NumPy runtime's
+    weights and tokenizer (``tokenize`` and ``forward`` as :class:`_NumpyMiniLM`)."""
+
+    def __init__(self, base: _NumpyMiniLM, graph: Path) -> None:
+        import onnxruntime as ort
+
+        from .encoder_graph import weight_arrays
+
+        self.base = base
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = os.cpu_count() or 1
+        opts.inter_op_num_threads = 1
+        # no busy-waiting threads between operators: on a shared 2-core machine they only
+        # take time from other processes
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.log_severity_level = 3
+        weights = weight_arrays(base)
+        self._values = [ort.OrtValue.ortvalue_from_numpy(a) for a in weights.values()]
+        opts.add_external_initializers(list(weights), self._values)
+        self.session = ort.InferenceSession(
+            graph.read_bytes(), opts, providers=["CPUExecutionProvider"]
+        )
+        meta = self.session.get_modelmeta().custom_metadata_map
+        want = {"heads": base.heads, "layers": len(base.layers), "hidden": base.pos.shape[1]}
+        if any(int(meta.get(k, -1)) != v for k, v in want.items()) or float(
+            meta.get("eps", "nan")
+        ) != base.eps:
+            raise ValueError(f"{graph} was built for another encoder ({meta})")
+
+    def tokenize(self, texts: list[str], max_length: int) -> list[Any]:
+        """As :meth:`_NumpyMiniLM.tokenize`."""
+        return self.base.tokenize(texts, max_length)
+
+    def forward(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """As :meth:`_NumpyMiniLM.forward`."""
+        n, length = len(encodings), max(len(e.ids) for e in encodings)
+        ids = np.zeros((n, length), dtype=np.int64)
+        mask = np.zeros((n, length), dtype=np.int32)
+        offsets = np.zeros((n, length, 2), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+            offsets[row, : len(e.ids)] = e.offsets
+        feed = {"input_ids": ids, "mask": mask, "position_ids": np.arange(length, dtype=np.int64)}
+        states = self.session.run(None, feed)[0]
+        return states, mask.astype(np.float32), offsets
+
+
+def _ort_encoder(model_path: str | Path | None) -> _OrtMiniLM | None:
+    """The onnxruntime runtime for a model folder, loaded at most once; None where
+    onnxruntime or the graph is missing or the graph does not fit the model."""
+    path = Path(model_path) if model_path is not None else default_model_path()
+    key = str(path.resolve())
+    if key in _ORT:
+        return _ORT[key]
+    base = _numpy_encoder(model_path)
+    with _LOCK:
+        if key not in _ORT:
+            from .encoder_graph import graph_path
+
+            try:
+                _ORT[key] = _OrtMiniLM(base, graph_path())
+            except (ImportError, OSError, ValueError):
+                _ORT[key] = None
+        return _ORT[key]
+
+
 def _blas_threads(rows: int) -> contextlib.AbstractContextManager[Any]:
     """One BLAS thread for batches of fewer than ``SINGLE_THREAD_ROWS`` token rows (see
     ``_NumpyMiniLM.forward``), the default otherwise."""
@@ -282,22 +355,33 @@ def _numpy_encoder(model_path: str | Path | None) -> _NumpyMiniLM:
         return _NUMPY[key]
 
 
-def _use_numpy(texts: list[str], max_length: int, model_path: str | Path | None) -> bool:
-    """Which runtime a call uses (see the module docstring)."""
+def _light_encoder(
+    texts: list[str], max_length: int, model_path: str | Path | None
+) -> _OrtMiniLM | _NumpyMiniLM | None:
+    """The runtime a call uses (see the module docstring): onnx or numpy, None for torch."""
     choice = os.environ.get("ASSIST_ENCODER_BACKEND", "auto")
-    if choice in ("numpy", "torch"):
-        return choice == "numpy"
+    if choice == "torch":
+        return None
+    if choice in ("auto", "onnx"):
+        fast = _ort_encoder(model_path)
+        if fast is not None:
+            return fast
+        if choice == "onnx":
+            raise RuntimeError("the onnx encoder runtime needs onnxruntime and its graph")
+    if choice == "numpy":
+        return _numpy_encoder(model_path)
     path = Path(model_path) if model_path is not None else default_model_path()
     if str(path.resolve()) in _CACHE:
-        return False  # torch is loaded already: the faster per-token runtime is free
+        return None  # torch is loaded already: the faster per-token runtime is free
     if sum(len(t) for t in texts) > 8 * NUMPY_MAX_TOKENS:
-        return False  # clearly large (a token is ~4 characters): skip counting
+        return None  # clearly large (a token is ~4 characters): skip counting
     global _numpy_tokens
-    tokens = sum(len(e.ids) for e in _numpy_encoder(model_path).tokenize(texts, max_length))
+    enc = _numpy_encoder(model_path)
+    tokens = sum(len(e.ids) for e in enc.tokenize(texts, max_length))
     if tokens > NUMPY_MAX_TOKENS or _numpy_tokens + tokens > NUMPY_BUDGET_TOKENS:
-        return False
+        return None
     _numpy_tokens += tokens
-    return True
+    return enc
 
 
 def _np_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -384,8 +468,8 @@ def encode(
         return out
 
     idx.sort(key=lambda i: len(texts[i]))
-    if _use_numpy([texts[i] for i in idx], MAX_TOKENS, model_path):
-        enc = _numpy_encoder(model_path)
+    enc = _light_encoder([texts[i] for i in idx], MAX_TOKENS, model_path)
+    if enc is not None:
         for start in range(0, len(idx), batch_size):
             chunk = idx[start : start + batch_size]
             hidden, mask, _ = enc.forward(enc.tokenize([texts[i] for i in chunk], MAX_TOKENS))
@@ -429,18 +513,14 @@ def encode_with_spans(
         return docs, segs
 
     idx.sort(key=lambda i: len(texts[i]))
-    numpy_enc = (
-        _numpy_encoder(model_path)
-        if _use_numpy([texts[i] for i in idx], max_length, model_path)
-        else None
-    )
-    tokenizer, model = (None, None) if numpy_enc else load_encoder(model_path)
-    with contextlib.nullcontext() if numpy_enc else _forward_mode():
+    light = _light_encoder([texts[i] for i in idx], max_length, model_path)
+    tokenizer, model = (None, None) if light else load_encoder(model_path)
+    with contextlib.nullcontext() if light else _forward_mode():
         for start in range(0, len(idx), batch_size):
             chunk = idx[start : start + batch_size]
-            if numpy_enc is not None:
-                encodings = numpy_enc.tokenize([texts[i] for i in chunk], max_length)
-                states, mask, offsets = numpy_enc.forward(encodings)
+            if light is not None:
+                encodings = light.tokenize([texts[i] for i in chunk], max_length)
+                states, mask, offsets = light.forward(encodings)
                 docs[chunk] = _np_pool(states, mask)
             else:
                 assert tokenizer is not None and model is not None
