@@ -920,6 +920,27 @@ def test_bare_dotted_times_in_notes_that_write_dotted_pm_times() -> None:
     assert _at(msgs, 6).time == datetime(2025, 2, 11, 15, 8, tzinfo=UTC)
 
 
+def test_french_clock_times_open_their_lines() -> None:
+    text = (
+        "Notes du 6 March 2025, Paris time (CET)\n"
+        "- 9h - config change merged, nothing visible\n"
+        "- 13h50 - release train deploys gateway 3.12\n"
+        "- 14h05 - first 429s for the school NAT range\n"
+        "- 14h58 - submissions go through again (the 2h30 window was almost gone)\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 2).time == datetime(2025, 3, 6, 8, 0, tzinfo=UTC)  # 9h CET
+    assert _at(msgs, 4).time == datetime(2025, 3, 6, 13, 5, tzinfo=UTC)
+    assert _at(msgs, 4).text.startswith("first 429s")
+    assert "2h30 window" in _at(msgs, 5).text  # a duration inside the text stays as written
+
+
+def test_hours_written_as_durations_are_not_clock_times() -> None:
+    text = "Impact notes\n- 2h - total outage of the API\n- 3h - degraded search after that\n"
+    msgs, _ = _read(text)
+    assert all(m.time is None for m in msgs)  # no "HHhMM" anywhere: "2h" stays a duration
+
+
 def test_a_bot_stamp_under_yesterday_dates_yesterday_not_today() -> None:
     text = (
         "bookings war room (copied the next morning)\n"

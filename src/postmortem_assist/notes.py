@@ -900,6 +900,22 @@ def dotted_clocks(text: str) -> str | None:
     return _DOTTED_BARE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
 
 
+#: A French clock opening a line: "- 14h05 - first 429s", "9h - MR merged" (hour, "h", minutes).
+_FRENCH_LEAD = re.compile(
+    r"^(\s*(?:[-*•]\s+)?)((?:[01]?\d|2[0-3]))h([0-5]\d)?(?=\s*[-–—:|]\s|\s{2,}|\t)", re.M
+)
+
+
+def french_clocks(text: str) -> str | None:
+    """Notes whose lines open with French clock times ("14h05 - ...", "9h - ...") get them
+    as "14:05" and "9:00", so that they stamp their line. None unless at least two lines
+    do so and one of them has minutes ("9h" alone can be a duration)."""
+    found = _FRENCH_LEAD.findall(text)
+    if len(found) < 2 or not any(minutes for _, _, minutes in found):
+        return None
+    return _FRENCH_LEAD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3) or '00'}", text)
+
+
 _QUOTE = re.compile(r"^(?:>[ \t]?)+")
 #: Gmail's attribution line: "On Tue, Mar 4, 2025 at 2:40 PM Lauren Pike <lp@x.example> wrote:".
 _ATTRIBUTION = re.compile(
@@ -1398,7 +1414,7 @@ def parse_notes(
         thread = quoted_thread(source.text)
         if thread is not None:
             source = Source(source.name, thread)
-        dotted = dotted_clocks(source.text)
+        dotted = dotted_clocks(source.text) or french_clocks(source.text)
         if dotted is not None:
             source = Source(source.name, dotted)
         outline = org_outline(source.text, source.name)
