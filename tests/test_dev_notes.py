@@ -77,8 +77,6 @@ KNOWN_MISSES = {
     # tenth batch: "all 14 citizen offices" is written in the page's summary paragraph, which
     # states no impact word
     ("confluence-export", "number:all 14 citizen offices"),
-    # twelfth batch: the first hotline call (no report cue) loses to the alert
-    ("paris-notes-14h05", "time:detected"),
     # "412 docks" (no impact word or people unit) and "average wait 23 min" (the number
     # comes after two words of its own)
     ("meet-transcript", "number:412 docks"),

@@ -941,6 +941,56 @@ def test_hours_written_as_durations_are_not_clock_times() -> None:
     assert all(m.time is None for m in msgs)  # no "HHhMM" anywhere: "2h" stays a duration
 
 
+def test_german_uhr_times_a_night_header_with_an_arrow_and_whatsapp_copies() -> None:
+    text = (
+        "Night duty notes, Thu 13.11. → Fri 14.11.2025\n"
+        "all times Berlin time\n\n"
+        "21.30 Uhr – price list update went live (WWS-3318)\n"
+        "23.40 Uhr – WhatsApp from Marco (night shift lead):\n"
+        "    [23:40, 13/11/2025] Marco Backstube: dough plan looks wrong, can you check??\n"
+        "23.55 Uhr – maybe 38 branches never got their upload through?\n"
+        "00.02 Uhr – SFTP inbox: all 140 files arrived between 21.41 and 21.58 Uhr\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 4).time == datetime(2025, 11, 13, 20, 30, tzinfo=UTC)  # the evening: Thu
+    assert _at(msgs, 6).text.startswith("Marco Backstube: dough plan")  # the copy's stamp
+    assert _at(msgs, 7).time == datetime(2025, 11, 13, 22, 55, tzinfo=UTC)  # not May 2038
+    assert _at(msgs, 8).time == datetime(2025, 11, 13, 23, 2, tzinfo=UTC)  # past midnight
+
+
+def test_a_night_header_in_words_dates_an_evening_start_on_the_first_day() -> None:
+    text = (
+        "# Vans not dispatching, Sat night Nov 1 → Sun Nov 2, 2025\n\n"
+        "all times PT.\n\n"
+        "- 11:45pm quiet so far, 9 vans out\n"
+        "- 12:58am closure uploaded, geofence v42\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 5).time == datetime(2025, 11, 2, 6, 45, tzinfo=UTC)  # Sat 23:45 PDT
+    assert _at(msgs, 6).time == datetime(2025, 11, 2, 7, 58, tzinfo=UTC)
+
+
+def test_remarks_typed_behind_hashes_in_a_pasted_log_are_notes_not_headings() -> None:
+    text = (
+        "# INC-0412 receipts rejected, pasted from loki, my remarks in EET\n"
+        "2025-01-28T07:48:10Z INFO deploy-bot rolling update started\n"
+        "2025-01-28T09:51:02+02:00 WARN einv receipt rejected code=E-417\n"
+        "2025-01-28T09:51:04+02:00 WARN einv receipt rejected code=E-417\n"
+        "## 10:02 support forwards a call: receipts print without the QR\n"
+        "2025-01-28T08:06:00Z ALERT alertmanager [FIRING] EinvRejectRatioHigh\n"
+        "## root cause: 3.8.0 writes the time without an offset\n"
+        "## the next line is mine too\n"
+        "2025-01-28T08:41:30Z INFO deploy-bot rollback complete 6/6\n"
+        "## 10:47 receipts accepted again\n"
+    )
+    msgs, _ = _read(text, name="e.log")
+    assert _at(msgs, 5).time == datetime(2025, 1, 28, 8, 2, tzinfo=UTC)
+    cause = _at(msgs, 7)
+    assert cause.text.startswith("root cause: 3.8.0") and cause.author != "#heading"
+    assert _at(msgs, 8).text == "the next line is mine too"  # its own note, not wrapped
+    assert _at(msgs, 1).author == "#heading"  # the single-hash title stays a heading
+
+
 def test_a_bot_stamp_under_yesterday_dates_yesterday_not_today() -> None:
     text = (
         "bookings war room (copied the next morning)\n"

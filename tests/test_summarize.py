@@ -440,6 +440,20 @@ def test_an_alerts_own_start_field_is_the_detection_time() -> None:
     assert summary.detected.time == datetime(2024, 1, 23, 21, 19, 44, tzinfo=UTC)
 
 
+def test_a_call_from_a_named_person_before_the_page_is_the_detection() -> None:
+    text = (
+        "vans not dispatching, all times UTC, 2025-11-02\n"
+        "- 08:05 geofence v42 uploaded\n"
+        "- 08:17 call from Terrence (night dispatch): tablets in all 9 vans idle 10+ min\n"
+        "- 08:31 PagerDuty: NightRideUnassignedRequests > 25 for 10m, acked\n"
+        "- 09:12 restored service area v41\n"
+        "- 09:16 vans getting trips again\n"
+    )
+    summary = summarize_sources([Source("n.md", text)])
+    assert summary.detected is not None
+    assert summary.detected.time == datetime(2025, 11, 2, 8, 17, tzinfo=UTC)
+
+
 def test_an_impact_number_told_twice_is_quoted_as_the_impact_section_words_it() -> None:
     text = (
         "# Shift log (all times UTC)\n\n## Log\n\n"

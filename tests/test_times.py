@@ -24,6 +24,15 @@ def test_find_dates_in_common_shapes() -> None:
     assert not find_dates("rev 88 applied")
 
 
+def test_words_that_begin_like_a_month_are_not_dates() -> None:
+    # "maybe 38" was read as May 2038, "decided 3" as 3 December
+    for text in ("maybe 38 branches never got it", "we decided 3 things", "a novel 5-step fix"):
+        assert not find_dates(text, default_year=2025), text
+    assert find_dates("Sept 4, 2024")[0].value == date(2024, 9, 4)
+    assert find_dates("on September 4th", default_year=2025)[0].value == date(2025, 9, 4)
+    assert find_dates("Jun. 5", default_year=2025)[0].value == date(2025, 6, 5)
+
+
 def test_slash_dates_are_reported_as_ambiguous() -> None:
     assert find_dates("on 3/4/2024")[0].ambiguous
     assert not find_dates("on 3/24/2024")[0].ambiguous

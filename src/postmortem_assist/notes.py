@@ -60,7 +60,9 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "chat": re.compile(
         rf"^\s*\[(?P<time>(?:\d{{4}}-\d{{2}}-\d{{2}}[ T]|\d{{1,2}}/\d{{1,2}}/\d{{2,4}},?\s+"
         rf"|(?i:{_MONTH})\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?)?"
-        rf"{_CLOCK}(?:\s*{_ZONE})?)\]\s*"
+        rf"{_CLOCK}(?:\s*{_ZONE})?"
+        # WhatsApp's copy puts the date after the time: "[23:40, 13/11/2025] Marco: .."
+        r"(?:,\s+\d{1,2}/\d{1,2}/\d{2,4})?)\]\s*"
         # "[06/03/2025 14:10:33] Deepa Sharma: text": a name of several words ends in a colon
         rf"(?:<?(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{1,3}}(?=:)|{_AUTHOR})>?:?\s+)?"
         r"(?P<text>.*)$"
@@ -891,6 +893,28 @@ _DOTTED_BARE = re.compile(
 )
 
 
+_HASH_REMARK_LINE = re.compile(r"^##+[ \t]+(?=\S)", re.M)
+_HASH_REMARK_TIMED = re.compile(r"^##+[ \t]+\d{1,2}:\d{2}\b", re.M)
+
+
+def hash_remarks(text: str) -> str | None:
+    """A pasted log whose reader typed remarks between the lines behind "##" ("## 10:02
+    Katerina forwards a call ...", "## root cause: ...", "## impact: 5,912 receipts ...") has
+    them without the hashes, so that they are notes, not Markdown headings; a remark without
+    a clock becomes a bullet, so that it is not read as a wrapped log line. None unless a
+    third of the lines (and five) are ISO-stamped log lines and two remarks open with a clock
+    time."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    logged = sum(1 for ln in lines if LINE_SHAPES["iso-log"].match(ln))
+    if logged < 5 or logged * 3 < len(lines) or len(_HASH_REMARK_TIMED.findall(text)) < 2:
+        return None
+    def remark(m: re.Match[str]) -> str:
+        rest = text[m.end() : m.end() + 8]
+        return "" if re.match(r"\d{1,2}:\d{2}\b|[-*•]\s", rest) else "- "
+
+    return _HASH_REMARK_LINE.sub(remark, text)
+
+
 def dotted_clocks(text: str) -> str | None:
     """Notes that open lines with British dotted times ("2.18pm Tonbridge depot rang") have
     their bare ones too ("2.24   ops dashboard", "14.40  alarm cleared"): those become
@@ -904,16 +928,23 @@ def dotted_clocks(text: str) -> str | None:
 _FRENCH_LEAD = re.compile(
     r"^(\s*(?:[-*•]\s+)?)((?:[01]?\d|2[0-3]))h([0-5]\d)?(?=\s*[-–—:|]\s|\s{2,}|\t)", re.M
 )
+#: A German clock opening a line: "23.40 Uhr – WhatsApp from Marco", "- 9:05 Uhr: ...".
+_UHR_LEAD = re.compile(r"^(\s*(?:[-*•]\s+)?)((?:[01]?\d|2[0-3]))[.:]([0-5]\d)\s*Uhr\b", re.M)
 
 
-def french_clocks(text: str) -> str | None:
-    """Notes whose lines open with French clock times ("14h05 - ...", "9h - ...") get them
-    as "14:05" and "9:00", so that they stamp their line. None unless at least two lines
-    do so and one of them has minutes ("9h" alone can be a duration)."""
-    found = _FRENCH_LEAD.findall(text)
-    if len(found) < 2 or not any(minutes for _, _, minutes in found):
+def continental_clocks(text: str) -> str | None:
+    """Notes whose lines open with French ("14h05 - ...", "9h - ...") or German ("23.40 Uhr
+    – ...") clock times get them as "14:05", "9:00" and "23:40", so that they stamp their line.
+    None unless at least two lines open so; French ones need one with minutes ("9h" alone can
+    be a duration)."""
+    french = _FRENCH_LEAD.findall(text)
+    if len(french) >= 2 and any(minutes for _, _, minutes in french):
+        text = _FRENCH_LEAD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3) or '00'}", text)
+    elif len(_UHR_LEAD.findall(text)) >= 2:
+        text = _UHR_LEAD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
+    else:
         return None
-    return _FRENCH_LEAD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3) or '00'}", text)
+    return text
 
 
 _QUOTE = re.compile(r"^(?:>[ \t]?)+")
@@ -1081,8 +1112,9 @@ DOC_META = re.compile(
 
 
 def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None:
-    """The second day of a night named in the header ("night of Sat Nov 2 -> Sun Nov 3 2024")
-    when the notes' first time is after midnight (before 06:00): that is the day it falls on."""
+    """The day a night named in the header ("night of Sat Nov 2 -> Sun Nov 3 2024", "Sa 29.03.
+    / So 30.03.2025") starts the notes on: the first day when the notes' first time is in the
+    evening (from 12:00), the second when it is after midnight (before 06:00)."""
     if day is None:
         return day
     end = 0  # offset just past the line being read
@@ -1092,22 +1124,23 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
         night = _DOTTED_NIGHT.search(line)
         if night is not None:  # "Sa 29.03. / So 30.03.2025": the first has no year of its own
             try:
-                first_day = date(day.year, int(night.group(2)), int(night.group(1)))
+                dates = [date(day.year, int(night.group(2)), int(night.group(1)))]
             except ValueError:
                 continue  # "31.02.": no such day
-            hour = _first_hour(text[end : end + 5000])
-            if first_day + timedelta(days=1) == day and hour is not None and hour >= 12:
-                return first_day  # the log starts that evening
-        if len(dates) >= 2 and dates[0] == day and dates[1] == day + timedelta(days=1):
-            hour = _first_hour(text[end : end + 5000])
-            if hour is not None and hour < 6:  # clock_time reads "1:30 pm" as 13
-                return dates[1]
+            dates.append(dates[0] + timedelta(days=1))
+        if len(dates) < 2 or dates[1] != dates[0] + timedelta(days=1) or day not in dates[:2]:
+            continue
+        hour = _first_hour(text[end : end + 5000])
+        if hour is not None and hour >= 12:  # clock_time reads "1:30 pm" as 13
+            return dates[0]  # the log starts that evening
+        if hour is not None and hour < 6:
+            return dates[1]
     return day
 
 
 #: A night written as two dotted dates, the first without its year: "Sa 29.03. / So 30.03.2025".
 _DOTTED_NIGHT = re.compile(
-    r"\b(\d{1,2})\.(\d{1,2})\.?\s*[/–-]\s*(?:[A-Za-z]{2,3}\.?\s+)?\d{1,2}\.\d{1,2}\.\d{4}\b"
+    r"\b(\d{1,2})\.(\d{1,2})\.?\s*(?:[/–→-]|->)\s*(?:[A-Za-z]{2,3}\.?\s+)?\d{1,2}\.\d{1,2}\.\d{4}\b"
 )
 
 
@@ -1414,7 +1447,10 @@ def parse_notes(
         thread = quoted_thread(source.text)
         if thread is not None:
             source = Source(source.name, thread)
-        dotted = dotted_clocks(source.text) or french_clocks(source.text)
+        remarks = hash_remarks(source.text)
+        if remarks is not None:
+            source = Source(source.name, remarks)
+        dotted = dotted_clocks(source.text) or continental_clocks(source.text)
         if dotted is not None:
             source = Source(source.name, dotted)
         outline = org_outline(source.text, source.name)

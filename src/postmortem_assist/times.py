@@ -72,7 +72,10 @@ ZONES: dict[str, str] = {
 _ZONE_ALT = "|".join(sorted((z for z in ZONES if z != "Z"), key=len, reverse=True))
 #: An IANA zone name as people write it ("US/Pacific", "Europe/Berlin"), case-sensitive.
 _IANA = r"(?-i:[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+)"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+)  # whole names or abbreviations: "maybe 38" and "decided 3" are not dates
 _DATE = (
     rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}"
     rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?!\.\d)"  # German / European "18.07.2024", day first
@@ -479,6 +482,7 @@ _STAMP = (
 #: A stamp at the start of a line, after a bullet and markup: "- **14:05**", "| 2024-03-05 16:06 |".
 LEADING_STAMP = re.compile(
     rf"^\s*(?:[-*+•]\s+|\d{{1,3}}[.)]\s+)?(?:\*\*|__|`|\[)?\s*(?P<stamp>{_STAMP})(?![\w/]|:\d)"
+    r"(?:,\s*\d{1,2}/\d{1,2}/\d{2,4}(?=\]))?"  # WhatsApp's copy: "[23:40, 13/11/2025] Marco: .."
     r"\s*(?:\*\*|__|`|\])?\s*:?\s*(?:\*\*|__|`|\])?\s*(?:[-–—|:]\s*)?(?P<rest>.*)$",
     re.I,
 )

@@ -162,7 +162,9 @@ TOLD_US = re.compile(
     r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:|"
     r"\bon the radio\s*:|\bradioed\b|"
     r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
-    r"\b(?:rang|phoned|called)(?=\s*[(:,]|\s*$)",  # "Tonbridge depot rang (Gary): ..."
+    r"\b(?:rang|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
+    # "call from Terrence (night dispatch): ...", "WhatsApp from Marco"
+    r"\b(?:phone call|call|WhatsApp|voicemail) from (?-i:[A-Z])",
     re.I,
 )
 #: A responder noticing it themselves: "seen on the dashboard, this issue opened".
