@@ -1436,7 +1436,10 @@ def parse_notes(
     zone = zone_info(chosen) if chosen else None
     zone_used: str | None = chosen
     if export:
-        slack = read_export(export, channel, zone, warnings)
+        # zones merely written on some times (an alert's "Started: ... UTC") do not override
+        # the zones of the people's Slack profiles for the clock times they type
+        profiles = how == "written on other times"
+        slack = read_export(export, channel, None if profiles else zone, warnings)
         messages.extend(slack)
         shapes.append("slack")
         zone_used = zone_used or "UTC"

@@ -150,7 +150,7 @@ def _retrospective(msg: Message) -> bool:
 #: A report whose own time is written with its verb: "phoned me at 14:03", "called at 20:38"
 #: (the time of the contact, not of an earlier symptom as in "hangs since 21:09").
 TOLD_CONTACT = re.compile(
-    r"(?:\b(?:called|phoned|rang|emailed|messaged|pinged)\b(?:\s+(?:me|us|in|the \w+ desk))?"
+    r"(?:\b(?:called|phoned|rang|emailed|messaged|pinged|flagged)\b(?:\s+(?:me|us|in|it|the \w+ desk))?"
     r"|\bfirst (?:phone )?(?:call(?:er)?|ticket|chat)(?: was| came(?: in)?)?)"
     r"\s+(?:at|around)\s+~?\d{1,2}:\d{2}",
     re.I,
