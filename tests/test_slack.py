@@ -282,6 +282,29 @@ def test_a_team_typing_utc_times_is_read_in_utc_whatever_its_profiles_say(tmp_pa
     assert notes.messages[1].inline[0][2] == datetime(2024, 5, 13, 23, 38, tzinfo=UTC)
 
 
+def test_profile_zones_win_over_a_utc_stamp_written_in_an_alert(tmp_path: Path) -> None:
+    """Profiles in Asia/Jakarta, people type WIB clock times, and the alert bot writes
+    "Started: ... UTC": the typed times are still read in the authors' zone."""
+    root = tmp_path / "export"
+    root.mkdir()
+    users = [{"id": "U1", "name": "ardi", "tz": "Asia/Jakarta",
+              "profile": {"display_name": "Ardi"}}]  # fmt: skip
+    (root / "users.json").write_text(json.dumps(users), encoding="utf-8")
+    (root / "channels.json").write_text(json.dumps([{"id": "C1", "name": "inc"}]), "utf-8")
+    (root / "inc").mkdir()
+    t0 = datetime(2025, 9, 8, 23, 58, tzinfo=UTC).timestamp()
+    day = [
+        {"type": "message", "subtype": "bot_message", "username": "Alertmanager",
+         "ts": f"{t0:.6f}", "text": "[FIRING:1] TopupCreditLagHigh Started: 2025-09-08 23:48 UTC"},
+        {"type": "message", "user": "U1", "ts": f"{t0 + 75:.6f}",
+         "text": "paged, ack. CS flagged it at 06:52 and the alert came at 06:58 WIB"},
+    ]  # fmt: skip
+    (root / "inc" / "2025-09-08.json").write_text(json.dumps(day), encoding="utf-8")
+    notes = parse_notes(_sources(root))
+    said = notes.messages[1]
+    assert said.inline[0][2] == datetime(2025, 9, 8, 23, 52, tzinfo=UTC)  # 06:52 WIB, not UTC
+
+
 def test_typed_times_take_the_offset_they_match_their_timestamps_at() -> None:
     """No zone anywhere (no profiles, no statement), but people type Pacific clock times:
     "paged 1:31 PM" posted at 20:32 UTC is read at UTC-07:00, with a warning."""

@@ -454,6 +454,20 @@ def test_a_call_from_a_named_person_before_the_page_is_the_detection() -> None:
     assert summary.detected.time == datetime(2025, 11, 2, 8, 17, tzinfo=UTC)
 
 
+def test_everyone_else_working_normally_is_not_the_recovery() -> None:
+    text = (
+        "truck slots incident, all times UTC, 2025-01-21\n"
+        "- 07:12 HaulSoft bookings refused with 429 by edge-gw\n"
+        "- 07:31 Ribeiro (HaulSoft) calls: every booking fails\n"
+        "- 07:44 every 429 is from haulsoft-prod. everyone else is booking normally\n"
+        "- 08:10 reverted edge-gw to v87\n"
+        "- 08:14 Ribeiro says bookings are going through again\n"
+    )
+    summary = summarize_sources([Source("n.md", text)])
+    assert summary.mitigated is not None
+    assert summary.mitigated.time == datetime(2025, 1, 21, 8, 14, tzinfo=UTC)
+
+
 def test_an_impact_number_told_twice_is_quoted_as_the_impact_section_words_it() -> None:
     text = (
         "# Shift log (all times UTC)\n\n## Log\n\n"

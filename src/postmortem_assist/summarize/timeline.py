@@ -150,7 +150,8 @@ def _retrospective(msg: Message) -> bool:
 #: A report whose own time is written with its verb: "phoned me at 14:03", "called at 20:38"
 #: (the time of the contact, not of an earlier symptom as in "hangs since 21:09").
 TOLD_CONTACT = re.compile(
-    r"(?:\b(?:called|phoned|rang|emailed|messaged|pinged|flagged)\b(?:\s+(?:me|us|in|it|the \w+ desk))?"
+    r"(?:\b(?:called|phoned|rang|emailed|messaged|pinged|flagged)\b"
+    r"(?:\s+(?:me|us|in|it|the \w+ desk))?"
     r"|\bfirst (?:phone )?(?:call(?:er)?|ticket|chat)(?: was| came(?: in)?)?)"
     r"\s+(?:at|around)\s+~?\d{1,2}:\d{2}",
     re.I,
@@ -339,6 +340,8 @@ def _closing(text: str) -> bool:
 
 #: A purpose clause just before a recovery cue: what a proposed fix is for, not a state.
 _PURPOSE = re.compile(r"\b(?:so that|so|in order to|to make)\s+(?:[\w.'’-]+\s+){0,4}$", re.I)
+#: The rest of the users just before a recovery cue: "everyone else is booking normally".
+_OTHERS = re.compile(r"\b(?:everyone|everybody|everything|anyone|anybody) else\b", re.I)
 #: A verb that moves something "back to" a version or setting, a few words before it.
 _MOVED_BACK = re.compile(
     r"\b(?:roll\w*|revert\w*|scal\w*|set|dial\w*|mov\w*|pinn\w*|switch\w*|downgrad\w*)"
@@ -378,6 +381,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "roll keysvc back to 4.11.3": a version, not a level
             if pattern is cues.RECOVERY and _PURPOSE.search(msg.text[: m.start()]):
                 continue  # "give the column a default so 4.9's inserts work again": a plan
+            if pattern is cues.RECOVERY and _OTHERS.search(msg.text[: m.start()]):
+                continue  # "everyone else is booking normally": the contrast, not recovery
             stamp = event_time(msg, m.start())
             since = _RIGHT_SINCE.match(msg.text, m.end())
             if since is not None:  # "serving fresh content since 09:53", "running again since"
