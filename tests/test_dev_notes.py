@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 105
+    assert len(SETS) >= 115
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -141,6 +141,32 @@ KNOWN_MISSES = {
     ("esl-shelf-price-email-thread", "number:18,912 price overrides"),
     ("course-reg-scratch", "number:reg paused 25 min"),
     ("print-plant-spring-forward", "number:39 min real time"),
+    # tenth session, batches s10a/s10b (first run 80/121 fields; fixed since: French and German
+    # clocks, night headers, "maybe 38" as a date, "##" remarks in a log, Slack profile zones,
+    # "call from <Name>" reports). Left: recoveries told with a word between ("getting marks
+    # again", "first auto-assigned ride 1:16am PST") or by a WhatsApp relay; a wiki table's
+    # first failure row after a trigger row; a CS post without a report cue; an Outlook
+    # thread whose newest mail recaps the timeline in bullets; numbers after their words
+    ("arena-barcode-chat-s10b", "time:start"),
+    ("arena-barcode-chat-s10b", "duration_minutes"),
+    ("bakery-orders-berlin-notebook-s10b", "time:mitigated"),
+    ("einvoice-mixed-offsets-s10a", "time:mitigated"),
+    ("einvoice-queue-confluence-s10b", "time:start"),
+    ("einvoice-queue-confluence-s10b", "time:detected"),
+    ("einvoice-queue-confluence-s10b", "duration_minutes"),
+    ("eshop-midnight-sale-wiki-s10b", "time:start"),
+    ("eshop-midnight-sale-wiki-s10b", "time:detected"),
+    ("eshop-midnight-sale-wiki-s10b", "duration_minutes"),
+    ("jira-server-billpay-s10a", "time:detected"),
+    ("outlook-flower-orders-s10a", "time:start"),
+    ("outlook-flower-orders-s10a", "time:detected"),
+    ("outlook-flower-orders-s10a", "time:mitigated"),
+    ("outlook-flower-orders-s10a", "duration_minutes"),
+    ("outlook-flower-orders-s10a", "number:14 orders, 1,120 boxes"),
+    ("pacific-fallback-saferide-s10a", "time:mitigated"),
+    ("pacific-fallback-saferide-s10a", "number:longest wait 71 min"),
+    ("slack-export-topup-lag-s10a", "time:mitigated"),
+    ("slack-truck-slots-edited-s10b", "time:detected"),
 }
 
 
@@ -195,6 +221,10 @@ KNOWN_CAUSE_MISSES = {
     # twenty-first batch: the cause in plain words over two sentences after "so:", with no
     # cause word ("sftp01 is a fresh VM with new SSH host keys ... refuses to upload")
     "print-plant-spring-forward",
+    # tenth session: a chat whose cause (handhelds' clocks a minute slow after the NTP server
+    # was shut down) is told over several wrapped lines; a Jira comment in plain words
+    "arena-barcode-chat-s10b",
+    "jira-server-billpay-s10a",
 }
 
 
@@ -210,7 +240,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 78 of 130 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 82 of 140 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -219,8 +249,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 130
-    assert found >= 78, f"{found}/{total}"
+    assert total >= 140
+    assert found >= 82, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
