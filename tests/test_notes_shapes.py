@@ -991,6 +991,21 @@ def test_remarks_typed_behind_hashes_in_a_pasted_log_are_notes_not_headings() ->
     assert _at(msgs, 1).author == "#heading"  # the single-hash title stays a heading
 
 
+def test_teams_yesterday_and_today_stamp_lines_date_their_messages() -> None:
+    text = (
+        "(copied out of Teams on Monday 12/8/2025 for the review, we're on Central time)\n"
+        "Marcus Oyelaran\n"
+        "Yesterday 11:31 PM\n"
+        "end of regulation 24-24, we're going to OT\n"
+        "Kelsey Brandt\n"
+        "Today 12:08 AM\n"
+        "support is lighting up\n"
+    )
+    msgs, _ = _read(text)
+    assert _at(msgs, 4).time == datetime(2025, 12, 8, 5, 31, tzinfo=UTC)  # Sun 23:31 CST
+    assert _at(msgs, 7).time == datetime(2025, 12, 8, 6, 8, tzinfo=UTC)  # Mon 00:08 CST
+
+
 def test_a_bot_stamp_under_yesterday_dates_yesterday_not_today() -> None:
     text = (
         "bookings war room (copied the next morning)\n"

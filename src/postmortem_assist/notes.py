@@ -1205,6 +1205,10 @@ def _stated_zone(text: str, default: str | None) -> str | None:
 
 #: A chat client's relative day marker on its own line (Teams, Slack desktop copies).
 RELATIVE_DAY = re.compile(r"(?:-{2,}\s*)?(Yesterday|Today)(?:\s*-{2,})?", re.I)
+#: A relative day with its clock time on one line: "Yesterday 10:58 PM", "Today at 12:08 AM".
+_RELATIVE_STAMP = re.compile(
+    r"(Yesterday|Today),?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?", re.I
+)
 
 
 def _warn_date_order(
@@ -1507,6 +1511,10 @@ def parse_notes(
                 day = base - timedelta(days=1 if relative.group(1).lower() == "yesterday" else 0)
                 markers.add(id(msg))
                 continue
+            stamped = _RELATIVE_STAMP.fullmatch(msg.text.strip()) if msg.time_text else None
+            if stamped and base is not None and base != UNDATED:
+                # Teams' "Yesterday 10:58 PM" line over a message: that day, that time
+                day = base - timedelta(days=1 if stamped.group(1).lower() == "yesterday" else 0)
             before = day
             day, line_zone = _resolve(msg, day, zone, dayfirst)
             if msg.block and msg.author == "#heading" and line_zone is not None:
