@@ -454,6 +454,20 @@ def test_a_call_from_a_named_person_before_the_page_is_the_detection() -> None:
     assert summary.detected.time == datetime(2025, 11, 2, 8, 17, tzinfo=UTC)
 
 
+def test_support_relaying_a_report_before_the_alert_is_the_detection() -> None:
+    text = (
+        "all stamps are UTC+05:30\n"
+        "[2025-10-14 08:58:40] @rates-bot: rate card approved, effective 09:00\n"
+        "[2025-10-14 09:03:22] @priya.nair: helpdesk here. Sai Motors calling, policy issue "
+        "failing at the dealer desk\n"
+        "[2025-10-14 09:11:05] @alertmanager: [FIRING] PolicyIssueErrorRate ratio=0.62\n"
+        "[2025-10-14 09:50:30] @arjun: dealers issuing normally again\n"
+    )
+    summary = summarize_sources([Source("chat.txt", text)])
+    assert summary.detected is not None
+    assert summary.detected.time == datetime(2025, 10, 14, 3, 33, 22, tzinfo=UTC)
+
+
 def test_everyone_else_working_normally_is_not_the_recovery() -> None:
     text = (
         "truck slots incident, all times UTC, 2025-01-21\n"

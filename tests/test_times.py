@@ -33,6 +33,13 @@ def test_words_that_begin_like_a_month_are_not_dates() -> None:
     assert find_dates("Jun. 5", default_year=2025)[0].value == date(2025, 6, 5)
 
 
+def test_a_zone_stated_for_the_stamps() -> None:
+    assert zone_statement("Mattermost export · 2025-10-14 · all stamps are UTC+05:30") == (
+        "UTC+05:30"
+    )
+    assert zone_statement("stamps from the POS are kept 30 days; meet at 10:00 UTC") is None
+
+
 def test_slash_dates_are_reported_as_ambiguous() -> None:
     assert find_dates("on 3/4/2024")[0].ambiguous
     assert not find_dates("on 3/24/2024")[0].ambiguous

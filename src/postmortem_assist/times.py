@@ -104,7 +104,7 @@ TIMESTAMP = re.compile(
 #: zone for the whole text.
 ZONE_STATEMENT = re.compile(
     # the zone is said in the same sentence: "time (+02:00). The bot writes UTC" is not UTC
-    r"(?:(?i:\b(?:times?|timeline|timestamps?)\b)(?:(?![.!?]\s)[^\n]){0,40}?|"
+    r"(?:(?i:\b(?:times?|timeline|(?:time)?stamps?)\b)(?:(?![.!?]\s)[^\n]){0,40}?|"
     r"(?i:\b(?:we'?re|we are|everyone'?s|everyone is)\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
     rf"(?:\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)"
     r"|(?<=\()(?P<offset>[+-](?:0\d|1[0-4]):?[0-5]\d)(?=\)))(?![\w+-])"

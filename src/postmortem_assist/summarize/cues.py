@@ -44,7 +44,7 @@ ALERT = _cue(
 )
 REPORT = _cue(
     r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
-    r"flagged (?:to (?:me|us)|it|this)\b|"
+    r"flagged (?:to (?:me|us)|it|this)\b|(?:CS|support|help ?desk|service desk) here\b|"
     r"(?:sees|saw|seen|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
     r"(?:this |the )?(?:issue|incident) (?:was )?opened\b|"
     r"(?:e-?mail|mail|message) (?:reaches|reached) us\b|"
