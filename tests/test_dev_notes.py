@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 115
+    assert len(SETS) >= 125
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -81,9 +81,6 @@ KNOWN_MISSES = {
     # comes after two words of its own)
     ("meet-transcript", "number:412 docks"),
     ("wiki-berlin-summer", "number:average wait 23 min"),
-    # thirteenth batch: a customer's call relayed in a chat line without a report cue loses to
-    # the alert
-    ("kudu-tracking-chat", "time:detected"),
     # fourteenth batch: a logfmt log whose start and "readings landing" lines have no cue
     # words; a pay-per-view bullet "paid viewers get the player now"; a wiki impact line
     # above the table is dated by the table's first (unrelated) row; a number after its verb
@@ -167,6 +164,35 @@ KNOWN_MISSES = {
     ("pacific-fallback-saferide-s10a", "number:longest wait 71 min"),
     ("slack-export-topup-lag-s10a", "time:mitigated"),
     ("slack-truck-slots-edited-s10b", "time:detected"),
+    # batches s10c/s10d (first run 39/60 and 39/54 fields): a Discord copy whose "Yesterday at"
+    # headers have no copy date to count from; an Opsgenie page whose ET comments are typed
+    # beside UTC headers; a handover email in prose (times inside sentences, numbers after
+    # their words); recoveries and starts the line roles miss
+    ("discord-fanclub-lottery-s10c", "time:start"),
+    ("discord-fanclub-lottery-s10c", "time:detected"),
+    ("discord-fanclub-lottery-s10c", "time:mitigated"),
+    ("discord-fanclub-lottery-s10c", "time:resolved"),
+    ("discord-fanclub-lottery-s10c", "duration_minutes"),
+    ("discord-fanclub-lottery-s10c", "number:3.1M rows"),
+    ("fantasy-scores-opsgenie-s10d", "time:detected"),
+    ("fantasy-scores-opsgenie-s10d", "time:mitigated"),
+    ("fantasy-scores-opsgenie-s10d", "time:resolved"),
+    ("fantasy-scores-opsgenie-s10d", "duration_minutes"),
+    ("github-drm-episode-s10c", "time:mitigated"),
+    ("handover-email-radar-s10c", "time:start"),
+    ("handover-email-radar-s10c", "time:mitigated"),
+    ("handover-email-radar-s10c", "duration_minutes"),
+    ("handover-email-radar-s10c", "number:Roughly 310,000 app sessions"),
+    ("handover-email-radar-s10c", "number:14 TV stations"),
+    (
+        "handover-email-radar-s10c",
+        "number:3 of them aired their breakfast weather with the frozen loop",
+    ),
+    ("pagerduty-esim-timeline-s10c", "time:mitigated"),
+    ("teams-fantasy-overtime-s10c", "time:start"),
+    ("teams-fantasy-overtime-s10c", "time:mitigated"),
+    ("teams-fantasy-overtime-s10c", "duration_minutes"),
+    ("twowheeler-policy-mattermost-s10d", "number:640 dealers"),
 }
 
 
@@ -225,6 +251,13 @@ KNOWN_CAUSE_MISSES = {
     # was shut down) is told over several wrapped lines; a Jira comment in plain words
     "arena-barcode-chat-s10b",
     "jira-server-billpay-s10a",
+    # batches s10c/s10d: causes in plain sentences (a Discord thread, a GitHub comment, a
+    # handover email, a status page's "Identified" post, a journal comment over two lines)
+    "discord-fanclub-lottery-s10c",
+    "github-drm-episode-s10c",
+    "handover-email-radar-s10c",
+    "garage-opener-statuspage-s10d",
+    "mail-relay-dkim-journal-s10d",
 }
 
 
@@ -240,7 +273,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 82 of 140 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 85 of 150 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -249,8 +282,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 140
-    assert found >= 82, f"{found}/{total}"
+    assert total >= 150
+    assert found >= 85, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
