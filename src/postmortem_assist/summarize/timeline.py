@@ -165,7 +165,8 @@ TOLD_US = re.compile(
     r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
     r"\b(?:rang|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
     # "call from Terrence (night dispatch): ...", "WhatsApp from Marco"
-    r"\b(?:phone call|call|WhatsApp|voicemail) from (?-i:[A-Z])",
+    r"(?:(?<![\w ])|(?<=\ba )|(?<=\ban )|(?<=\bthe ))(?:phone call|call|WhatsApp|voicemail) "
+    r"from (?-i:[A-Z])",  # not "every API call from Android"
     re.I,
 )
 #: A responder noticing it themselves: "seen on the dashboard, this issue opened".
