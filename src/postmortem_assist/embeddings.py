@@ -252,13 +252,7 @@ class _NumpyMiniLM:
         self, encodings: list[Any], n: int, length: int, upto: int | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Token states after the first ``upto`` layers (None: all of them)."""
-        ids = np.zeros((n, length), dtype=np.int64)
-        mask = np.zeros((n, length), dtype=np.float32)
-        offsets = np.zeros((n, length, 2), dtype=np.int64)
-        for row, e in enumerate(encodings):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1.0
-            offsets[row, : len(e.ids)] = e.offsets
+        ids, mask, offsets = _padded(encodings, n, length)
         x = self._norm(self.word[ids] + self.pos[:length] + self.type0, self.ln0)
         x = x.reshape(n * length, -1)  # 2-D matmuls: numpy's 3-D matmul is ~6x slower
         bias = (1.0 - mask[:, None, None, :]) * np.finfo(np.float32).min
@@ -304,16 +298,26 @@ class _OrtMiniLM:
     def forward(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """As :meth:`_NumpyMiniLM.forward`."""
         n, length = len(encodings), max(len(e.ids) for e in encodings)
-        ids = np.zeros((n, length), dtype=np.int64)
-        mask = np.zeros((n, length), dtype=np.int32)
-        offsets = np.zeros((n, length, 2), dtype=np.int64)
-        for row, e in enumerate(encodings):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1
-            offsets[row, : len(e.ids)] = e.offsets
-        feed = {"input_ids": ids, "mask": mask, "position_ids": np.arange(length, dtype=np.int64)}
-        states = self.session.run(None, feed)[0]
-        return states, mask.astype(np.float32), offsets
+        ids, mask, offsets = _padded(encodings, n, length)
+        feed = {
+            "input_ids": ids,
+            "mask": mask.astype(np.int32),
+            "position_ids": np.arange(length, dtype=np.int64),
+        }
+        return self.session.run(None, feed)[0], mask, offsets
+
+
+def _padded(encodings: list[Any], n: int, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids (n, length), attention mask (float32) and character offsets (n, length, 2) of
+    ``tokenizers`` encodings, zero-padded to ``length``."""
+    ids = np.zeros((n, length), dtype=np.int64)
+    mask = np.zeros((n, length), dtype=np.float32)
+    offsets = np.zeros((n, length, 2), dtype=np.int64)
+    for row, e in enumerate(encodings):
+        ids[row, : len(e.ids)] = e.ids
+        mask[row, : len(e.ids)] = 1.0
+        offsets[row, : len(e.ids)] = e.offsets
+    return ids, mask, offsets
 
 
 def _ort_encoder(model_path: str | Path | None) -> _OrtMiniLM | None:
