@@ -440,46 +440,51 @@ def test_an_alerts_own_start_field_is_the_detection_time() -> None:
     assert summary.detected.time == datetime(2024, 1, 23, 21, 19, 44, tzinfo=UTC)
 
 
-def test_a_call_from_a_named_person_before_the_page_is_the_detection() -> None:
-    text = (
+#: Key moments that a cue must place (name, notes, key, UTC time): a named caller or support
+#: relaying a report before the page, and a recovery not taken from "everyone else" working.
+KEY_MOMENT_CASES = [
+    (
+        "call from a named person before the page",
         "vans not dispatching, all times UTC, 2025-11-02\n"
         "- 08:05 geofence v42 uploaded\n"
         "- 08:17 call from Terrence (night dispatch): tablets in all 9 vans idle 10+ min\n"
         "- 08:31 PagerDuty: NightRideUnassignedRequests > 25 for 10m, acked\n"
         "- 09:12 restored service area v41\n"
-        "- 09:16 vans getting trips again\n"
-    )
-    summary = summarize_sources([Source("n.md", text)])
-    assert summary.detected is not None
-    assert summary.detected.time == datetime(2025, 11, 2, 8, 17, tzinfo=UTC)
-
-
-def test_support_relaying_a_report_before_the_alert_is_the_detection() -> None:
-    text = (
+        "- 09:16 vans getting trips again\n",
+        "detected",
+        datetime(2025, 11, 2, 8, 17, tzinfo=UTC),
+    ),
+    (
+        "support relaying a report before the alert",
         "all stamps are UTC+05:30\n"
         "[2025-10-14 08:58:40] @rates-bot: rate card approved, effective 09:00\n"
         "[2025-10-14 09:03:22] @priya.nair: helpdesk here. Sai Motors calling, policy issue "
         "failing at the dealer desk\n"
         "[2025-10-14 09:11:05] @alertmanager: [FIRING] PolicyIssueErrorRate ratio=0.62\n"
-        "[2025-10-14 09:50:30] @arjun: dealers issuing normally again\n"
-    )
-    summary = summarize_sources([Source("chat.txt", text)])
-    assert summary.detected is not None
-    assert summary.detected.time == datetime(2025, 10, 14, 3, 33, 22, tzinfo=UTC)
-
-
-def test_everyone_else_working_normally_is_not_the_recovery() -> None:
-    text = (
+        "[2025-10-14 09:50:30] @arjun: dealers issuing normally again\n",
+        "detected",
+        datetime(2025, 10, 14, 3, 33, 22, tzinfo=UTC),
+    ),
+    (
+        "everyone else working normally is not the recovery",
         "truck slots incident, all times UTC, 2025-01-21\n"
         "- 07:12 HaulSoft bookings refused with 429 by edge-gw\n"
         "- 07:31 Ribeiro (HaulSoft) calls: every booking fails\n"
         "- 07:44 every 429 is from haulsoft-prod. everyone else is booking normally\n"
         "- 08:10 reverted edge-gw to v87\n"
-        "- 08:14 Ribeiro says bookings are going through again\n"
-    )
-    summary = summarize_sources([Source("n.md", text)])
-    assert summary.mitigated is not None
-    assert summary.mitigated.time == datetime(2025, 1, 21, 8, 14, tzinfo=UTC)
+        "- 08:14 Ribeiro says bookings are going through again\n",
+        "mitigated",
+        datetime(2025, 1, 21, 8, 14, tzinfo=UTC),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "when"), [c[1:] for c in KEY_MOMENT_CASES], ids=[c[0] for c in KEY_MOMENT_CASES]
+)
+def test_key_moment_placed_by_its_cue(text: str, key: str, when: datetime) -> None:
+    moment = getattr(summarize_sources([Source("n.txt", text)]), key)
+    assert moment is not None and moment.time == when
 
 
 def test_an_impact_number_told_twice_is_quoted_as_the_impact_section_words_it() -> None:
