@@ -5,7 +5,7 @@ Three runtimes compute the same network from the same safetensors weights:
 * **onnx** (the default): onnxruntime running ``models/encoder-onnx/minilm.onnx``, a graph
   of fused operators whose weights are the NumPy runtime's arrays (``encoder_graph``). No
   torch import; starts in ~0.2 s after the weights are read, and computes the 500-summary
-  classify batch in ~0.7x torch's time. Token states equal NumPy's within 1e-5 (max abs).
+  classify batch in ~0.8x torch's time. Token states equal NumPy's within 1e-5 (max abs).
 * **numpy**: the 6-layer BERT forward pass in NumPy float32, with the ``tokenizers`` library
   that transformers itself uses. Used where onnxruntime or the graph is missing, and for the
   fine-tuned top layer (``encode_tuned``, ``lower_states``). Embeddings equal the torch float32
