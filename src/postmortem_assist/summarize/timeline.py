@@ -164,9 +164,7 @@ TOLD_US = re.compile(
     r"\bon the radio\s*:|\bradioed\b|"
     r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
     r"\b(?:rang|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
-    # "call from Terrence (night dispatch): ...", "WhatsApp from Marco"
-    r"(?:(?<![\w ])|(?<=\ba )|(?<=\ban )|(?<=\bthe ))(?:phone call|call|WhatsApp|voicemail) "
-    r"from (?-i:[A-Z])",  # not "every API call from Android"
+    + cues.CALL_FROM,
     re.I,
 )
 #: A responder noticing it themselves: "seen on the dashboard, this issue opened".
