@@ -258,24 +258,28 @@ def test_bad_notes_give_a_result_or_one_line(
         assert len(err.strip().splitlines()) == 1
 
 
-def test_a_team_typing_utc_times_is_read_in_utc_whatever_its_profiles_say(tmp_path: Path) -> None:
-    """Profiles in Europe/Amsterdam, but typed times sit minutes before their messages only
-    when read as UTC: the team writes UTC (and users.json's tz is not the notes' zone)."""
+def _one_channel(tmp_path: Path, zone: str, day_name: str, day: list[dict]) -> list[Source]:
+    """An export of one channel "inc" with one day file and one person (U1) in ``zone``."""
     root = tmp_path / "export"
     root.mkdir()
-    users = [{"id": "U1", "name": "nadia", "tz": "Europe/Amsterdam",
-              "profile": {"display_name": "Nadia"}}]  # fmt: skip
+    users = [{"id": "U1", "name": "u1", "tz": zone, "profile": {"display_name": "Una"}}]
     (root / "users.json").write_text(json.dumps(users), encoding="utf-8")
     (root / "channels.json").write_text(json.dumps([{"id": "C1", "name": "inc"}]), "utf-8")
     (root / "inc").mkdir()
+    (root / "inc" / f"{day_name}.json").write_text(json.dumps(day), encoding="utf-8")
+    return _sources(root)
+
+
+def test_a_team_typing_utc_times_is_read_in_utc_whatever_its_profiles_say(tmp_path: Path) -> None:
+    """Profiles in Europe/Amsterdam, but typed times sit minutes before their messages only
+    when read as UTC: the team writes UTC (and users.json's tz is not the notes' zone)."""
     t0 = datetime(2024, 5, 13, 23, 47, 2, tzinfo=UTC).timestamp()
     day = [
         {"type": "message", "user": "U1", "ts": f"{t0:.6f}", "text": "PD paged me at 23:44"},
         {"type": "message", "user": "U1", "ts": f"{t0 + 1380:.6f}",
          "text": "first errors at 23:38 in Kibana, fix went out at 00:09"},
     ]  # fmt: skip
-    (root / "inc" / "2024-05-13.json").write_text(json.dumps(day), encoding="utf-8")
-    notes = parse_notes(_sources(root))
+    notes = parse_notes(_one_channel(tmp_path, "Europe/Amsterdam", "2024-05-13", day))
     assert notes.zone != "Europe/Amsterdam"
     assert any("read as UTC" in w for w in notes.warnings)
     assert notes.messages[0].inline[0][2] == datetime(2024, 5, 13, 23, 44, tzinfo=UTC)
@@ -285,13 +289,6 @@ def test_a_team_typing_utc_times_is_read_in_utc_whatever_its_profiles_say(tmp_pa
 def test_profile_zones_win_over_a_utc_stamp_written_in_an_alert(tmp_path: Path) -> None:
     """Profiles in Asia/Jakarta, people type WIB clock times, and the alert bot writes
     "Started: ... UTC": the typed times are still read in the authors' zone."""
-    root = tmp_path / "export"
-    root.mkdir()
-    users = [{"id": "U1", "name": "ardi", "tz": "Asia/Jakarta",
-              "profile": {"display_name": "Ardi"}}]  # fmt: skip
-    (root / "users.json").write_text(json.dumps(users), encoding="utf-8")
-    (root / "channels.json").write_text(json.dumps([{"id": "C1", "name": "inc"}]), "utf-8")
-    (root / "inc").mkdir()
     t0 = datetime(2025, 9, 8, 23, 58, tzinfo=UTC).timestamp()
     day = [
         {"type": "message", "subtype": "bot_message", "username": "Alertmanager",
@@ -299,8 +296,7 @@ def test_profile_zones_win_over_a_utc_stamp_written_in_an_alert(tmp_path: Path) 
         {"type": "message", "user": "U1", "ts": f"{t0 + 75:.6f}",
          "text": "paged, ack. CS flagged it at 06:52 and the alert came at 06:58 WIB"},
     ]  # fmt: skip
-    (root / "inc" / "2025-09-08.json").write_text(json.dumps(day), encoding="utf-8")
-    notes = parse_notes(_sources(root))
+    notes = parse_notes(_one_channel(tmp_path, "Asia/Jakarta", "2025-09-08", day))
     said = notes.messages[1]
     assert said.inline[0][2] == datetime(2025, 9, 8, 23, 52, tzinfo=UTC)  # 06:52 WIB, not UTC
 
