@@ -248,7 +248,9 @@ def _more_numbers(
     Issue Summary states every headline number in the notes' own words."""
     from .facts import HOURS_MINUTES, impact_score
 
-    texts = {m.ref: m.text for m in cands.msgs} if cands is not None else {}
+    texts: dict[str, str] = {}  # a line's sentences may be several messages: join them
+    for m in cands.msgs if cands is not None else []:
+        texts[m.ref] = f"{texts[m.ref]} {m.text}" if m.ref in texts else m.text
     out: list[str] = []
     for fact in summary.impact[: limit + 3]:
         if fact.text in shown or any(fact.text in o for o in out) or _is_date(fact.text):
@@ -274,7 +276,7 @@ def _clause(text: str, phrase: str, max_words: int = 10) -> str:
     if at < 0:
         return phrase
     tail = text[at + len(phrase) :]
-    end = re.search(r"[,;()|]|\.(?:\s|$)|\s[-–—]\s|\sand\s+(?=\w+ed\b|went\b|was\b)|$", tail)
+    end = re.search(r"[,;()|]|[.:](?:\s|$)|\s[-–—]\s|\sand\s+(?=\w+ed\b|went\b|was\b)|$", tail)
     clause = (phrase + tail[: end.start() if end else len(tail)]).strip()
     words = clause.split()
     return " ".join(words[: max(max_words, len(phrase.split()))])

@@ -139,6 +139,18 @@ def _after_lead_in(msgs: list[Message], i: int) -> bool:
     return False
 
 
+#: Taken off the cause score of a line under an Impact heading or labelled "Impact:".
+IMPACT_PENALTY = 2.0
+
+
+def _under_impact(msg: Message) -> bool:
+    """A line under an Impact heading or labelled "Impact:" (what the incident cost)."""
+    return bool(
+        (msg.section and facts.IMPACT_SECTION.search(msg.section))
+        or facts.IMPACT_LABEL.match(msg.text)
+    )
+
+
 def cause_scores(
     msgs: list[Message], probs: np.ndarray, skip: set[int], blamed: set[int]
 ) -> list[tuple[float, int]]:
@@ -165,6 +177,8 @@ def cause_scores(
             score += FOUND_WEIGHT
         if cues.HYPOTHESIS.search(msg.text):
             score -= 1.0
+        if _under_impact(msg):
+            score -= IMPACT_PENALTY  # "- longest wait 71 min" under Impact: what it cost
         if cues.NOT_CAUSE.search(msg.text) or cues.AFTERMATH.search(msg.text):
             score -= 2.5
         if cues.NOT_RECOVERED.search(msg.text):  # a status: "that's because ... Nothing is fixed"
@@ -264,7 +278,7 @@ def role_cause(msgs: list[Message], found: Roles, skip: set[int], blamed: set[in
     picked = [
         _cleaned(msgs[i])
         for i in indices(found.roles, "cause-found")
-        if i not in skip | blamed and _statement(msgs[i].text)
+        if i not in skip | blamed and _statement(msgs[i].text) and not _under_impact(msgs[i])
     ]
     return facts.merge_lines(picked)
 

@@ -33,8 +33,8 @@ _WORD_NUMBER = (
     rf"|{_TENS}(?:-{_UNITS})?|{_TEENS})(?![\w-])"
 )
 _QTY = (
-    r"(?:(?:about|around|roughly|approximately|approx\.?|ca\.|circa|nearly|almost|over|up to|"
-    r"more than|less than|all|~)\s*)?"
+    r"(?:(?i:about|around|roughly|approximately|approx\.?|ca\.|circa|nearly|almost|over|up to|"
+    r"more than|less than|all)\s*|~\s*)?"
     r"(?:\d+\s+(?:in|out\s+of)\s+)?"  # "1 in 5 orders", "3 out of 10 nodes"
     r"(?:(?:(?:[$€£₹¥₩]|(?:USD|EUR|GBP|INR|CHF|CAD|AUD|JPY|KRW)\b)\s?)?\d[\d,]*(?:\.\d+)?"
     r"(?:\s*(?:%|percent\b|x\b|k\b|m\b|million\b|billion\b|thousand\b|lakh\b|crore\b)"
@@ -109,6 +109,28 @@ QUANTITY = re.compile(
     rf"(?<![\w.:/-])(?P<q>{_QTY})(?P<rest>(?:\s+of\s+(?:the\s+|those\s+|these\s+|all\s+|our\s+)?"
     rf"(?:\d[\d,]*\s+)?[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){{0,3}})|(?:\s+[A-Za-z][\w.-]*){{0,3}})"
 )
+#: What a figure right after it measures, written before it: "longest wait 71 min", "reg paused
+#: 25 min", "peaked at 38%". The words are kept with the figure (the Issue Summary quotes them).
+MEASURE_LEAD = re.compile(
+    r"(?<![\w-])(?:"
+    r"(?:(?:longest|average|avg|mean|median|max(?:imum)?|typical|worst|total)\s+)?"
+    r"(?:wait(?:ing)?(?:\s+times?)?|delay|hold\s+times?|queue\s+times?)"
+    r"|(?:(?!(?:was|were|is|are|been|be|had|has|it|we|they|the)\s)[A-Za-z][\w-]*\s+)?"
+    r"(?:paused|offline|stalled)"
+    r"|peaked\s+at|dropped\s+by|fell\s+by|rose\s+by|spiked\s+to|re-?queued|re-?sent|refunded"
+    r")\s+$",
+    re.I,
+)
+
+
+def split_lead(phrase: str) -> tuple[str, str]:
+    """A quantity phrase's measure words (``MEASURE_LEAD``) and the figure with its noun."""
+    head = re.match(r"\D*?(?=[\d~$€£₹¥₩])", phrase)
+    if head and head.group(0) and MEASURE_LEAD.fullmatch(head.group(0)):
+        return head.group(0), phrase[head.end() :]
+    return "", phrase
+
+
 #: A span in hours and minutes as written: "2 h 28 min", "4 hrs 21 min", "1 hour and 7 minutes".
 HOURS_MINUTES = re.compile(
     r"\b\d+\s*(?:h|hrs?|hours?)\s*(?:and\s+)?\d+\s*(?:m|mins?|minutes?)\b", re.I
@@ -222,10 +244,13 @@ def quantities(text: str) -> list[str]:
         prefix = text[max(0, m.start() - 5) : m.start()]
         if re.search(r"(?:rev|v|#|PR|max|=)\s*$", prefix, re.I):
             continue
+        if lead := MEASURE_LEAD.search(text[max(0, m.start() - 40) : m.start()]):
+            phrase = lead.group(0) + phrase
         out.append(phrase)
     for m in HOURS_MINUTES.finditer(text):  # "2 h 28 min" whole, not "2 h" and "28 min"
-        out = [q for q in out if q not in m.group(0)]
-        out.append(m.group(0))
+        lead = MEASURE_LEAD.search(text[max(0, m.start() - 40) : m.start()])
+        out = [q for q in out if split_lead(q)[1] not in m.group(0)]
+        out.append((lead.group(0) if lead else "") + m.group(0))
     return out
 
 
@@ -249,7 +274,7 @@ IMPACT_LABEL = re.compile(r"^\W{0,3}(?:customer |user |business )?impact\b[^:\n]
 
 def is_threshold(phrase: str, context: str) -> bool:
     """An alert threshold ("5xx > 5% for 10 min"), not an impact."""
-    q = re.escape(phrase.split()[0])
+    q = re.escape(split_lead(phrase)[1].split()[0])
     return bool(re.search(rf"(?:>|<|>=|<=|above|below|threshold)\s*{q}", context))
 
 
@@ -264,7 +289,8 @@ _LABEL_NUMBER = re.compile(r"\d{1,2}")
 
 def impact_score(phrase: str, context: str, in_section: bool) -> float:
     """How much a quantity reads as customer impact (ranking for the summary)."""
-    score = 2.0 if PEOPLE_UNITS.search(phrase) else 0.0
+    lead, phrase = split_lead(phrase)
+    score = 2.0 if PEOPLE_UNITS.search(phrase) or lead else 0.0  # "longest wait 71 min"
     score += 1.0 if "%" in phrase else 0.0
     score += 3.0 if in_section else 0.0  # the notes' own impact list comes first
     score += 0.5 if re.search(r"\b(?:failed|affected|delayed|lost|errors?)\b", context, re.I) else 0
@@ -296,6 +322,7 @@ def extract_impact(msgs: list[Message], exclude: set[str]) -> list[Fact]:
                 bool(PEOPLE_UNITS.search(phrase))
                 or "%" in phrase
                 or re.search(rf"\d+x\b|(?:{MONEY})\s?\d|percent", phrase)
+                or split_lead(phrase)[0]
             )
             if not (has_unit or in_section or re.search(r"\d+h\d+m", phrase)):
                 continue
