@@ -777,3 +777,100 @@ def test_a_suspicion_answered_with_evidence_is_a_misleading_path() -> None:
     assert any("RIP disk is full" in m.text for m in s.misleading_paths)
     assert not any("host key" in m.text for m in s.misleading_paths)
     assert s.mitigated is not None and "landing" in s.mitigated.text
+
+
+def test_a_kakaotalk_export_is_read_as_chat_on_its_day_lines() -> None:
+    notes = (
+        "Pawline eng on-call (5) KakaoTalk Chats\n"
+        "Date Saved : Jan 18, 2026 at 2:14 AM\n\n"
+        "--------------- Saturday, January 17, 2026 ---------------\n"
+        "[Jiwoo Han] [9:48 PM] anyone up for the on-call handoff?\n"
+        "[Alert Bot] [10:26 PM] [FIRING] EscapeAlertRate 14.2/min service=geofence-eval\n"
+        "[Marcus Bell] [10:27 PM] ack. taking it\n"
+        "[Jiwoo Han] [11:58 PM] new key in the secrets store, rolling loc-resolver\n"
+        "--------------- Sunday, January 18, 2026 ---------------\n"
+        "[Marcus Bell] [12:36 AM] loc-resolver rolled, wifi lookups 200 again\n"
+        "[Marcus Bell] [1:16 AM] all clear from me, closing the incident\n"
+    )
+    summary = _one(notes, "chat.txt")
+    assert summary.shape == "kakao"
+    assert _time(summary.detected) == datetime(2026, 1, 17, 22, 26)  # naive: no zone stated
+    assert _time(summary.resolved) == datetime(2026, 1, 18, 1, 16)
+
+
+def test_a_status_page_update_takes_the_stamp_written_under_it() -> None:
+    notes = (
+        "Lanternhouse Tickets Status - Incident History\n\n"
+        "Resolved - All shows are on sale normally and seat availability is correct again.\n"
+        "Mar 4, 14:30 ACDT\n\n"
+        "Monitoring - A fix has been deployed. Shows are back on sale. We are monitoring.\n"
+        "Mar 4, 13:24 ACDT\n\n"
+        "Investigating - We are investigating reports that shows are displayed as Sold out.\n"
+        "Mar 4, 12:03 ACDT\n\n"
+        "--- my notes, Wed 4 Mar 2026, same clock as the page: ACDT ---\n"
+        "12:10 SalesBelowForecast fired\n"
+        "12:40 SalesBelowForecast resolved by itself, lunch rush. nothing fixed\n"
+        "13:05 4.2.1 deployed (hold TTL in seconds again)\n"
+        "13:15 the other 37 shows back on sale, availability matches the venue reports\n"
+        "14:30 Resolved posted, all clear\n"
+    )
+    summary = _one(notes, "status.txt")
+    # "We are monitoring.\nMar 4" names no Monday: the year is the notes' 2026
+    assert _time(summary.mitigated) == datetime(2026, 3, 4, 2, 45, tzinfo=UTC)
+    assert _time(summary.resolved) == datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
+    monitoring = next(e for e in summary.timeline if e.text.startswith("Monitoring"))
+    assert monitoring.time == datetime(2026, 3, 4, 2, 54, tzinfo=UTC)
+
+
+def test_a_slack_browser_copy_keeps_its_clock_times() -> None:
+    # "Name  17:52" headers are a clock, not an Otter transcript's time since recording
+    notes = (
+        "copied from Slack (browser), my Slack timezone is UTC, so every time below is UTC\n\n"
+        "Sunday, April 12th 2026\n\n"
+        "Deploy Bot  APP  17:40\n"
+        "pairing-svc 7.2.0 rolled out to prod (6/6 pods)\n"
+        "Grafana  APP  18:04\n"
+        "[FIRING:1] ArenaPairingWaveSlow (pairing-svc, prod)\n"
+        "Lena Okafor  18:05\n"
+        "ack, mine\n"
+        "Lena Okafor  18:36\n"
+        "pairings instant again: last 5 waves 1.6-1.9s\n"
+        "Lena Okafor  19:24\n"
+        "all clear, closing\n"
+    )
+    summary = _one(notes, "slack.txt")
+    assert summary.shape != "transcript"
+    assert _time(summary.detected) == datetime(2026, 4, 12, 18, 4, tzinfo=UTC)
+    assert _time(summary.mitigated) == datetime(2026, 4, 12, 18, 36, tzinfo=UTC)
+
+
+def test_a_uk_night_across_the_spring_jump_is_read_in_london_time() -> None:
+    notes = (
+        "late shift notes, Sat 28 -> Sun 29 March 2026\n"
+        "times are UK time off my phone\n\n"
+        "23:50 gateway dashboard fine\n"
+        "00:49 Bex (partner support) rings: restaurants say their tablets stopped ringing\n"
+        "00:56 PAGE order acceptance rate < 70%. acked\n"
+        "02:00 phone jumped from 00:59 to 02:00\n"
+        "02:29 orders landing on tablets again, acceptance 96%\n"
+        "03:10 all clear, page closed\n"
+    )
+    summary = _one(notes, "notes.txt")
+    assert _time(summary.detected) == datetime(2026, 3, 29, 0, 49, tzinfo=UTC)  # the call
+    assert _time(summary.mitigated) == datetime(2026, 3, 29, 1, 29, tzinfo=UTC)  # BST
+    assert _time(summary.resolved) == datetime(2026, 3, 29, 2, 10, tzinfo=UTC)
+
+
+def test_a_device_clock_named_in_the_header_is_not_the_notes_zone() -> None:
+    notes = (
+        "# merged logs. acu-1 is the antenna controller and logs Arizona time (-07:00)\n"
+        "# note: lines are mine, times in them UTC\n"
+        "2026-05-19T08:40:00Z INFO planner scheduled pass\n"
+        "2026-05-19T01:47:41-07:00 WARN acu-1 rx X: no carrier lock after 30 s\n"
+        "# note: 09:21 mail from Kestrel ops: no X-band data from your last two passes\n"
+        "2026-05-19T09:28:00Z ALERT alertmanager [FIRING] GroundPassNoLock site=yuma\n"
+        "# note: 11:23 X-band downlink works again\n"
+        "# note: 12:05 all clear, closing INC-0519-1\n"
+    )
+    summary = _one(notes, "merged.log")
+    assert _time(summary.resolved) == datetime(2026, 5, 19, 12, 5, tzinfo=UTC)

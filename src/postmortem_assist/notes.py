@@ -49,7 +49,7 @@ from .times import (
 UNDATED = date(1970, 1, 1)
 SHAPES = (
     "slack", "chat", "irc", "ic-log", "tab-log", "iso-log", "month-chat", "whatsapp", "zoom-chat",
-    "transcript", "csv", "markdown", "plain",
+    "kakao", "transcript", "csv", "markdown", "plain",
 )  # fmt: skip
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
@@ -97,6 +97,11 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         rf"^\s*(?P<time>{_CLOCK})\s+From\s+(?P<author>[^:\n]{{1,40}}?)\s+to\s+"
         r"(?:Everyone|[^:\n]{1,40}?)(?:\s*\((?:direct message|privately)\))?\s*:\s*(?P<text>.*)$",
         re.I,
+    ),
+    # KakaoTalk's export: "[Jiwoo Han] [9:48 PM] text" (the author first, each day under a
+    # "--------------- Saturday, January 17, 2026 ---------------" line)
+    "kakao": re.compile(
+        rf"^\s*\[(?P<author>[^\[\]\n:]{{1,40}})\]\s+\[(?P<time>{_CLOCK})\]\s+(?P<text>.*)$"
     ),
     # a meeting transcript, "00:19:02 Dev Patel: text" (Zoom's .txt; WebVTT cues become this)
     "transcript": re.compile(
@@ -294,6 +299,11 @@ def _section_of(line: str) -> str | None:
     return head or None
 
 
+#: A status page update as pasted: "Monitoring - A fix has been deployed ...", "**Resolved** -".
+STATUS_UPDATE = re.compile(
+    r"^\W{0,2}(?:Investigating|Identified|Monitoring|Update|Resolved|Postmortem|Verifying|"
+    r"Completed|In progress|Scheduled)\W{0,2}\s+[-–—]\s+\S"
+)
 _EMAIL_HEADER = re.compile(r"^(?P<key>From|Sent|Date|To|Cc|Subject):\s*(?P<value>.*)$", re.I)
 _EMAIL_WROTE = re.compile(r"^On .{5,120} wrote:$|^-{2,}\s*(?:Original|Forwarded) Message", re.I)
 #: A comment or status line of an issue tracker used as an incident log:
@@ -332,8 +342,9 @@ SPEAKER_NAME = re.compile(
 SPEAKER_HEADER = re.compile(
     r"^\s*(?:(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}),?|"
     r"(?P<handle>[a-z][\w.-]{1,30})(?:\s+[—–-]|(?=\s{2}))|"  # Mattermost: "alice — 10:02 AM",
-    # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM"
-    r"(?P<app>[\w.-]{2,30})\s{1,4}(?:APP|BOT|Bot))\s{1,4}"
+    # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM", "Deploy Bot
+    # APP  17:40"
+    r"(?P<app>[\w.-]{2,30}(?: [A-Z][\w.-]{1,30}){0,2})\s{1,4}(?:APP|BOT|Bot))\s{1,4}"
     r"(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?)\s*$"
 )
 #: An entry of an ITSM activity stream (ServiceNow): "2024-02-13 10:57:40 - Priya Raman (Work
@@ -411,6 +422,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
     table_rows = 0
     in_shell = False  # inside a pasted terminal command's output
     wrapped: dict[int, list[str]] = {}  # id of an entry -> its text and its wrapped lines
+    status: set[int] = set()  # ids of a status page's updates
 
     def inherit(msg: Message) -> Message:
         if header is not None and msg.time_text is None:
@@ -685,6 +697,16 @@ def _lines(source: Source, shape: str) -> list[Message]:
             ).author = "#heading"
             entry = None
             continue
+        if lead and not lead.group("rest").strip() and prose and STATUS_UPDATE.match(prose[0][1]):
+            # a status page's "Monitoring - A fix has been deployed ..." over "Mar 4, 13:24
+            # ACDT": the stamp under an update is that update's time, not a header over the next
+            first = len(out)
+            flush()
+            for msg in out[first:]:
+                msg.time_text, msg.time_line = stamp_text(lead), number
+                status.add(id(msg))
+            header, entry = None, None
+            continue
         if lead:
             flush()
             rest = lead.group("rest").strip()
@@ -738,7 +760,23 @@ def _lines(source: Source, shape: str) -> list[Message]:
         if id(msg) in wrapped:
             msg.text = " ".join(wrapped[id(msg)]).strip()
         msg.text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", msg.text).strip()
+    if status and not email:
+        _status_blocks(out, status)
     return out
+
+
+def _status_blocks(msgs: list[Message], status: set[int]) -> None:
+    """Each status page update its own block, and what follows the updates one more, so that
+    updates pasted newest first are put in time order (``_oldest_first``)."""
+    block, paragraph, after = 0, -1, False
+    for msg in msgs:
+        if id(msg) in status:
+            if msg.paragraph != paragraph:
+                block, paragraph = block + 1, msg.paragraph
+            after = True
+        elif after:
+            block, paragraph, after = block + 1, -1, False
+        msg.block = block
 
 
 #: A meeting transcript whose stamps count from the start of the recording: "Recording started
@@ -794,6 +832,9 @@ _OTTER_SPEAKER = re.compile(
     r"^(?P<name>[A-Z][\w.'-]{0,30}(?: [A-Z][\w.'-]{0,30}){0,3}|Speaker \d{1,2})[ \t]{2,}"
     r"(?P<stamp>(?:\d{1,2}:)?\d{1,2}:\d{2})\s*$"
 )
+#: An Otter.ai transcript's first speaker starts this soon after the recording (seconds);
+#: "Name  17:52" headers starting later are clock times (a Slack or Teams copy).
+OTTER_FIRST_MAX = 300
 _OTTER_RECORDED = re.compile(r"^Recorded\s+(?:on\s+)?(?P<when>[^\n•|(]{6,60}?)\s*(?:[•|(].*)?$")
 
 
@@ -803,8 +844,13 @@ def otter_transcript(text: str) -> str | None:
     and the header line blank; "Recorded <when>" becomes the recording-start line. None when
     fewer than three lines are speaker headers."""
     lines = text.split("\n")
-    if sum(1 for ln in lines if _OTTER_SPEAKER.match(ln)) < 3:
+    heads = [h for ln in lines if (h := _OTTER_SPEAKER.match(ln))]
+    if len(heads) < 3:
         return None
+    first = [int(x) for x in heads[0].group("stamp").split(":")]
+    elapsed = first[0] * 60 + first[1] if len(first) == 2 else first[0] * 3600 + first[1] * 60
+    if elapsed > OTTER_FIRST_MAX and not any(_OTTER_RECORDED.match(ln.strip()) for ln in lines):
+        return None  # "Marta Ilić  17:52": a chat copied from a browser, on the clock
     out = list(lines)
     speaker: tuple[str, str] | None = None
     for k, line in enumerate(lines):
@@ -1104,6 +1150,7 @@ DOC_META = re.compile(
     r"^\W{0,3}(?:created|last (?:modified|edited|updated)|modified|edited|updated|exported|"
     r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|"
     r"\blast (?:modified|edited|updated)\s+(?:by|on|at|\d)|"  # "· Last edited 05/03/2024 by"
+    r"^\W{0,3}(?:date )?saved(?: on| at)?\s*:|"  # KakaoTalk: "Date Saved : Jan 18, 2026"
     r"\bpost-?mortem (?:review|meeting)\s*:|"  # "· Postmortem review: Mon 25 Nov, 10:00"
     # German wiki pages: "Erstellt von Jana, zuletzt aktualisiert am 19.07.2024 um 16:42"
     r"^\W{0,3}erstellt (?:von|am)\b|\bzuletzt (?:aktualisiert|geändert|bearbeitet)\b",
@@ -1128,6 +1175,11 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
             except ValueError:
                 continue  # "31.02.": no such day
             dates.append(dates[0] + timedelta(days=1))
+        named = _NAMED_NIGHT.search(line) if night is None else None
+        if named is not None:  # "Sat 28 -> Sun 29 March 2026": the month is written once
+            last = find_dates(named.group(0), default_year=day.year, dayfirst=dayfirst)
+            if last:
+                dates = [last[-1].value - timedelta(days=1), last[-1].value]
         if len(dates) < 2 or dates[1] != dates[0] + timedelta(days=1) or day not in dates[:2]:
             continue
         hour = _first_hour(text[end : end + 5000])
@@ -1141,6 +1193,15 @@ def _night_of(text: str, day: date | None, dayfirst: bool | None) -> date | None
 #: A night written as two dotted dates, the first without its year: "Sa 29.03. / So 30.03.2025".
 _DOTTED_NIGHT = re.compile(
     r"\b(\d{1,2})\.(\d{1,2})\.?\s*(?:[/–→-]|->)\s*(?:[A-Za-z]{2,3}\.?\s+)?\d{1,2}\.\d{1,2}\.\d{4}\b"
+)
+
+
+#: A night written as two weekdays with their day numbers and one month: "Sat 28 -> Sun 29
+#: March 2026", "Fri 31 Oct / Sat 1 Nov" is read by ``find_dates`` already.
+_NAMED_NIGHT = re.compile(
+    r"(?i:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*"
+    r"(?:[/–→-]|->|to)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\s+"
+    rf"{_MONTH}(?:\s+\d{{4}})?)"
 )
 
 

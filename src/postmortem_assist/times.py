@@ -166,9 +166,12 @@ def find_date(text: str) -> str | None:
 def zone_statement(text: str) -> str | None:
     """A zone stated for the whole text ("All times in UTC"), if any; a field label over a
     dated value ("Fired time (UTC): 2024-03-21T12:02:08Z" in an alert) is not one."""
-    for m in ZONE_STATEMENT.finditer(text):
-        if not _FIELD_VALUE.match(text, m.end()):
-            return m.group("zone") or m.group("offset")
+    found = [m for m in ZONE_STATEMENT.finditer(text) if not _FIELD_VALUE.match(text, m.end())]
+    # "acu-1 logs Arizona time (-07:00) ... times in them UTC": one device's clock gives way
+    # to a statement about the notes' times (plural)
+    plural = [m for m in found if re.match(r"(?i)(?:time)?stamps|times|timeline", m.group(0))]
+    for m in plural[:1] or found[:1]:
+        return m.group("zone") or m.group("offset")
     region = REGION_STATEMENT.search(text)
     if region:
         return region.group("zone").title()
@@ -176,7 +179,22 @@ def zone_statement(text: str) -> str | None:
         city = city_zone(m.group("city") or m.group("city2") or m.group("city3"))
         if city is not None:
             return city
-    return None
+    country = COUNTRY_TIME.search(text)
+    return _COUNTRY_ZONES[country.group(1).lower()] if country else None
+
+
+#: "times are UK time", "Irish time": a one-zone country named as the clock.
+COUNTRY_TIME = re.compile(
+    r"\b(UK|British|Irish|Portuguese|Japanese|Korean)\s+(?:local\s+)?time\b", re.I
+)
+_COUNTRY_ZONES = {
+    "uk": "Europe/London",
+    "british": "Europe/London",
+    "irish": "Europe/Dublin",
+    "portuguese": "Europe/Lisbon",
+    "japanese": "Asia/Tokyo",
+    "korean": "Asia/Seoul",
+}
 
 
 #: The folders of the IANA database that hold city zones (not Etc/, posix/ ...).
@@ -356,7 +374,11 @@ def _implied_year(text: str, start: int, end: int, value: date) -> int | None:
     if ctime:
         return int(ctime.group(1))
     before = text[max(0, start - 12) : start]
-    day = re.search(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*$", before, re.I)
+    day = re.search(  # whole weekday names: "monitoring.\nMar 4" names no Monday
+        r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|r|rs|rsday|urday)?\.?,?\s*$",
+        before,
+        re.I,
+    )
     if day is None:
         return None
     wanted = _WEEKDAYS.index(day.group(1).lower())

@@ -50,6 +50,7 @@ CALL_FROM = (
 )
 REPORT = _cue(
     r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
+    r"\brings(?: (?:in|us|me))?:|"  # "Bex (partner support) rings: restaurants say ..."
     r"flagged (?:to (?:me|us)|it|this)\b|(?:CS|support|help ?desk|service desk) here\b|"
     r"(?:sees|saw|seen|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
     r"(?:this |the )?(?:issue|incident) (?:was )?opened\b|"
@@ -152,6 +153,7 @@ RECOVERY = _cue(
     r"\d[\d.,]*(?=\s?(?:%|percent\b))|\d[\d.,]*\s?(?:ms|s|secs?|seconds|rps|qps)|"
     r"\d(?![\d:]|\.\d))|"  # not "max 60", not a version ("roster-client back to 2.9")
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
+    r"\bback (?:on sale|in stock|in service)\b|"  # "the other 37 shows back on sale"
     r"no (?:more|new) (?:errors|failures|[45]\d\d|timeouts)|"
     r"(?:errors?|failures?|rejections?|declines?|5xx|timeouts?) (?:are |were |now )?(?:at|back to|"
     r"down to|dropped to|fell to) (?:zero|0)\b|"

@@ -144,11 +144,17 @@ IMPACT_PENALTY = 2.0
 
 
 def _under_impact(msg: Message) -> bool:
-    """A line under an Impact heading or labelled "Impact:" (what the incident cost)."""
-    return bool(
-        (msg.section and facts.IMPACT_SECTION.search(msg.section))
-        or facts.IMPACT_LABEL.match(msg.text)
-    )
+    """A line under an Impact heading or labelled "Impact:" (what the incident cost); a line
+    with a label of its own ("Cause: ...") after an impact list is not."""
+    if facts.IMPACT_LABEL.match(msg.text):
+        return True
+    if CAUSE_LABEL.match(msg.text) or _OWN_LABEL.match(msg.text):
+        return False
+    return bool(msg.section and facts.IMPACT_SECTION.search(msg.section))
+
+
+#: A line that opens with a label of its own: "Cause: ...", "**Resolution:** ...".
+_OWN_LABEL = re.compile(r"^\W{0,3}[A-Z][\w ]{2,30}\W{0,3}:\s")
 
 
 def cause_scores(

@@ -163,7 +163,7 @@ TOLD_US = re.compile(
     r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:|"
     r"\bon the radio\s*:|\bradioed\b|"
     r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
-    r"\b(?:rang|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
+    r"\b(?:rang|rings|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
     + cues.CALL_FROM,
     re.I,
 )
@@ -639,6 +639,16 @@ _PICK = {
 _WORDS = re.compile(r"[^\W\d_]{3,}")
 
 
+def _no_moment(text: str) -> bool:
+    """A line that marks no key moment whatever its role: an alert clearing on its own, or a
+    status that says the failure goes on ("resolved by itself ... nothing fixed")."""
+    return bool(
+        cues.ALERT_CLEARED.search(text)
+        or cues.NOT_RECOVERED.search(text)
+        or cues.STILL_FAILING.search(text)
+    )
+
+
 def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, KeyTime]:
     """Key times from the line roles; only lines that carry a time.
 
@@ -649,7 +659,10 @@ def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, Key
     of each role on the Viterbi path (``derive.KEY_ROLES``).
     """
     out: dict[str, KeyTime] = {}
-    timed = [time_of(m) is not None and _WORDS.search(m.text) is not None for m in msgs]
+    timed = [
+        time_of(m) is not None and _WORDS.search(m.text) is not None and not _no_moment(m.text)
+        for m in msgs
+    ]
     if roles.posteriors is not None and len(roles.posteriors) == len(msgs):
         picked = pick_keys(
             roles.posteriors,
@@ -660,9 +673,10 @@ def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, Key
         )
         for name, fact in _PICK.items():
             hit = picked.get(fact)
-            if hit is not None:
-                i = hit[0]
-                out[name] = _key(msgs[i], time_of(msgs[i]), undated)  # type: ignore[arg-type]
+            if hit is None or (name == "start" and cues.RECOVERY.search(msgs[hit[0]].text)):
+                continue  # a line telling the recovery is no start
+            i = hit[0]
+            out[name] = _key(msgs[i], time_of(msgs[i]), undated)  # type: ignore[arg-type]
         return out
     for name, prefs in KEY_ROLES.items():
         for role, which in prefs:
