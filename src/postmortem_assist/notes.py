@@ -844,7 +844,7 @@ def otter_transcript(text: str) -> str | None:
     and the header line blank; "Recorded <when>" becomes the recording-start line. None when
     fewer than three lines are speaker headers."""
     lines = text.split("\n")
-    heads = [h for ln in lines if (h := _OTTER_SPEAKER.match(ln))]
+    heads = [hd for ln in lines if (hd := _OTTER_SPEAKER.match(ln))]
     if len(heads) < 3:
         return None
     first = [int(x) for x in heads[0].group("stamp").split(":")]
