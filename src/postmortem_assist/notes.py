@@ -939,12 +939,12 @@ _DOTTED_BARE = re.compile(
 )
 
 
-_HASH_REMARK_LINE = re.compile(r"^##+[ \t]+(?=\S)", re.M)
-_HASH_REMARK_TIMED = re.compile(r"^##+[ \t]+\d{1,2}:\d{2}\b", re.M)
+_HASH_REMARK_LINE = re.compile(r"^(?:##+|>>>+)[ \t]+(?=\S)", re.M)
+_HASH_REMARK_TIMED = re.compile(r"^(?:##+|>>>+)[ \t]+\d{1,2}:\d{2}\b", re.M)
 
 
 def hash_remarks(text: str) -> str | None:
-    """A pasted log whose reader typed remarks between the lines behind "##" ("## 10:02
+    """A pasted log whose reader typed remarks between the lines behind "##" or ">>>" ("## 10:02
     Katerina forwards a call ...", "## root cause: ...", "## impact: 5,912 receipts ...") has
     them without the hashes, so that they are notes, not Markdown headings; a remark without
     a clock becomes a bullet, so that it is not read as a wrapped log line. None unless a
@@ -1196,12 +1196,13 @@ _DOTTED_NIGHT = re.compile(
 )
 
 
-#: A night written as two weekdays with their day numbers and one month: "Sat 28 -> Sun 29
-#: March 2026", "Fri 31 Oct / Sat 1 Nov" is read by ``find_dates`` already.
+#: A night written as two weekdays with the date in full only on the second: "Sat 28 -> Sun 29
+#: March 2026", "Sat 10/31 into Sun 11/1/2026" ("Fri 31 Oct / Sat 1 Nov" is read as two dates).
 _NAMED_NIGHT = re.compile(
-    r"(?i:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*"
-    r"(?:[/–→-]|->|to)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\s+"
-    rf"{_MONTH}(?:\s+\d{{4}})?)"
+    r"(?i:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2})\s*(?:[/–→-]|->|to|into)\s*"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}))"
 )
 
 

@@ -165,6 +165,7 @@ RECOVERY = _cue(
     r"(?:go\w*|went|get\w*|com\w*) through again|(?:go(?:es|ing)?|went) out again|"
     r"(?:getting|going|coming) through(?!\s+(?:again|the|a|an|to|this|that|it|with)\b)|"
     r"(?:serving|working|flowing|processing|loading|succeeding) (?:[\w-]+ ){0,2}since (?=\d)|"
+    r"\b(?:ok|okay|fine|normal|green|healthy|clean) since (?=\d)|"  # "saves ok since 21:05"
     r"(?:CI|builds?|checks?|tests?|rerun)\s+(?:\w+\s+)?green|works? (?:again|now|fine)|"
     r"(?!fail|error|crash|break|drop|spik|tim|throw|stall|hang|degrad|los)"
     r"(?!(?:\w*thing|morning|evening|string|ring|king|building|warning|ping)\b)\w+ing again|"

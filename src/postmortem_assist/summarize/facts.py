@@ -18,7 +18,8 @@ IMPACT_WORDS = re.compile(
     r"%|\b(?:customers?|users?|requests?|orders?|bookings?|logins?|sessions?|checkouts?|"
     r"tickets?|payments?|invoices?|people|accounts?|transactions?|calls?|products?|listings?|"
     r"dashboards?|errors?|5xx|failed|failures?|affected|delayed|lost|dropped|refund\w*|"
-    r"revenue|\$|EUR|USD|£|€|outage)\b",
+    r"revenue|EUR|USD|outage|charged twice|double[- ]charged|duplicate charges?)\b|"
+    r"[$€£¥₹₩]\s?\d",  # an amount: "$441,636 in duplicate charges"
     re.I,
 )
 #: A currency sign or code before an amount.

@@ -368,8 +368,10 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "relay still saturated, not fixed"
             if pattern is cues.RECOVERY and _STATUS_PAGE.search(msg.text[: m.start()]):
                 continue  # 'Corvane status page: "All Systems Operational"': a page, not us
-            if pattern is cues.RECOVERY and _closing(msg.text):
-                continue  # a closing line ("back to baseline, incident closed") is the end
+            told_since = pattern is cues.RECOVERY and bool(_RIGHT_SINCE.match(msg.text, m.end()))
+            if pattern is cues.RECOVERY and _closing(msg.text) and not told_since:
+                continue  # a closing line ("back to baseline, incident closed") is the end,
+                # unless it tells when things worked again ("all clear. saves ok since 21:05")
             if cues.NO_EFFECT.search(msg.text) or cues.FAKE_RECOVERY.search(msg.text):
                 continue  # "rolled back anyway, 403s unchanged": a fix that did not help
             if _alert_clearing(msg):
