@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 125
+    assert len(SETS) >= 150
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -186,6 +186,77 @@ KNOWN_MISSES = {
     ("teams-fantasy-overtime-s10c", "time:mitigated"),
     ("teams-fantasy-overtime-s10c", "duration_minutes"),
     ("twowheeler-policy-mattermost-s10d", "number:640 dealers"),
+    # eleventh session, batches s11a-s11e (first run 210/300 fields; fixed since: KakaoTalk
+    # exports, status-page stamps under their updates, "Name  17:52" browser copies, weekday
+    # night headers, "UK time", a device's clock in a log header, ">>>" remarks, blameful
+    # "of course it's <Name>" / "this is all on <Name>"). Left: a zone told only in passing
+    # ("saturday night pacific"), "IST" meaning Irish or Israel time, email bodies that carry
+    # no time of their own, starts and recoveries told in later lines, figures quoted with
+    # their verb and what follows
+    ("azure-devops-lab-pdf-s11b", "time:detected"),
+    ("azure-devops-lab-pdf-s11b", "time:mitigated"),
+    ("crowdfund-double-charge-postmortem-s11e", "time:start"),
+    ("crowdfund-double-charge-postmortem-s11e", "duration_minutes"),
+    ("crowdfund-double-charge-postmortem-s11e", "number:311 emails"),
+    (
+        "crowdfund-double-charge-postmortem-s11e",
+        "number:18 backers' banks flagged the second charge as fraud",
+    ),
+    ("email-render-farm-rfc2822-s11d", "time:start"),
+    ("email-render-farm-rfc2822-s11d", "time:detected"),
+    ("email-render-farm-rfc2822-s11d", "time:mitigated"),
+    ("email-render-farm-rfc2822-s11d", "time:resolved"),
+    ("email-render-farm-rfc2822-s11d", "duration_minutes"),
+    ("github-carshare-endtrip-s11e", "time:detected"),
+    ("github-carshare-endtrip-s11e", "time:mitigated"),
+    ("gmail-waivers-oldest-first-s11b", "time:mitigated"),
+    ("gmail-waivers-oldest-first-s11b", "time:resolved"),
+    ("gmail-waivers-oldest-first-s11b", "duration_minutes"),
+    ("groundstation-tle-logs-s11c", "time:start"),
+    ("groundstation-tle-logs-s11c", "time:mitigated"),
+    ("groundstation-tle-logs-s11c", "duration_minutes"),
+    ("ic-notes-eastern-fallback-cu-s11d", "time:mitigated"),
+    ("irrigation-valves-ist-chat-s11d", "time:start"),
+    ("irrigation-valves-ist-chat-s11d", "time:detected"),
+    ("irrigation-valves-ist-chat-s11d", "time:mitigated"),
+    ("irrigation-valves-ist-chat-s11d", "time:resolved"),
+    ("irrigation-valves-ist-chat-s11d", "duration_minutes"),
+    ("irssi-transit-feed-s11a", "time:detected"),
+    ("jira-export-worklog-prices-s11b", "time:detected"),
+    ("jira-export-worklog-prices-s11b", "time:mitigated"),
+    ("kakaotalk-pet-collars-s11a", "time:start"),
+    ("kakaotalk-pet-collars-s11a", "time:detected"),
+    ("kakaotalk-pet-collars-s11a", "time:mitigated"),
+    ("kakaotalk-pet-collars-s11a", "time:resolved"),
+    ("kakaotalk-pet-collars-s11a", "duration_minutes"),
+    ("london-spring-forward-tablets-s11c", "time:start"),
+    ("london-spring-forward-tablets-s11c", "duration_minutes"),
+    ("mealkit-menu-ttl-vilnius-s11e", "time:start"),
+    ("mealkit-menu-ttl-vilnius-s11e", "time:detected"),
+    ("mealkit-menu-ttl-vilnius-s11e", "duration_minutes"),
+    ("outlook-vet-sms-ist-s11b", "time:start"),
+    ("outlook-vet-sms-ist-s11b", "time:detected"),
+    ("outlook-vet-sms-ist-s11b", "time:mitigated"),
+    ("outlook-vet-sms-ist-s11b", "time:resolved"),
+    ("outlook-vet-sms-ist-s11b", "duration_minutes"),
+    ("seoul-us-open-orders-chat-s11e", "time:detected"),
+    ("seoul-us-open-orders-chat-s11e", "time:mitigated"),
+    ("seoul-us-open-orders-chat-s11e", "time:resolved"),
+    ("seoul-us-open-orders-chat-s11e", "duration_minutes"),
+    ("slack-export-turn-cert-s11c", "time:start"),
+    ("slack-export-turn-cert-s11c", "time:mitigated"),
+    ("slack-export-turn-cert-s11c", "duration_minutes"),
+    ("slack-export-turn-cert-s11c", "number:300 voice agents"),
+    ("slack-plowtrack-newest-first-s11c", "time:mitigated"),
+    ("slack-web-chess-arena-s11a", "time:mitigated"),
+    ("statuspage-fringe-holds-acdt-s11b", "time:start"),
+    ("statuspage-fringe-holds-acdt-s11b", "time:detected"),
+    ("statuspage-fringe-holds-acdt-s11b", "duration_minutes"),
+    ("telegram-fuel-quota-s11a", "time:detected"),
+    ("wiki-freibad-gate-keys-s11d", "time:start"),
+    ("wiki-freibad-gate-keys-s11d", "time:detected"),
+    ("wiki-freibad-gate-keys-s11d", "time:mitigated"),
+    ("wiki-freibad-gate-keys-s11d", "duration_minutes"),
 }
 
 
@@ -251,6 +322,15 @@ KNOWN_CAUSE_MISSES = {
     "handover-email-radar-s10c",
     "garage-opener-statuspage-s10d",
     "mail-relay-dkim-journal-s10d",
+    # eleventh session: causes in plain sentences (an irssi log, a Telegram copy, a Gmail
+    # thread, a GitHub issue, a wiki "what went wrong", the IC's notes, a JSON log remark)
+    "github-carshare-endtrip-s11e",
+    "gmail-waivers-oldest-first-s11b",
+    "ic-notes-eastern-fallback-cu-s11d",
+    "irssi-transit-feed-s11a",
+    "mealkit-menu-ttl-vilnius-s11e",
+    "telegram-fuel-quota-s11a",
+    "wiki-freibad-gate-keys-s11d",
 }
 
 
@@ -266,7 +346,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 85 of 150 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 94 of 175 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -275,8 +355,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 150
-    assert found >= 85, f"{found}/{total}"
+    assert total >= 175
+    assert found >= 94, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
@@ -576,7 +656,7 @@ def test_an_inline_impact_label_leads_the_issue_summary_and_durations_stay_whole
     )
     summary = _one(notes)
     assert "Impact: 1,140 lab results held, longest delay 4 hrs 21 min" in summary.issue_summary
-    assert "4 hrs 21 min" in quantities("longest delay 4 hrs 21 min")
+    assert quantities("longest delay 4 hrs 21 min") == ["longest delay 4 hrs 21 min"]  # whole
 
 
 def test_a_figure_keeps_the_words_before_it_that_say_what_it_measures() -> None:
@@ -588,7 +668,6 @@ def test_a_figure_keeps_the_words_before_it_that_say_what_it_measures() -> None:
     assert quantities("- reg paused 25 min for the whole yr3 window")[0] == "reg paused 25 min"
     assert quantities("checkout conversion dropped by 70%") == ["dropped by 70%"]
     assert quantities("we re-queued 86 files by hand")[0] == "re-queued 86 files"
-    assert quantities("longest delay 4 hrs 21 min") == ["longest delay 4 hrs 21 min"]
     assert quantities("About 12% of signing requests failed")[0].startswith("About 12%")
     # a subject's auxiliary is not a measure word, and a threshold stays a threshold
     assert quantities("checkout was stalled 40 min") == ["stalled 40 min"]
@@ -874,3 +953,54 @@ def test_a_device_clock_named_in_the_header_is_not_the_notes_zone() -> None:
     )
     summary = _one(notes, "merged.log")
     assert _time(summary.resolved) == datetime(2026, 5, 19, 12, 5, tzinfo=UTC)
+
+
+def test_a_fall_back_night_header_with_numeric_dates_dates_the_evening() -> None:
+    notes = (
+        "card posting - IC notes - Sat 10/31 into Sun 11/1/2026\n"
+        "times are Eastern, off my laptop clock. tonight is fall back\n\n"
+        "11:40pm  on for the night cover\n"
+        "1:15am   nightly-post started on schedule, run 88212\n"
+        "1:30am   run 88212 done, 0 exceptions (the FIRST 1:30, still EDT)\n"
+        "1:59am   clock went 1:59 -> 1:00. EST from here\n"
+        "1:17am   (2nd) first duplicate posted, member 4471-0092\n"
+        "1:30am   (2nd) PAGE Overdraft events > 200 in 10m from PagerDuty. acked\n"
+        "3:06am   reversal done, recon matches again\n"
+        "4:20am   all clear, closing the bridge\n"
+    )
+    summary = _one(notes, "ic.txt")
+    assert _time(summary.detected) == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # the 2nd 1:30
+    assert _time(summary.resolved) == datetime(2026, 11, 1, 9, 20, tzinfo=UTC)
+
+
+def test_remarks_typed_into_a_json_log_behind_chevrons_are_notes() -> None:
+    notes = (
+        ">>> ugne: export for INC-208. all ts are Vilnius local time, EET +02:00\n"
+        '{"ts": "2026-02-08T20:00:03.386+02:00", "level": "info", "msg": "rollover: SET menu"}\n'
+        '{"ts": "2026-02-08T20:10:05.231+02:00", "level": "warn", "msg": "cache miss menu"}\n'
+        '{"ts": "2026-02-08T20:12:00.000+02:00", "level": "info", "msg": "saves failed=388"}\n'
+        ">>> 20:16 ugne: saves are going red since about 20:10, no alert yet\n"
+        '{"ts": "2026-02-08T20:20:00.000+02:00", "level": "error", "msg": "save failed"}\n'
+        '{"ts": "2026-02-08T21:03:12.448+02:00", "level": "info", "msg": "SET menu manual"}\n'
+        '{"ts": "2026-02-08T21:05:02.000+02:00", "level": "info", "msg": "selection saved"}\n'
+        ">>> 21:40 ugne: all clear. saves ok since 21:05 after I re-SET the menu at 21:03\n"
+    )
+    summary = _one(notes, "export.jsonl")
+    assert _time(summary.resolved) == datetime(2026, 2, 8, 19, 40, tzinfo=UTC)
+    # the closing line tells when saves worked again
+    assert _time(summary.mitigated) == datetime(2026, 2, 8, 19, 5, tzinfo=UTC)
+
+
+def test_an_amount_in_a_summary_paragraph_is_impact() -> None:
+    notes = (
+        "# Postmortem: backers charged twice\n\n## Summary\n\n"
+        "2,964 backers were charged twice, $441,636 in duplicate charges, out of 11,870 "
+        "backers on the campaign.\n\n## Timeline\n\n"
+        "| Time (UTC) | Event |\n|---|---|\n"
+        "| 2026-03-28 00:06 | First duplicate charge |\n"
+        "| 00:44 | A backer emails support: charged $149 twice |\n"
+        "| 01:24 | Charging running again with no duplicates |\n"
+        "| 04:05 | All clear, incident closed |\n"
+    )
+    summary = _one(notes, "pm.md")
+    assert "2,964 backers were charged twice" in summary.issue_summary
