@@ -274,7 +274,9 @@ def write_card(
         "",
         "- Text -> chunks of <= 200 words (at most 12, spread over the document); each chunk "
         "embedded with all-MiniLM-L6-v2 (first 128 tokens, mean pooling, L2), chunk vectors "
-        "averaged and re-normalised (bf16 autocast on CPUs with AMX, float32 elsewhere). "
+        "averaged and re-normalised (float32 on onnxruntime by default, `models/encoder-onnx`: "
+        "within 2e-7 of the torch and NumPy runtimes the head was trained with; torch with bf16 "
+        "autocast on AMX CPUs only when `ASSIST_ENCODER_BACKEND=torch`). "
         "Causes the text rules out ('not an attack', 'rather than a hardware fault') are dropped "
         "first (`classify/features.py`), so their words do not vote.",
         "- Features: the embedding; TF-IDF word 1-2-grams (<= 20k, sublinear tf, fitted on the "
