@@ -108,3 +108,19 @@ def test_fit_top_is_deterministic_and_learns_its_lines() -> None:
     assert all(np.array_equal(a[k], b[k]) for k in a)
     _, (tuned,) = E.encode_tuned(LINES, [tl.as_layer(a)])
     assert (tuned @ a["head_w"].T + a["head_b"]).argmax(axis=1).tolist() == labels
+
+
+def test_multi_label_fit_top_learns_label_sets_and_pooled_logits_match_numpy() -> None:
+    pytest.importorskip("torch")
+    states = E.lower_states(LINES, max_length=8)
+    assert max(len(s) for s in states) == 8  # truncated to the first 8 tokens
+    states = E.lower_states(LINES)
+    y = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 0]], dtype=np.float32)
+    sw = np.array([1.0, 1.0, 0.5, 2.0] * 8)
+    a = tl.fit_top(states * 8, np.tile(y, (8, 1)), np.ones(3), E.last_layer(), epochs=3,
+                   learning_rate=1e-3, sample_weight=sw)  # fmt: skip
+    assert a["head_w"].shape == (3, 384)
+    pooled, logits = tl.pooled_logits(states, a, E.last_layer())
+    _, (tuned,) = E.encode_tuned(LINES, [tl.as_layer(a)])
+    assert np.abs(pooled - tuned).max() < 1e-4
+    assert ((logits > 0) == (y > 0)).all()

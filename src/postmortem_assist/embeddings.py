@@ -422,16 +422,22 @@ def encode_tuned(
     return out, tuned
 
 
-def lower_states(texts: Sequence[str], *, model_path: str | Path | None = None) -> list[np.ndarray]:
-    """Per text, its token states entering the last layer (tokens x 384; for training a
-    replacement top layer). NumPy runtime, batches of 64 sorted by length."""
+def lower_states(
+    texts: Sequence[str],
+    *,
+    model_path: str | Path | None = None,
+    max_length: int = MAX_TOKENS,
+) -> list[np.ndarray]:
+    """Per text, its token states entering the last layer (tokens x 384, first ``max_length``
+    tokens; for training a replacement top layer). NumPy runtime, batches of 64 sorted by
+    length."""
     texts = list(texts)
     enc = _numpy_encoder(model_path)
     out: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
     idx = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     for start in range(0, len(idx), 64):
         chunk = idx[start : start + 64]
-        encodings = enc.tokenize([texts[i] or " " for i in chunk], MAX_TOKENS)
+        encodings = enc.tokenize([texts[i] or " " for i in chunk], max_length)
         n, length = len(chunk), max(len(e.ids) for e in encodings)
         states, _, _ = enc._forward(encodings, n, length, upto=len(enc.layers) - 1)
         for row, i in enumerate(chunk):

@@ -274,7 +274,9 @@ def write_card(
         "",
         "- Text -> chunks of <= 200 words (at most 12, spread over the document); each chunk "
         "embedded with all-MiniLM-L6-v2 (first 128 tokens, mean pooling, L2), chunk vectors "
-        "averaged and re-normalised (bf16 autocast on CPUs with AMX, float32 elsewhere). "
+        "averaged and re-normalised (float32 on onnxruntime by default, `models/encoder-onnx`: "
+        "within 2e-7 of the torch and NumPy runtimes the head was trained with; torch with bf16 "
+        "autocast on AMX CPUs only when `ASSIST_ENCODER_BACKEND=torch`). "
         "Causes the text rules out ('not an attack', 'rather than a hardware fault') are dropped "
         "first (`classify/features.py`), so their words do not vote.",
         "- Features: the embedding; TF-IDF word 1-2-grams (<= 20k, sublinear tf, fitted on the "
@@ -486,6 +488,23 @@ TRIED = [
     "- The 47 annotated dev postmortems without a root-cause section (36 of them UK MoJ) as "
     "extra texts, whole text: 0.762 / 0.714; other splits 0.737 / 0.678, 0.756 / 0.709, "
     "0.755 / 0.708 (mean -0.001 / -0.018).",
+    "",
+    "Third round (2026-12-03, issue #11; `eval/classify_top_layer.py`, same nested CV, each "
+    "variant in the same run as the reference, which scores 0.758 / 0.713 there (0.757 / "
+    "0.712 above; its embeddings were recomputed with the default onnx encoder).",
+    "",
+    "- A fine-tuned top layer as for the line roles (`summarize/top_layer.py`): a copy of "
+    "MiniLM's last layer and a multi-label head (a sigmoid per label plus no-cause, positive "
+    "weight sqrt(negatives / positives), 8 epochs, AdamW 1e-4, seed 0), trained on the "
+    "lower-layer token states of each training text's chunks inside every outer and inner "
+    "training part. Its head alone: 0.744 / 0.680 (dependency 0.32 -> 0.44, time-expiry "
+    "0.78 -> 0.62, security 0.79 -> 0.62). Mixed before the decision step: LR raw scores + "
+    "0.5 / 1 x its logits 0.754 / 0.700, 0.755 / 0.690; both Platt-scaled on the inner folds, "
+    "logits mixed at 0.1 / 0.25 / 0.5: 0.757 / 0.712, 0.759 / 0.703, 0.749 / 0.684; per-label "
+    "weight from {0, 0.25, 0.5} picked on the inner folds 0.751 / 0.692. As an extra feature "
+    "block: its pooled state (L2) 0.749 / 0.689, 0.25 x its logits 0.734 / 0.670. "
+    "Human-operation stays at 0.54-0.57. No gain on this split, so the other three were not "
+    "run (a fit takes 1-3 min on 2 cores, ~20 fits a split).",
     "",
 ]
 

@@ -33,13 +33,19 @@ def fit_top(
     epochs: int = EPOCHS,
     learning_rate: float = LEARNING_RATE,
     seed: int = SEED,
+    sample_weight: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Tuned last-layer weights (``<part>_w`` / ``<part>_b``, float16-rounded float32) and the
-    head (``head_w`` k x 384, ``head_b``) from per-line token states and role indices."""
+    head (``head_w`` k x 384, ``head_b``) from per-line token states and role indices.
+
+    With ``labels`` a 0/1 matrix (n x k) the head is multi-label: one sigmoid per column,
+    ``class_weight`` is each column's positive weight and ``sample_weight`` (optional) each
+    row's weight in the loss."""
     import torch
 
     torch.manual_seed(seed)
     k = len(class_weight)
+    multi = np.ndim(labels) == 2
     heads, eps = int(base["heads"]), float(base["eps"])
     params = torch.nn.ParameterDict(
         {name: torch.nn.Parameter(torch.tensor(v)) for name, v in flat(base).items()}
@@ -56,8 +62,23 @@ def fit_top(
             m[j, : len(states[i])] = 1.0
         return torch.tensor(x), torch.tensor(m)
 
-    y = torch.tensor(np.asarray(labels, dtype=np.int64))
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_weight, dtype=torch.float32))
+    cw = torch.tensor(class_weight, dtype=torch.float32)
+    if multi:
+        y = torch.tensor(np.asarray(labels, dtype=np.float32))
+        sw = torch.tensor(
+            np.ones(len(states)) if sample_weight is None else sample_weight, dtype=torch.float32
+        )
+        bce = torch.nn.BCEWithLogitsLoss(pos_weight=cw, reduction="none")
+
+        def loss_fn(z: Any, target: Any, rows: list[int]) -> Any:
+            return (bce(z, target).mean(1) * sw[rows]).sum() / sw[rows].sum()
+    else:
+        y = torch.tensor(np.asarray(labels, dtype=np.int64))
+        ce = torch.nn.CrossEntropyLoss(weight=cw)
+
+        def loss_fn(z: Any, target: Any, rows: list[int]) -> Any:
+            return ce(z, target)
+
     opt = torch.optim.AdamW([*params.values(), *head.parameters()], lr=learning_rate,
                             weight_decay=0.01)  # fmt: skip
     steps = epochs * ((len(states) + BATCH - 1) // BATCH)
@@ -73,7 +94,7 @@ def fit_top(
             x, m = batch(rows)
             h = torch_layer(params, x, m, heads, eps, drop)
             pooled = (h * m[..., None]).sum(1) / m.sum(1, keepdim=True)
-            loss = loss_fn(head(pooled), y[rows])
+            loss = loss_fn(head(pooled), y[rows], rows)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -82,6 +103,32 @@ def fit_top(
     out["head_w"] = head.weight.detach().numpy()
     out["head_b"] = head.bias.detach().numpy()
     return {name: v.astype(np.float16).astype(np.float32) for name, v in out.items()}
+
+
+def pooled_logits(
+    states: Sequence[np.ndarray], weights: dict[str, np.ndarray], base: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The tuned layer's masked-mean states (n x 384, not normalised) and its head's logits
+    (n x k) for per-text lower-layer token states (torch, no dropout; for cross-validation
+    on cached states: ``embeddings.encode_tuned`` is the run-time path)."""
+    import torch
+
+    params = {name: torch.tensor(weights[name]) for name in flat(base)}
+    drop = torch.nn.Identity()
+    out = np.zeros((len(states), states[0].shape[1]), dtype=np.float32)
+    with torch.no_grad():
+        for at in range(0, len(states), 64):
+            rows = states[at : at + 64]
+            length = max(len(s) for s in rows)
+            x = np.zeros((len(rows), length, out.shape[1]), dtype=np.float32)
+            m = np.zeros((len(rows), length), dtype=np.float32)
+            for j, s in enumerate(rows):
+                x[j, : len(s)], m[j, : len(s)] = s, 1.0
+            xt, mt = torch.tensor(x), torch.tensor(m)
+            h = torch_layer(params, xt, mt, int(base["heads"]), float(base["eps"]), drop)
+            pooled = (h * mt[..., None]).sum(1) / mt.sum(1, keepdim=True)
+            out[at : at + len(rows)] = pooled.numpy()
+    return out, out @ weights["head_w"].T + weights["head_b"]
 
 
 def torch_layer(params: Any, x: Any, mask: Any, heads: int, eps: float, drop: Any) -> Any:
