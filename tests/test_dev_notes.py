@@ -1004,3 +1004,33 @@ def test_an_amount_in_a_summary_paragraph_is_impact() -> None:
     )
     summary = _one(notes, "pm.md")
     assert "2,964 backers were charged twice" in summary.issue_summary
+
+
+def test_a_review_written_the_day_after_is_dated_by_its_incident() -> None:
+    notes = (
+        "# Post-incident review: lesson completions rejected\n\n"
+        "Author: Sanne (IC) · written Wednesday 4 November 2026, the day after\n\n"
+        "## What happened\n\n"
+        "On Tuesday 3 November 2026 at 13:52 UTC the edge team enabled the new WAF ruleset. "
+        "The first support ticket came in at 14:12 UTC, from a learner whose lesson did not "
+        "count. At 15:21 UTC lesson completions were being accepted again. We closed the "
+        "incident at 18:10 UTC.\n"
+    )
+    summary = _one(notes, "review.md")
+    assert _time(summary.detected) == datetime(2026, 11, 3, 14, 12, tzinfo=UTC)
+
+
+def test_a_wiki_table_row_with_a_monitor_that_fires_is_the_detection() -> None:
+    notes = (
+        "All times on this page are UTC.\n\n"
+        "| Date | Time | Who | What |\n| --- | --- | --- | --- |\n"
+        "| Mar 13, 2026 | 13:52 | kiosk-tagsvc | First TAG_NUMBER_UNAVAILABLE, lobby 2 kiosk K-07 |\n"
+        "| Mar 13, 2026 | 14:01 | Datadog | Monitor `kiosk.tag_print.failures > 25` fires, "
+        "pages Airport Systems on-call. |\n"
+        "| Mar 13, 2026 | 14:03 | @Leilani | Acks. Maybe the new tag stock? |\n"
+        "| Mar 13, 2026 | 14:55 | @Ryan | Kiosks printing tags again |\n"
+        "| Mar 13, 2026 | 15:40 | @Leilani | all clear |\n"
+    )
+    summary = _one(notes, "page.md")
+    assert _time(summary.start) == datetime(2026, 3, 13, 13, 52, tzinfo=UTC)
+    assert _time(summary.detected) == datetime(2026, 3, 13, 14, 1, tzinfo=UTC)

@@ -1094,3 +1094,23 @@ def test_rocket_chat_speaker_lines_with_handles_and_bots() -> None:
 def test_a_night_header_with_an_impossible_first_date_is_read_without_it() -> None:
     msgs, _ = _read("LOG  Sa 31.02. / So 30.03.2025 night\n23:40  handover, nothing open\n")
     assert _at(msgs, 2).time is not None and _at(msgs, 2).time.day == 30  # no such 31 February
+
+
+def test_remarks_typed_into_a_log_lose_their_markers_and_keep_their_clock() -> None:
+    from postmortem_assist.notes import hash_remarks
+
+    log = "\n".join(
+        [f"2026-10-25T01:{m:02d}:00+01:00 gw01 relay[22]: call delivered" for m in range(6)]
+        + [
+            ">> marco 02:17 Giulia rang me: handsets silent",
+            ">> 02:20 first thought: the DECT master again",
+            ">> marco: excerpt for the review",
+        ]
+    )
+    out = hash_remarks(log)
+    assert out is not None
+    lines = out.split("\n")
+    assert lines[6] == "02:17 marco: Giulia rang me: handsets silent"
+    assert lines[7] == "02:20 first thought: the DECT master again"
+    assert lines[8] == "- marco: excerpt for the review"
+    assert len(lines) == len(log.split("\n"))  # line numbers stay the input's

@@ -939,17 +939,21 @@ _DOTTED_BARE = re.compile(
 )
 
 
-_HASH_REMARK_LINE = re.compile(r"^(?:##+|>>>+)[ \t]+(?=\S)", re.M)
-_HASH_REMARK_TIMED = re.compile(r"^(?:##+|>>>+)[ \t]+\d{1,2}:\d{2}\b", re.M)
+_HASH_REMARK_LINE = re.compile(r"^(?:##+|>>+)[ \t]+(?=\S)", re.M)
+_HASH_REMARK_TIMED = re.compile(
+    r"^(?:##+|>>+)[ \t]+(?:[a-z][\w.-]{1,24}:?[ \t]+)?\d{1,2}:\d{2}\b", re.M
+)
+#: A remark that names its writer before the clock: ">> marco 02:17 Giulia rang me".
+_NAMED_REMARK = re.compile(r"^(?:##+|>>+)[ \t]+([a-z][\w.-]{1,24}):?[ \t]+(\d{1,2}:\d{2})\b", re.M)
 
 
 def hash_remarks(text: str) -> str | None:
-    """A pasted log whose reader typed remarks between the lines behind "##" or ">>>" ("## 10:02
+    """A pasted log whose reader typed remarks between the lines behind "##" or ">>" ("## 10:02
     Katerina forwards a call ...", "## root cause: ...", "## impact: 5,912 receipts ...") has
-    them without the hashes, so that they are notes, not Markdown headings; a remark without
-    a clock becomes a bullet, so that it is not read as a wrapped log line. None unless a
-    third of the lines (and five) are ISO-stamped log lines and two remarks open with a clock
-    time."""
+    them without the hashes (or chevrons), so that they are notes, not Markdown headings; a
+    remark without a clock becomes a bullet, so that it is not read as a wrapped log line.
+    None unless a third of the lines (and five) are ISO-stamped log lines and two remarks open
+    with a clock time."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     logged = sum(1 for ln in lines if LINE_SHAPES["iso-log"].match(ln))
     if logged < 5 or logged * 3 < len(lines) or len(_HASH_REMARK_TIMED.findall(text)) < 2:
@@ -958,6 +962,7 @@ def hash_remarks(text: str) -> str | None:
         rest = text[m.end() : m.end() + 8]
         return "" if re.match(r"\d{1,2}:\d{2}\b|[-*•]\s", rest) else "- "
 
+    text = _NAMED_REMARK.sub(r"\2 \1:", text)  # ">> marco 02:17 x" -> "02:17 marco: x"
     return _HASH_REMARK_LINE.sub(remark, text)
 
 
@@ -1144,12 +1149,18 @@ def _stated_year(text: str) -> date | None:
     return date(int(stated.group(1)), 1, 1)
 
 
+#: When notes say they were written: "written Wednesday 4 November 2026".
+_WRITTEN = re.compile(
+    r"\b(?:written|drafted)\s+(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d", re.I
+)
 #: A page's own metadata line (wiki, Notion, Confluence exports): when it was written or
 #: edited, not when anything happened ("Created by Jana, last modified by Tobias on Dec 11").
 DOC_META = re.compile(
     r"^\W{0,3}(?:created|last (?:modified|edited|updated)|modified|edited|updated|exported|"
     r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|"
     r"\blast (?:modified|edited|updated)\s+(?:by|on|at|\d)|"  # "· Last edited 05/03/2024 by"
+    # "Author: Sanne · written Wednesday 4 November 2026, the day after"
+    rf"{_WRITTEN.pattern}|"
     r"^\W{0,3}(?:date )?saved(?: on| at)?\s*:|"  # KakaoTalk: "Date Saved : Jan 18, 2026"
     r"\bpost-?mortem (?:review|meeting)\s*:|"  # "· Postmortem review: Mon 25 Nov, 10:00"
     # German wiki pages: "Erstellt von Jana, zuletzt aktualisiert am 19.07.2024 um 16:42"
@@ -1220,8 +1231,13 @@ MORE_OFTEN = 3
 
 
 def _first_date(text: str, dayfirst: bool | None = None) -> date | None:
-    head = "\n".join(ln for ln in text[:4000].split("\n") if not DOC_META.search(ln))
+    lines = text[:4000].split("\n")
+    head = "\n".join(ln for ln in lines if not DOC_META.search(ln))
     dates = [d.value for d in find_dates(head, dayfirst=dayfirst) if d.has_year]
+    if not dates:  # notes "Written Thursday 20 June 2024, around 09:30" the morning after,
+        # with no other date: the night they tell is that day's (the page's own dates stay out)
+        written = "\n".join(ln for ln in lines if _WRITTEN.search(ln))
+        dates = [d.value for d in find_dates(written, dayfirst=dayfirst) if d.has_year]
     if not dates:
         return None
     # a date written far more often than the first one is the incident's ("TODO ring the
