@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 150
+    assert len(SETS) >= 160
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -50,8 +50,6 @@ KNOWN_MISSES = {
     # a proportion in words with the count in brackets is not read as a number
     ("pagerduty-log", "number:a third of the morning trucks left late (7 of 21)"),
     # a status page's backlog and delay figures in a "we are delivering" sentence
-    ("statuspage-history", "number:approximately 212,000 delayed events"),
-    ("statuspage-history", "number:up to 40 minutes late"),
     # first reports told inside a later comment or recap (no report cue): the page is taken
     # sixth batch: numbers in words ("two hundred and six"), and impact lines whose number
     # is not the first of the list ("3 partner API keys" after "18,900 failed ...")
@@ -103,7 +101,6 @@ KNOWN_MISSES = {
     # ("the Mitigated milestone above is wrong", "forgot to flip it last night"); the table's
     # times are taken, and the first report is the table's "Detected" row
     ("firehydrant-timeline", "time:detected"),
-    ("firehydrant-timeline", "time:mitigated"),
     ("firehydrant-timeline", "time:resolved"),
     ("firehydrant-timeline", "duration_minutes"),
     # eighteenth/nineteenth batches: a Gmail thread's recovery "normally since 1:55 PM" loses to
@@ -115,7 +112,6 @@ KNOWN_MISSES = {
     ("jira-cloud-activity", "time:start"),
     ("jira-cloud-activity", "duration_minutes"),
     ("slack-alert-attachments", "time:mitigated"),
-    ("iso-offset-app-logs", "number:6 studios checked members in by hand"),
     ("wiki-multiday-table", "time:start"),
     ("wiki-multiday-table", "time:detected"),
     ("wiki-multiday-table", "time:mitigated"),
@@ -139,8 +135,6 @@ KNOWN_MISSES = {
     # again", "first auto-assigned ride 1:16am PST") or by a WhatsApp relay; a wiki table's
     # first failure row after a trigger row; a CS post without a report cue; an Outlook
     # thread whose newest mail recaps the timeline in bullets; numbers after their words
-    ("arena-barcode-chat-s10b", "time:start"),
-    ("arena-barcode-chat-s10b", "duration_minutes"),
     ("bakery-orders-berlin-notebook-s10b", "time:mitigated"),
     ("einvoice-mixed-offsets-s10a", "time:mitigated"),
     ("einvoice-queue-confluence-s10b", "time:start"),
@@ -257,6 +251,27 @@ KNOWN_MISSES = {
     ("wiki-freibad-gate-keys-s11d", "time:detected"),
     ("wiki-freibad-gate-keys-s11d", "time:mitigated"),
     ("wiki-freibad-gate-keys-s11d", "duration_minutes"),
+    # batches s11f/s11g (first run 84/116 fields): a Mattermost channel in UTC+9, a log whose
+    # remarks are typed in CET after the clocks went back, starts and recoveries told in later
+    # lines, a figure quoted with what follows it
+    ("dairy-pickup-routes-chat-s11f", "time:mitigated"),
+    ("dispensary-pos-denver-notes-s11g", "time:start"),
+    ("dispensary-pos-denver-notes-s11g", "duration_minutes"),
+    ("mattermost-remit-dili-s11g", "time:detected"),
+    ("mattermost-remit-dili-s11g", "time:mitigated"),
+    ("nursecall-dect-fallback-rome-s11g", "time:start"),
+    ("nursecall-dect-fallback-rome-s11g", "time:detected"),
+    ("nursecall-dect-fallback-rome-s11g", "time:mitigated"),
+    ("nursecall-dect-fallback-rome-s11g", "time:resolved"),
+    ("outlook-lift-gateways-tallinn-s11f", "time:mitigated"),
+    ("outlook-lift-gateways-tallinn-s11f", "number:1,082 of 1,140"),
+    ("shortcut-dictation-asr-s11f", "time:start"),
+    ("shortcut-dictation-asr-s11f", "time:mitigated"),
+    ("shortcut-dictation-asr-s11f", "duration_minutes"),
+    ("wiki-bagdrop-tags-honolulu-s11f", "time:mitigated"),
+    ("wiki-bagdrop-tags-honolulu-s11f", "number:11 departures held, 9 to 26 minutes"),
+    ("wiki-bagdrop-tags-honolulu-s11f", "number:63 minutes without tags"),
+    ("handover-loadsheets-madrid-s11g", "time:detected"),
 }
 
 
@@ -331,6 +346,12 @@ KNOWN_CAUSE_MISSES = {
     "mealkit-menu-ttl-vilnius-s11e",
     "telegram-fuel-quota-s11a",
     "wiki-freibad-gate-keys-s11d",
+    # batches s11f/s11g: causes in plain sentences
+    "dispensary-pos-denver-notes-s11g",
+    "handover-loadsheets-madrid-s11g",
+    "language-app-waf-prose-s11g",
+    "shortcut-dictation-asr-s11f",
+    "wiki-bagdrop-tags-honolulu-s11f",
 }
 
 
@@ -346,7 +367,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 94 of 175 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 100 of 185 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -355,8 +376,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 175
-    assert found >= 94, f"{found}/{total}"
+    assert total >= 185
+    assert found >= 100, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
@@ -1024,7 +1045,7 @@ def test_a_wiki_table_row_with_a_monitor_that_fires_is_the_detection() -> None:
     notes = (
         "All times on this page are UTC.\n\n"
         "| Date | Time | Who | What |\n| --- | --- | --- | --- |\n"
-        "| Mar 13, 2026 | 13:52 | kiosk-tagsvc | First TAG_NUMBER_UNAVAILABLE, lobby 2 kiosk K-07 |\n"
+        "| Mar 13, 2026 | 13:52 | kiosk-tagsvc | First TAG_NUMBER_UNAVAILABLE, kiosk K-07 |\n"
         "| Mar 13, 2026 | 14:01 | Datadog | Monitor `kiosk.tag_print.failures > 25` fires, "
         "pages Airport Systems on-call. |\n"
         "| Mar 13, 2026 | 14:03 | @Leilani | Acks. Maybe the new tag stock? |\n"

@@ -1114,3 +1114,23 @@ def test_remarks_typed_into_a_log_lose_their_markers_and_keep_their_clock() -> N
     assert lines[7] == "02:20 first thought: the DECT master again"
     assert lines[8] == "- marco: excerpt for the review"
     assert len(lines) == len(log.split("\n"))  # line numbers stay the input's
+
+
+def test_four_digit_clocks_opening_shift_log_lines_are_times() -> None:
+    from postmortem_assist.notes import continental_clocks
+
+    notes = (
+        "SHIFT HANDOVER, all times local (Europe/Madrid), 2026-10-06\n"
+        "0600  took over from Iker\n"
+        "0731  Sergio (load control) phoned: captains asking for their loadsheet\n"
+        "0858  first ACK, loadsheets reaching the cockpits again\n"
+        "check /var/spool every 2 h (1300: 31% on 01)\n"
+    )
+    out = continental_clocks(notes)
+    assert out is not None
+    lines = out.split("\n")
+    assert lines[1].startswith("06:00  took over")
+    assert lines[3].startswith("08:58  first ACK")
+    assert lines[4] == "check /var/spool every 2 h (1300: 31% on 01)"  # only line openings
+    # two four-digit lines are not enough to read them as clocks
+    assert continental_clocks("0600  took over\n0731  phoned\nnothing else\n") is None

@@ -979,20 +979,29 @@ def dotted_clocks(text: str) -> str | None:
 _FRENCH_LEAD = re.compile(
     r"^(\s*(?:[-*•]\s+)?)((?:[01]?\d|2[0-3]))h([0-5]\d)?(?=\s*[-–—:|]\s|\s{2,}|\t)", re.M
 )
+#: A four-digit clock opening a line, as shift logs write it: "0858  first ACK", "1310 - call",
+#: "0745h: ..." (read only when three lines open so: one "2026  ..." line alone stays a year).
+_MILITARY_LEAD = re.compile(
+    r"^(\s*(?:[-*•]\s+)?)([01]\d|2[0-3])([0-5]\d)[hH]?(?=[ \t]{2,}|\t|[ \t]*[-–—:|][ \t])", re.M
+)
+#: How many lines must open with a four-digit clock before they are read as times.
+MILITARY_LINES = 3
 #: A German clock opening a line: "23.40 Uhr – WhatsApp from Marco", "- 9:05 Uhr: ...".
 _UHR_LEAD = re.compile(r"^(\s*(?:[-*•]\s+)?)((?:[01]?\d|2[0-3]))[.:]([0-5]\d)\s*Uhr\b", re.M)
 
 
 def continental_clocks(text: str) -> str | None:
-    """Notes whose lines open with French ("14h05 - ...", "9h - ...") or German ("23.40 Uhr
-    – ...") clock times get them as "14:05", "9:00" and "23:40", so that they stamp their line.
-    None unless at least two lines open so; French ones need one with minutes ("9h" alone can
-    be a duration)."""
+    """Notes whose lines open with French ("14h05 - ...", "9h - ..."), German ("23.40 Uhr
+    – ...") or four-digit ("0858  first ACK") clock times get them as "14:05", "9:00", "23:40"
+    and "08:58", so that they stamp their line. None unless at least two lines open so (three
+    four-digit ones); French ones need one with minutes ("9h" alone can be a duration)."""
     french = _FRENCH_LEAD.findall(text)
     if len(french) >= 2 and any(minutes for _, _, minutes in french):
         text = _FRENCH_LEAD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3) or '00'}", text)
     elif len(_UHR_LEAD.findall(text)) >= 2:
         text = _UHR_LEAD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
+    elif len(_MILITARY_LEAD.findall(text)) >= MILITARY_LINES:
+        text = _MILITARY_LEAD.sub(lambda m: f"{m.group(1)}{m.group(2)}:{m.group(3)}", text)
     else:
         return None
     return text
