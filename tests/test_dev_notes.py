@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 160
+    assert len(SETS) >= 170
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -168,7 +168,6 @@ KNOWN_MISSES = {
     ("fantasy-scores-opsgenie-s10d", "duration_minutes"),
     ("github-drm-episode-s10c", "time:mitigated"),
     ("handover-email-radar-s10c", "time:start"),
-    ("handover-email-radar-s10c", "time:mitigated"),
     ("handover-email-radar-s10c", "duration_minutes"),
     ("handover-email-radar-s10c", "number:14 TV stations"),
     (
@@ -177,7 +176,6 @@ KNOWN_MISSES = {
     ),
     ("pagerduty-esim-timeline-s10c", "time:mitigated"),
     ("teams-fantasy-overtime-s10c", "time:start"),
-    ("teams-fantasy-overtime-s10c", "time:mitigated"),
     ("teams-fantasy-overtime-s10c", "duration_minutes"),
     ("twowheeler-policy-mattermost-s10d", "number:640 dealers"),
     # eleventh session, batches s11a-s11e (first run 210/300 fields; fixed since: KakaoTalk
@@ -272,6 +270,38 @@ KNOWN_MISSES = {
     ("wiki-bagdrop-tags-honolulu-s11f", "number:11 departures held, 9 to 26 minutes"),
     ("wiki-bagdrop-tags-honolulu-s11f", "number:63 minutes without tags"),
     ("handover-loadsheets-madrid-s11g", "time:detected"),
+    # batches s11h/s11i (first run 86/121 fields): starts told in later lines or found by the
+    # line roles on the trigger, a Sydney fall-back night's repeated 02:30, a Google Chat copy
+    # whose follow-up stamps have no AM/PM, figures quoted with their unit first
+    ("aged-care-emar-dst-sydney-s11h", "duration_minutes"),
+    ("aged-care-emar-dst-sydney-s11h", "time:mitigated"),
+    ("aged-care-emar-dst-sydney-s11h", "time:start"),
+    ("betting-live-odds-chat-s11h", "time:detected"),
+    ("gchat-tutoring-rooms-eastern-s11i", "duration_minutes"),
+    ("gchat-tutoring-rooms-eastern-s11i", "time:mitigated"),
+    ("gchat-tutoring-rooms-eastern-s11i", "time:resolved"),
+    ("gchat-tutoring-rooms-eastern-s11i", "time:start"),
+    ("gitlab-car-rental-lisbon-s11i", "duration_minutes"),
+    ("gitlab-car-rental-lisbon-s11i", "time:detected"),
+    ("gitlab-car-rental-lisbon-s11i", "time:start"),
+    ("jit-asn-dates-email-thread-s11h", "duration_minutes"),
+    ("jit-asn-dates-email-thread-s11h", "time:mitigated"),
+    ("jit-asn-dates-email-thread-s11h", "time:resolved"),
+    ("jit-asn-dates-email-thread-s11h", "time:start"),
+    ("k8s-shuttle-push-cancun-s11i", "duration_minutes"),
+    ("k8s-shuttle-push-cancun-s11i", "time:mitigated"),
+    ("k8s-shuttle-push-cancun-s11i", "time:start"),
+    ("oncall-claims-uploads-tweet-s11i", "time:detected"),
+    ("slack-hotel-ari-cta-bangkok-s11h", "duration_minutes"),
+    ("slack-hotel-ari-cta-bangkok-s11h", "time:mitigated"),
+    ("slack-hotel-ari-cta-bangkok-s11h", "time:start"),
+    ("wiki-bunker-ebdn-singapore-s11i", "duration_minutes"),
+    ("wiki-bunker-ebdn-singapore-s11i", "number:9 ships"),
+    ("wiki-bunker-ebdn-singapore-s11i", "number:about SGD 41,000"),
+    ("wiki-bunker-ebdn-singapore-s11i", "time:start"),
+    ("wiki-dna-kit-results-s11h", "duration_minutes"),
+    ("wiki-dna-kit-results-s11h", "number:from 4.6 to 4.4"),
+    ("wiki-dna-kit-results-s11h", "time:start"),
 }
 
 
@@ -352,6 +382,13 @@ KNOWN_CAUSE_MISSES = {
     "language-app-waf-prose-s11g",
     "shortcut-dictation-asr-s11f",
     "wiki-bagdrop-tags-honolulu-s11f",
+    # batches s11h/s11i: causes in plain sentences or under a "Root cause" heading
+    "aged-care-emar-dst-sydney-s11h",
+    "betting-live-odds-chat-s11h",
+    "gitlab-car-rental-lisbon-s11i",
+    "jit-asn-dates-email-thread-s11h",
+    "wiki-bunker-ebdn-singapore-s11i",
+    "wiki-dna-kit-results-s11h",
 }
 
 
@@ -367,7 +404,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 100 of 185 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 104 of 195 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -376,8 +413,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 185
-    assert found >= 100, f"{found}/{total}"
+    assert total >= 195
+    assert found >= 104, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
