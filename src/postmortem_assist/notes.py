@@ -26,6 +26,7 @@ from itertools import pairwise
 from .reading import InputError, Source
 from .times import (
     _MONTH,
+    _WEEKDAY,
     _ZONE_ALT,
     LEADING_STAMP,
     TIMESTAMP,
@@ -838,6 +839,13 @@ OTTER_FIRST_MAX = 300
 _OTTER_RECORDED = re.compile(r"^Recorded\s+(?:on\s+)?(?P<when>[^\n•|(]{6,60}?)\s*(?:[•|(].*)?$")
 
 
+def _otter_hms(stamp: str) -> tuple[int, int, int]:
+    """Hours, minutes and seconds of an Otter stamp ("12:34" is m:ss, "1:02:03" h:mm:ss)."""
+    parts = [int(x) for x in stamp.split(":")]
+    h, m, sec = ([0] * (3 - len(parts)) + parts)[-3:]
+    return h, m, sec
+
+
 def otter_transcript(text: str) -> str | None:
     """An Otter.ai transcript as transcript lines, line for line: the first line under each
     "Name  0:12:34" header becomes ``00:12:34 Name: text`` (time since the recording started)
@@ -847,8 +855,8 @@ def otter_transcript(text: str) -> str | None:
     heads = [hd for ln in lines if (hd := _OTTER_SPEAKER.match(ln))]
     if len(heads) < 3:
         return None
-    first = [int(x) for x in heads[0].group("stamp").split(":")]
-    elapsed = first[0] * 60 + first[1] if len(first) == 2 else first[0] * 3600 + first[1] * 60
+    h, m, sec = _otter_hms(heads[0].group("stamp"))
+    elapsed = h * 3600 + m * 60 + sec
     if elapsed > OTTER_FIRST_MAX and not any(_OTTER_RECORDED.match(ln.strip()) for ln in lines):
         return None  # "Marta Ilić  17:52": a chat copied from a browser, on the clock
     out = list(lines)
@@ -859,8 +867,7 @@ def otter_transcript(text: str) -> str | None:
         if recorded is not None and speaker is None:
             out[k] = f"Recording started: {recorded.group('when')} (time since it started)"
         elif head is not None:
-            parts = [int(x) for x in head.group("stamp").split(":")]
-            h, m, sec = ([0] * (3 - len(parts)) + parts)[-3:]
+            h, m, sec = _otter_hms(head.group("stamp"))
             speaker = (f"{h:02d}:{m:02d}:{sec:02d}", head.group("name"))
             out[k] = ""
         elif speaker is not None and line.strip():
@@ -1219,9 +1226,9 @@ _DOTTED_NIGHT = re.compile(
 #: A night written as two weekdays with the date in full only on the second: "Sat 28 -> Sun 29
 #: March 2026", "Sat 10/31 into Sun 11/1/2026" ("Fri 31 Oct / Sat 1 Nov" is read as two dates).
 _NAMED_NIGHT = re.compile(
-    r"(?i:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+    rf"(?i:\b{_WEEKDAY}"
     r"(?:\d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2})\s*(?:[/–→-]|->|to|into)\s*"
-    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+    rf"{_WEEKDAY}"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}))"
 )
 

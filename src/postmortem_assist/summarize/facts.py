@@ -245,14 +245,17 @@ def quantities(text: str) -> list[str]:
         prefix = text[max(0, m.start() - 5) : m.start()]
         if re.search(r"(?:rev|v|#|PR|max|=)\s*$", prefix, re.I):
             continue
-        if lead := MEASURE_LEAD.search(text[max(0, m.start() - 40) : m.start()]):
-            phrase = lead.group(0) + phrase
-        out.append(phrase)
+        out.append(_lead_before(text, m.start()) + phrase)
     for m in HOURS_MINUTES.finditer(text):  # "2 h 28 min" whole, not "2 h" and "28 min"
-        lead = MEASURE_LEAD.search(text[max(0, m.start() - 40) : m.start()])
         out = [q for q in out if split_lead(q)[1] not in m.group(0)]
-        out.append((lead.group(0) if lead else "") + m.group(0))
+        out.append(_lead_before(text, m.start()) + m.group(0))
     return out
+
+
+def _lead_before(text: str, start: int) -> str:
+    """The ``MEASURE_LEAD`` words written just before ``start`` ("longest wait "), or ""."""
+    lead = MEASURE_LEAD.search(text[max(0, start - 40) : start])
+    return lead.group(0) if lead else ""
 
 
 PEOPLE_UNITS = re.compile(

@@ -368,8 +368,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "relay still saturated, not fixed"
             if pattern is cues.RECOVERY and _STATUS_PAGE.search(msg.text[: m.start()]):
                 continue  # 'Corvane status page: "All Systems Operational"': a page, not us
-            told_since = pattern is cues.RECOVERY and bool(_RIGHT_SINCE.match(msg.text, m.end()))
-            if pattern is cues.RECOVERY and _closing(msg.text) and not told_since:
+            since = _RIGHT_SINCE.match(msg.text, m.end())
+            if pattern is cues.RECOVERY and _closing(msg.text) and since is None:
                 continue  # a closing line ("back to baseline, incident closed") is the end,
                 # unless it tells when things worked again ("all clear. saves ok since 21:05")
             if cues.NO_EFFECT.search(msg.text) or cues.FAKE_RECOVERY.search(msg.text):
@@ -385,7 +385,6 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
             if pattern is cues.RECOVERY and _OTHERS.search(msg.text[: m.start()]):
                 continue  # "everyone else is booking normally": the contrast, not recovery
             stamp = event_time(msg, m.start())
-            since = _RIGHT_SINCE.match(msg.text, m.end())
             if since is not None:  # "serving fresh content since 09:53", "running again since"
                 stamp = next((t for pos, _, t in msg.inline if pos == since.end()), stamp)
             if stamp is not None and (after is None or comparable(stamp) >= comparable(after)):
