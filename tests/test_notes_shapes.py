@@ -1134,3 +1134,21 @@ def test_four_digit_clocks_opening_shift_log_lines_are_times() -> None:
     assert lines[4] == "check /var/spool every 2 h (1300: 31% on 01)"  # only line openings
     # two four-digit lines are not enough to read them as clocks
     assert continental_clocks("0600  took over\n0731  phoned\nnothing else\n") is None
+
+
+def test_a_word_that_starts_like_a_weekday_is_not_part_of_the_stamp() -> None:
+    # "monitoring" and "Sunny" once passed for Monday and Sunday, and the stamp ate the word
+    msgs, _ = _read(
+        "Notes, 4 Mar 2026, all times UTC\n"
+        "Wed 4 Mar 2026 21:02 checkout 502s, paged\n"
+        "monitoring 21:40 error rate back under 0.1%\n"
+        "Sunny 22:05 says the retry queue is empty\n"
+    )
+    texts = [m.text for m in msgs]
+    assert "checkout 502s, paged" in texts
+    # with no stamp of their own, the two lines continue the one before
+    assert texts[-1] == (
+        "monitoring 21:40 error rate back under 0.1% Sunny 22:05 says the retry queue is empty"
+    )
+    first = next(m for m in msgs if m.text == "checkout 502s, paged")
+    assert first.time == datetime(2026, 3, 4, 21, 2, tzinfo=UTC)

@@ -362,6 +362,10 @@ def find_dates(
 
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: A whole weekday name or its abbreviation ("Tue", "Tues", "Thurs", "Saturday"), never a word
+#: that merely starts like one ("monitoring", "Sunny"); group 1 is its first three letters.
+_WEEKDAY_ENDS = r"(?:day|s|sday|nesday|r|rs|rsday|urday)?(?![a-z])"
+_WEEKDAY_NAME = rf"(mon|tue|wed|thu|fri|sat|sun){_WEEKDAY_ENDS}"
 #: ctime's year after the clock: "Mon Jul 08 23:00:02 2024" (IRC and syslog headers).
 _CTIME_YEAR = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?\s+(\d{4})\b")
 
@@ -374,11 +378,7 @@ def _implied_year(text: str, start: int, end: int, value: date) -> int | None:
     if ctime:
         return int(ctime.group(1))
     before = text[max(0, start - 12) : start]
-    day = re.search(  # whole weekday names: "monitoring.\nMar 4" names no Monday
-        r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|r|rs|rsday|urday)?\.?,?\s*$",
-        before,
-        re.I,
-    )
+    day = re.search(rf"\b{_WEEKDAY_NAME}\.?,?\s*$", before, re.I)
     if day is None:
         return None
     wanted = _WEEKDAYS.index(day.group(1).lower())
@@ -494,7 +494,7 @@ def resolve_date(written: str) -> date | None:
 
 # --- Stamps that open or close a line of a timeline (used by ``notes``) ---
 
-_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+_WEEKDAY = rf"(?:mon|tue|wed|thu|fri|sat|sun){_WEEKDAY_ENDS}\.?,?\s+"
 _ZONE_TAIL = rf"(?:\s*\(?(?:{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?:{_ZONE_ALT}|{_IANA})\b\)?)?"
 _STAMP = (
     rf"(?:{_WEEKDAY})?(?:(?P<date>{_DATE})(?:(?:[T\s,]+|:\s+|\s+at\s+)~?(?P<clock>{_CLOCK}))?"
