@@ -1152,3 +1152,16 @@ def test_a_word_that_starts_like_a_weekday_is_not_part_of_the_stamp() -> None:
     )
     first = next(m for m in msgs if m.text == "checkout 502s, paged")
     assert first.time == datetime(2026, 3, 4, 21, 2, tzinfo=UTC)
+    assert first.time == datetime(2026, 3, 4, 21, 2, tzinfo=UTC)
+
+
+def test_ist_stated_in_an_israeli_chat_is_israel_time() -> None:
+    msgs, _ = _read(
+        "#ops-field, Sun 8 Mar 2026\n"
+        "06:09  Rina: phone call from Moshav Ein Tal, valves did not open at 05:30\n"
+        "06:24  Noa: fyi all times here are IST\n"
+        "07:46  Dana: valves opening on schedule again\n",
+        name="chat.txt",
+    )
+    again = next(m for m in msgs if "again" in m.text)
+    assert again.time == datetime(2026, 3, 8, 5, 46, tzinfo=UTC)  # UTC+2, not India's +5:30

@@ -123,3 +123,16 @@ def test_a_city_or_lower_case_region_named_as_the_clock_and_terse_am_pm() -> Non
         (0, 3, 0),
     ]
     assert [clock_time(t.clock) for t in find_times("at 9:15 a new deploy")] == [(9, 15, 0)]
+
+
+def test_a_stated_ist_means_the_country_the_notes_name() -> None:
+    from postmortem_assist.times import stated_ist
+
+    assert stated_ist("IST", "all times IST. Kibbutz Givat Oren called, valves shut") == (
+        "Asia/Jerusalem"
+    )
+    assert stated_ist("IST", "Dublin office; times IST") == "Europe/Dublin"
+    assert stated_ist("IST", "all times Irish (IST = UTC+1, not India's)") == "Europe/Dublin"
+    assert stated_ist("IST", "Pune team, all times IST") == "IST"  # India, as before
+    assert stated_ist("IST", "Dublin and Tel Aviv offices, times IST") == "IST"  # both named
+    assert stated_ist("CET", "Dublin") == "CET"

@@ -40,6 +40,7 @@ from .times import (
     other_fold,
     stamp_has_clock,
     stamp_text,
+    stated_ist,
     written_zones,
     zone_info,
     zone_key,
@@ -1294,7 +1295,7 @@ def _stated_zone(text: str, default: str | None) -> str | None:
             if zone_info(m.group(0)) is not None:
                 stated = m.group(0)
                 break
-    return stated or default
+    return stated_ist(stated, text) if stated else default
 
 
 #: A chat client's relative day marker on its own line (Teams, Slack desktop copies).

@@ -183,6 +183,30 @@ def zone_statement(text: str) -> str | None:
     return _COUNTRY_ZONES[country.group(1).lower()] if country else None
 
 
+#: "IST" is India's, Ireland's (summer) or Israel's standard time; the notes say which.
+_IST_OFFSET = re.compile(r"\bIST\s*(?:=|is|\()\s*(?:UTC|GMT)\s*\+\s*(\d{1,2})(?::?(\d\d))?")
+_ISRAEL = re.compile(
+    r"\b(?:Israeli?|Tel[ -]Aviv|Jerusalem|Haifa|Be'?er[ -]?Sheva|Eilat|Kibbutz|Moshav|shekels?)"
+    r"\b|₪"
+)
+_IRELAND = re.compile(r"\b(?:Ireland|Irish|Dublin|Cork|Galway|Limerick)\b")
+
+
+def stated_ist(zone: str, text: str) -> str:
+    """The zone a stated "IST" means in these notes: an offset written with it ("IST = UTC+1"),
+    else Israel or Ireland when the notes name them (and not the other), else India."""
+    if zone.upper() != "IST":
+        return zone
+    written = _IST_OFFSET.search(text)
+    if written:
+        hours = int(written.group(1))
+        return {1: "Europe/Dublin", 2: "Asia/Jerusalem", 3: "Asia/Jerusalem"}.get(hours, zone)
+    israel, ireland = bool(_ISRAEL.search(text)), bool(_IRELAND.search(text))
+    if israel != ireland:
+        return "Asia/Jerusalem" if israel else "Europe/Dublin"
+    return zone
+
+
 #: "times are UK time", "Irish time": a one-zone country named as the clock.
 COUNTRY_TIME = re.compile(
     r"\b(UK|British|Irish|Portuguese|Japanese|Korean)\s+(?:local\s+)?time\b", re.I
