@@ -1152,7 +1152,6 @@ def test_a_word_that_starts_like_a_weekday_is_not_part_of_the_stamp() -> None:
     )
     first = next(m for m in msgs if m.text == "checkout 502s, paged")
     assert first.time == datetime(2026, 3, 4, 21, 2, tzinfo=UTC)
-    assert first.time == datetime(2026, 3, 4, 21, 2, tzinfo=UTC)
 
 
 def test_ist_stated_in_an_israeli_chat_is_israel_time() -> None:
