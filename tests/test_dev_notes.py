@@ -1088,3 +1088,16 @@ def test_a_wiki_table_row_with_a_monitor_that_fires_is_the_detection() -> None:
     summary = _one(notes, "page.md")
     assert _time(summary.start) == datetime(2026, 3, 13, 13, 52, tzinfo=UTC)
     assert _time(summary.detected) == datetime(2026, 3, 13, 14, 1, tzinfo=UTC)
+
+
+def test_a_venue_calling_our_hotline_before_the_alert_is_the_detection() -> None:
+    s = _one(
+        "Timeline, Sun 25 Oct 2026 (all times UTC)\n\n"
+        "| Time | What happened |\n"
+        "|---|---|\n"
+        "| 01:03 | First E_STAMP_FUTURE reject at Hofgarten |\n"
+        "| 01:10 | Hofgarten door manager calls our hotline: guests can't get back in |\n"
+        "| 01:17 | Grafana alert `reentry_reject_ratio > 15%` fires, pages Can |\n"
+        "| 01:52 | Remote config pushed to all 41 scanners |\n"
+    )
+    assert _time(s.detected) == datetime(2026, 10, 25, 1, 10, tzinfo=UTC)

@@ -1164,3 +1164,19 @@ def test_ist_stated_in_an_israeli_chat_is_israel_time() -> None:
     )
     again = next(m for m in msgs if "again" in m.text)
     assert again.time == datetime(2026, 3, 8, 5, 46, tzinfo=UTC)  # UTC+2, not India's +5:30
+
+
+def test_a_day_column_beside_the_time_column_dates_each_row() -> None:
+    # notes dated Sunday: the Saturday rows are the day before, not after midnight rollover
+    msgs, _ = _read(
+        "On Sun 25 Oct 2026 the clocks went back. Times are Berlin time.\n\n"
+        "| Day | Time | What happened |\n"
+        "|---|---|---|\n"
+        "| Sat | 22:00 | Doors open |\n"
+        "| Sun | 01:12 | Scanner app 5.8.1 rolled out |\n"
+        "| **Sun** | 03:40 | All clear |\n"
+    )
+    rows = {m.text: m.time for m in msgs if m.time is not None}
+    assert rows["Doors open"] == datetime(2026, 10, 24, 20, 0, tzinfo=UTC)
+    assert rows["Scanner app 5.8.1 rolled out"] == datetime(2026, 10, 24, 23, 12, tzinfo=UTC)
+    assert rows["All clear"] == datetime(2026, 10, 25, 2, 40, tzinfo=UTC)  # CET by then

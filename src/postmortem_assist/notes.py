@@ -27,6 +27,8 @@ from .reading import InputError, Source
 from .times import (
     _MONTH,
     _WEEKDAY,
+    _WEEKDAY_NAME,
+    _WEEKDAYS,
     _ZONE_ALT,
     LEADING_STAMP,
     TIMESTAMP,
@@ -393,6 +395,10 @@ def _stamp_cell(cell: str) -> str | None:
     return stamp_text(m)
 
 
+#: A table cell that holds only a weekday: "Sat", "**Sunday**".
+_DAY_CELL = re.compile(rf"[*_`\s]*{_WEEKDAY_NAME}\.?[*_`\s]*", re.I)
+
+
 def _table_cells(line: str) -> list[str]:
     body = line.strip().replace("\\|", "\x00")
     if body.startswith("|"):
@@ -609,7 +615,10 @@ def _lines(source: Source, shape: str) -> list[Message]:
             flush()
             cells = _table_cells(raw)
             stamps = [st for c in cells if (st := _stamp_cell(c))]
-            words = [c for c in cells if c and not _stamp_cell(c)]
+            # a Day column beside the Time column ("| Sat | 22:00 MESZ | ..."): the stamp's day
+            days = [c for c in cells if _DAY_CELL.fullmatch(c)] if stamps else []
+            stamps = days[:1] + stamps
+            words = [c for c in cells if c and not _stamp_cell(c) and c not in days[:1]]
             text = " — ".join(words)
             table_rows += 1
             if stamps:
@@ -1326,6 +1335,13 @@ def _warn_date_order(
         )
 
 
+def _nearest_weekday(day: date, weekday: int) -> date:
+    """The date nearest ``day`` (up to three days either way) that falls on ``weekday``: a
+    row stamped "Sat 22:00" in notes dated Sunday 25 October is Saturday the 24th."""
+    ahead = (weekday - day.weekday()) % 7
+    return day + timedelta(days=ahead if ahead <= 3 else ahead - 7)
+
+
 def _resolve(
     msg: Message, day: date | None, zone: tzinfo | None, dayfirst: bool | None = None
 ) -> tuple[date | None, tzinfo | None]:
@@ -1336,6 +1352,10 @@ def _resolve(
     dates = find_dates(written, default_year=day.year if day else None, dayfirst=dayfirst)
     if dates:
         day = dates[0].value
+    elif day is not None and day != UNDATED:
+        named = re.match(rf"\W*{_WEEKDAY_NAME}", written, re.I)  # "Sat 22:00", no date
+        if named:
+            day = _nearest_weekday(day, _WEEKDAYS.index(named.group(1).lower()))
     mentions = find_times(written)
     own_zone = zone_info(mentions[0].zone) if mentions and mentions[0].zone else None
     iso = re.search(r"\d{4}-\d{2}-\d{2}T(?P<clock>[\d:.]+)(?P<zone>Z|[+-]\d{2}:?\d{2})?$", written)

@@ -66,6 +66,7 @@ REPORT = _cue(
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
     r"opened tickets|complain\w*|emailed|"
     r"called(?! it\b)|phoned|calls\s*:|calls (?:in|us|me)\b|"
+    r"calls (?:our|the) (?:[\w-]+ )?(?:hotline|help ?desk|service desk|support|on-?call)\b|"
     r"customers?\b(?:\s+[\w,-]+){0,4}\s+(?:writes|wrote|says|said|tells us|told us|messaged|"
     r"tweets|tweeted)\b|"
     r"customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|"

@@ -161,6 +161,7 @@ TOLD_CONTACT = re.compile(
 TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
     r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:|"
+    r"\b(?:calls?|called|phoned|rang|rings) our (?:[\w-]+ )?(?:hotline|desk|support|on-?call)\b|"
     r"\bon the radio\s*:|\bradioed\b|"
     r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
     r"\b(?:rang|rings|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
