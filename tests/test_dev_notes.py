@@ -1101,3 +1101,13 @@ def test_a_venue_calling_our_hotline_before_the_alert_is_the_detection() -> None
         "| 01:52 | Remote config pushed to all 41 scanners |\n"
     )
     assert _time(s.detected) == datetime(2026, 10, 25, 1, 10, tzinfo=UTC)
+
+
+def test_the_first_failure_someone_can_find_in_the_logs_is_the_start() -> None:
+    s = _one(
+        "All times UTC, 3 Dec 2026\n"
+        "- 13:14 locker WAW-114 pickup ok\n"
+        "- 13:31 HMAC_MISMATCH at WAW-114, first reject I can find\n"
+        "- 13:46 alarm PickupCodeRejectRate fires, paged\n"
+    )
+    assert _time(s.start) == datetime(2026, 12, 3, 13, 31, tzinfo=UTC)

@@ -1180,3 +1180,20 @@ def test_a_day_column_beside_the_time_column_dates_each_row() -> None:
     assert rows["Doors open"] == datetime(2026, 10, 24, 20, 0, tzinfo=UTC)
     assert rows["Scanner app 5.8.1 rolled out"] == datetime(2026, 10, 24, 23, 12, tzinfo=UTC)
     assert rows["All clear"] == datetime(2026, 10, 25, 2, 40, tzinfo=UTC)  # CET by then
+
+
+def test_a_notes_column_typed_beside_exported_log_rows_is_read() -> None:
+    # a log export with the on-call's remarks in an extra column (the header says "by hand")
+    text = (
+        '@timestamp,@logStream,@message,"notes (Ines, typed by hand, @timestamp is UTC)"\n'
+        '2026-12-03 13:31:07.482,locker-gw,"{""event"":""pickup_code_rejected""}",'
+        "first reject I can find\n"
+        '2026-12-03 13:46:00.000,alarms,"{""alarm"":""RejectRate"",""state"":""ALARM""}",'
+        '"paged, acked 13:48"\n'
+        '2026-12-03 15:42:00.000,-,,"impact: 2,187 rejected pickup attempts at 1,340 lockers"\n'
+    )
+    msgs, _ = _read(text, name="insights.csv")
+    assert [m.author for m in msgs] == [None, None, None]  # "by hand" names no author column
+    assert msgs[0].text == '{"event":"pickup_code_rejected"} — first reject I can find'
+    assert msgs[2].text == "impact: 2,187 rejected pickup attempts at 1,340 lockers"
+    assert msgs[2].time == datetime(2026, 12, 3, 15, 42, tzinfo=UTC)

@@ -220,6 +220,8 @@ def detect_shape(text: str) -> str:
 _TIME_COLUMN = re.compile(r"\b(?:time|date|timestamp|when|at)\b", re.I)
 _WHO_COLUMN = re.compile(r"\b(?:who|author|user|by|person|name|owner|from)\b", re.I)
 _TEXT_COLUMN = re.compile(r"\b(?:what|event|description|message|note|notes|text|details?)\b", re.I)
+#: A column of remarks someone typed beside exported rows: "notes (Ines, added after export)".
+_NOTE_COLUMN = re.compile(r"^\W*(?:notes?|comments?|remarks?|annotations?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,7 @@ class _Columns:
     who: int | None
     what: int
     zone: str | None  # a zone in the time column's header ("time (AEDT)"): the notes' zone
+    notes: tuple[int, ...] = ()  # columns of remarks typed beside the event ("notes (Ines)")
 
 
 def _csv_columns(text: str) -> _Columns | None:
@@ -246,7 +249,14 @@ def _csv_columns(text: str) -> _Columns | None:
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)][1:]
     if not rows or sum(len(r) == len(header) for r in rows) < 0.8 * len(rows):
         return None
-    who = next((i for i, c in enumerate(header) if _WHO_COLUMN.search(c) and i not in times), None)
+    who = next(
+        (
+            i
+            for i, c in enumerate(header)
+            if _WHO_COLUMN.search(c) and i not in times and not _NOTE_COLUMN.match(c)
+        ),
+        None,
+    )
     rest = [i for i in range(len(header)) if i not in times and i != who]
     if not rest:
         return None
@@ -254,7 +264,8 @@ def _csv_columns(text: str) -> _Columns | None:
     width = {i: sum(len(r[i]) for r in rows if i < len(r)) for i in rest}
     what = named[0] if named else max(rest, key=lambda i: width[i])
     zone = re.search(rf"\(\s*({_ZONE})\s*\)", header[times[0]])
-    return _Columns(times[:2], who, what, zone.group(1) if zone else None)
+    notes = tuple(i for i in rest if i != what and _NOTE_COLUMN.match(header[i]))
+    return _Columns(times[:2], who, what, zone.group(1) if zone else None, notes)
 
 
 def _csv_messages(source: Source, columns: _Columns) -> list[Message]:
@@ -269,6 +280,8 @@ def _csv_messages(source: Source, columns: _Columns) -> list[Message]:
         stamp = " ".join(row[i].strip() for i in columns.time if i < len(row)).strip()
         who = row[columns.who].strip() if columns.who is not None and columns.who < len(row) else ""
         text = " ".join(row[columns.what].split())
+        remarks = [" ".join(row[i].split()) for i in columns.notes if i < len(row)]
+        text = " — ".join(t for t in [text, *remarks] if t)
         if text:
             out.append(Message(text, start, source.name, None, who or None, stamp or None))
     return out

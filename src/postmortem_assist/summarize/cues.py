@@ -91,6 +91,8 @@ ONSET = _cue(
     # an error code's first appearance: "kiosk-tagsvc — First TAG_NUMBER_UNAVAILABLE, ..."
     r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first (?-i:[A-Z][A-Z0-9]*_[A-Z0-9_]+)\b|"
     r"from (?:then|that (?:point|moment)) on|first (?:[\w-]+ )?denials?\b|"
+    # "first reject I can find", "the first error we could see in the logs"
+    r"first (?:[\w-]+ ){1,2}(?:that )?(?:I|we) (?:can|could) (?:find|see)\b|"
     r"(?:zero|fine|normal|clean|green|ok) until (?:about |around |~)?(?=\d)|"
     r"first (?:[\w-]+\s+){0,2}(?:hit|landed in|reached|showed up in)\s+(?:[\w-]+\s+){0,3}"
     r"(?:at|around)\s+(?=\d)|"  # "First message hit the error queue at 6:12 AM"
