@@ -1111,3 +1111,16 @@ def test_the_first_failure_someone_can_find_in_the_logs_is_the_start() -> None:
         "- 13:46 alarm PickupCodeRejectRate fires, paged\n"
     )
     assert _time(s.start) == datetime(2026, 12, 3, 13, 31, tzinfo=UTC)
+
+
+def test_a_kibana_alerting_rule_recovering_is_not_the_recovery() -> None:
+    s = _one(
+        "All times UTC, 3 Dec 2026\n"
+        "- 18:41 first PKIX handshake failure on rdc-api-03\n"
+        "- 18:52 member services: first call, deposits failing\n"
+        "- 19:31 Alerting rule RDC vendor submit errors recovered: 14 documents matched\n"
+        "- 19:32 recovered only because the app locks the button after 3 failures\n"
+        "- 19:36 deregistered rdc-api-03 from the target group\n"
+        "- 19:41 deposits going through again\n"
+    )
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 19, 41, tzinfo=UTC)

@@ -1197,3 +1197,20 @@ def test_a_notes_column_typed_beside_exported_log_rows_is_read() -> None:
     assert msgs[0].text == '{"event":"pickup_code_rejected"} — first reject I can find'
     assert msgs[2].text == "impact: 2,187 rejected pickup attempts at 1,340 lockers"
     assert msgs[2].time == datetime(2026, 12, 3, 15, 42, tzinfo=UTC)
+
+
+def test_text_typed_under_a_csv_export_is_read_with_its_lines() -> None:
+    text = (
+        '"@timestamp","host.name","message"\n'
+        '"Dec 3, 2026 @ 14:40:02.118","rdc-api-03","GET /actuator/health 200"\n'
+        '"Dec 3, 2026 @ 14:39:10.118","rdc-api-02","ClearItem submit ok"\n'
+        '"Dec 3, 2026 @ 14:24:00.000","(note)","03 back in the target group"\n'
+        '"Dec 3, 2026 @ 13:41:52.310","rdc-api-03","ClearItem submit failed: PKIX path"\n'
+        "\n"
+        "SUMMARY (Marcus, typed under the export)\n"
+        "- impact: 412 members, 1,037 failed deposit attempts, $318,640 in checks delayed\n"
+    )
+    msgs, _ = _read(text, name="discover.csv")
+    impact = next(m for m in msgs if "1,037 failed deposit attempts" in m.text)
+    assert impact.line == 8 and impact.time is None
+    assert sum("ClearItem submit" in m.text for m in msgs) == 2

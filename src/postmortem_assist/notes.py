@@ -246,7 +246,8 @@ def _csv_columns(text: str) -> _Columns | None:
     times = [i for i, c in enumerate(header) if _TIME_COLUMN.search(c) and len(c) <= 40]
     if not times or len(header) < 3:
         return None
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)][1:]
+    body = _csv_tail(text, times[0])[0]  # the rows, without text typed under them
+    rows = [r for r in csv.reader(io.StringIO(body)) if any(c.strip() for c in r)][1:]
     if not rows or sum(len(r) == len(header) for r in rows) < 0.8 * len(rows):
         return None
     who = next(
@@ -266,6 +267,24 @@ def _csv_columns(text: str) -> _Columns | None:
     zone = re.search(rf"\(\s*({_ZONE})\s*\)", header[times[0]])
     notes = tuple(i for i in rest if i != what and _NOTE_COLUMN.match(header[i]))
     return _Columns(times[:2], who, what, zone.group(1) if zone else None, notes)
+
+
+def _csv_tail(text: str, time_column: int) -> tuple[str, str]:
+    """A CSV export and the text typed under it ("SUMMARY (Marcus, typed under the export)"):
+    the rows end at a blank line whose next line's time cell holds no time or date. The text
+    after keeps its line numbers (the rows' lines are blank in it)."""
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].strip():
+            continue
+        nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        if nxt is None:
+            break
+        row = next(csv.reader([lines[nxt]]), [])
+        cell = row[time_column] if len(row) > time_column else ""
+        if not find_times(cell) and not find_dates(cell):
+            return "\n".join(lines[:i]), "\n" * i + "\n".join(lines[i:])
+    return text, ""
 
 
 def _csv_messages(source: Source, columns: _Columns) -> list[Message]:
@@ -428,7 +447,14 @@ def _lines(source: Source, shape: str) -> list[Message]:
     if shape == "csv":
         columns = _csv_columns(source.text)
         if columns is not None:
-            return _csv_messages(source, columns)
+            rows, after = _csv_tail(source.text, columns.time[0])
+            out_rows = _csv_messages(Source(source.name, rows), columns)
+            if not after.strip():
+                return out_rows
+            after_shape = detect_shape(after)
+            return out_rows + _lines(
+                Source(source.name, after), "markdown" if after_shape == "csv" else after_shape
+            )
     pattern = LINE_SHAPES.get(shape)
     email = is_email(source.text)
     out: list[Message] = []

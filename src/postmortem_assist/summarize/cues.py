@@ -205,6 +205,8 @@ ALERT_CLEARED = re.compile(
     r"\b(?:cleared|resolved|closed) (?:itself|on its own|by itself|automatically)\b|"
     r"\b(?:alarm|alert|monitor|check)s? (?:went|goes|is|was) (?:back to )?(?:ok|green)\b|"
     r"\b(?:alertmanager|alertbot|pagerduty|opsgenie)\b.*\bresolved\b|"
+    # Kibana / Elastic: "Alerting rule RDC vendor submit errors recovered: 14 documents ..."
+    r"\balerting rule (?:[\w'\"`.-]+ ){0,8}?(?:recovered|resolved|cleared)\b|"
     r"\bclosed by \w+ integration\b|\b(?:monitor|check|probe|synthetic)s? (?:has )?recovered\b|"
     r"^(?:Resolved|Recovered|OK):\s(?=.*\balert\b)|"
     # an alert's CamelCase name and its state: "LockersOfflineHigh resolved"
@@ -244,7 +246,10 @@ DISPROVED = re.compile(
 NOT_RECOVERED = re.compile(
     r"\b(?:not|n't|never|still|yet to)\b[^.;]{0,25}\bagain\b|\bstill (?:fail|broken|down)|"
     r"\bnot (?:fixed|resolved|recovered)\b|\bnothing(?:'s| is| was)? (?:fixed|resolved)\b|"
-    r"\bagain\b[^.;]{0,30}\b(?:ignore (?:it|that|this)|false (?:alarm|positive)|flapping)\b",
+    r"\bagain\b[^.;]{0,30}\b(?:ignore (?:it|that|this)|false (?:alarm|positive)|flapping)\b|"
+    # a recovery explained away: "recovered only because the app locks the button"
+    r"\b(?:recovered|cleared|resolved|green|ok) only because\b|"
+    r"\bonly (?:recovered|cleared) because\b",
     re.I
 )
 #: A report that a failure goes on after an action ("Travis deployment fails again",
