@@ -1124,3 +1124,32 @@ def test_a_kibana_alerting_rule_recovering_is_not_the_recovery() -> None:
         "- 19:41 deposits going through again\n"
     )
     assert _time(s.mitigated) == datetime(2026, 12, 3, 19, 41, tzinfo=UTC)
+
+
+def test_chat_cues_for_a_mailed_report_a_check_coming_back_and_a_first_failure_in_logs() -> None:
+    s = _one(
+        "#inc, Thu 3 Dec 2026, all times UTC\n"
+        "13:31 Azure DevOps: Release-412 deployed to production\n"
+        "14:09 Sunita Malik: Email from Jess at ComparePal, sent 14:04: quotes dropped out\n"
+        "14:15 Azure Monitor: Fired: Sev2 quote-decline-rate > 40%\n"
+        "14:20 Priya Shah: first PCNR decline in our logs is 13:38, right after the release\n"
+        "15:40 Tom Ashworth: rolled back to Release-411\n"
+        "15:46 Priya Shah: quotes coming back active again on ComparePal\n"
+    )
+    assert _time(s.detected) == datetime(2026, 12, 3, 14, 4, tzinfo=UTC)
+    assert _time(s.start) == datetime(2026, 12, 3, 13, 38, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 15, 46, tzinfo=UTC)
+
+
+def test_follow_ups_listed_one_per_chat_message_are_not_events() -> None:
+    s = _one(
+        "#ops_20261203.log\n"
+        "[00:00:01] *** Topic: #ops | all times UTC\n"
+        "[07:12:31] <ciel> apt update fails, customers report the repo is expired\n"
+        "[08:53:40] <ciel> apt update works again\n"
+        "[09:48:33] <hanne> follow-ups, will file them:\n"
+        "[09:48:51] <hanne> - a failed nightly publish pages the on-call (piet, INFRA-2292)\n",
+        name="ops.log",
+    )
+    assert _time(s.detected) == datetime(2026, 12, 3, 7, 12, 31, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 8, 53, 40, tzinfo=UTC)

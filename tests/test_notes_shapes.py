@@ -1214,3 +1214,63 @@ def test_text_typed_under_a_csv_export_is_read_with_its_lines() -> None:
     impact = next(m for m in msgs if "1,037 failed deposit attempts" in m.text)
     assert impact.line == 8 and impact.time is None
     assert sum("ClearItem submit" in m.text for m in msgs) == 2
+
+
+def test_a_plain_chat_copy_with_full_names_has_authors() -> None:
+    msgs, _ = _read(
+        "#loyalty-ops, Thu 3 Dec 2026\n"
+        "11:30 deploy-bot: loyalty-api 5.2.0 rolled out to prod\n"
+        "12:24 Grace Liu: store ops: manager at Yonge & Eglinton called at 12:21\n"
+        "12:26 Nadia Rahman: looking\n",
+        name="chat.txt",
+    )
+    assert [m.author for m in msgs if m.time] == ["deploy-bot", "Grace Liu", "Nadia Rahman"]
+    assert msgs[-1].text == "looking"
+
+
+def test_slack_desktop_speaker_lines_with_the_time_beside_or_below_the_name() -> None:
+    msgs, _ = _read(
+        "Thursday, December 3rd, 2026\n"
+        "deploybot  APP  [7:05 AM]\n"
+        "elig-svc v3.8.0 deployed to prod\n"
+        "Marcus Bell\n"
+        "[8:22 AM]\n"
+        "front desk at Tulsa called support at 8:19 AM\n"
+        "Renee Whitfield  [8:36 AM]\n"
+        "looking\n"
+        "[8:39 AM]\n"
+        "the 271s come back AAA*75 for Prairie\n",
+        name="slack.txt",
+    )
+    said = [(m.author, m.text, m.line) for m in msgs if m.time]
+    assert said == [
+        ("deploybot", "elig-svc v3.8.0 deployed to prod", 2),
+        ("Marcus Bell", "front desk at Tulsa called support at 8:19 AM", 5),
+        ("Renee Whitfield", "looking", 7),
+        ("Renee Whitfield", "the 271s come back AAA*75 for Prairie", 9),
+    ]
+
+
+def test_a_log_file_name_on_the_first_line_dates_the_log() -> None:
+    msgs, _ = _read(
+        "#ops_20261203.log\n"
+        "[00:00:05] <mirrormon> WARN InRelease is 6d old, last publish Thu 26 Nov\n"
+        "[07:12:31] <ciel> apt update fails: Release file is expired\n",
+        name="ops.log",
+    )
+    assert msgs[-1].time is not None and msgs[-1].time.date() == date(2026, 12, 3)
+
+
+def test_a_follow_up_list_inside_a_chat_message_ends_with_that_message() -> None:
+    msgs, _ = _read(
+        "#sync-oncall\n"
+        "December 3, 2026\n"
+        "ola.wrona — 16:04\n"
+        "follow-ups:\n"
+        "1. body size limits per route (Ola, SYNC-771)\n"
+        "ola.wrona — 16:10\n"
+        "no rejects since 14:44. all clear, closing INC-0932\n",
+        name="discord.txt",
+    )
+    closing = next(m for m in msgs if "all clear" in m.text)
+    assert closing.section is None

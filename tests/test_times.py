@@ -136,3 +136,26 @@ def test_a_stated_ist_means_the_country_the_notes_name() -> None:
     assert stated_ist("IST", "Pune team, all times IST") == "IST"  # India, as before
     assert stated_ist("IST", "Dublin and Tel Aviv offices, times IST") == "IST"  # both named
     assert stated_ist("CET", "Dublin") == "CET"
+
+
+def test_questions_and_other_peoples_clocks_state_no_zone() -> None:
+    text = (
+        "sorry, are these times local or UTC? I'm in Lisbon\n"
+        "local, we're all in Warsaw, CET. your log is one hour behind ours\n"
+        "first 413 is 13:41:07 our time (12:41:07 in your UTC view)\n"
+    )
+    assert zone_statement(text) == "Europe/Warsaw"
+    assert zone_statement("looking. everyone here is on Central so I type the clock") == "Central"
+    assert zone_statement("All times UTC. Is that ok?") == "UTC"
+
+
+def test_gmt_named_as_the_zone_reads_numeric_dates_day_first() -> None:
+    from postmortem_assist.times import day_first
+
+    assert day_first("[3/12/2026 2:09 PM] Sunita: times are GMT", "GMT") is True
+    assert day_first("[3/12/2026 2:09 PM] Sunita: times are UTC", "UTC") is None
+
+
+def test_a_clock_on_the_next_line_is_not_an_offset_after_utc() -> None:
+    # "[+-−]" was a character range ('+' to U+2212) that took the digit "1" for a sign
+    assert zone_statement("#inc, all times UTC\n13:31 deploy done") == "UTC"

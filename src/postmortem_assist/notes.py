@@ -53,7 +53,7 @@ from .times import (
 UNDATED = date(1970, 1, 1)
 SHAPES = (
     "slack", "chat", "irc", "ic-log", "tab-log", "iso-log", "month-chat", "whatsapp", "zoom-chat",
-    "kakao", "transcript", "csv", "markdown", "plain",
+    "kakao", "transcript", "name-chat", "csv", "markdown", "plain",
 )  # fmt: skip
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
@@ -111,6 +111,13 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "transcript": re.compile(
         r"^\s*(?P<time>\d{1,2}:\d{2}:\d{2})\s+"
         r"(?P<author>[A-Z][\w.'-]{0,30}(?: [A-Z][\w.'-]{0,30}){0,3}):\s+(?P<text>.*)$"
+    ),
+    # a plain chat copy without seconds: "12:24 Grace Liu: text", "11:30 deploy-bot: text"
+    # (a name of several capitalised words, or a lower-case handle; "09:14 Impact: ..." is not)
+    "name-chat": re.compile(
+        rf"^\s*(?P<time>{_CLOCK}(?:\s*{_ZONE})?)\s+"
+        r"(?P<author>[A-Z][\w.'-]{0,30}(?: [A-Z][\w.'-]{0,30}){1,3}|[a-z][\w.-]{1,30}):\s+"
+        r"(?P<text>.*)$"
     ),
     "month-chat": re.compile(
         rf"^\s*(?P<time>{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}},?\s+)?{_CLOCK}(?:\s*{_ZONE})?)"
@@ -440,6 +447,28 @@ def _table_cells(line: str) -> list[str]:
     return [c.replace("\x00", "|").strip() for c in body.split("|")]
 
 
+#: Slack desktop's copy: "Renee Whitfield  [8:36 AM]", "Datadog  APP  [8:34 AM]".
+_SLACK_HEAD = re.compile(
+    rf"^(?P<name>\S[^\[\]\n]{{0,40}}?)\s{{2,}}(?:APP\s{{2,}})?\[(?P<time>{_CLOCK})\]\s*$"
+)
+_BARE_STAMP = re.compile(rf"^\s*\[{_CLOCK}\]\s*$")
+
+
+def _slack_desktop_heads(lines: list[str]) -> list[str]:
+    """Slack desktop's speaker lines in the ``[time] name`` form the chat shape reads: a name
+    with its time ("Renee Whitfield  [8:36 AM]"), or a name alone over a "[8:22 AM]" line (the
+    name line becomes blank, so line numbers stay)."""
+    out = list(lines)
+    for i, line in enumerate(out):
+        head = _SLACK_HEAD.match(line)
+        if head:
+            out[i] = f"[{head.group('time')}] {head.group('name').strip()}"
+        elif _BARE_STAMP.match(line) and i > 0 and SPEAKER_NAME.fullmatch(out[i - 1].strip()):
+            out[i] = f"{line.strip()} {out[i - 1].strip()}"
+            out[i - 1] = ""
+    return out
+
+
 def _lines(source: Source, shape: str) -> list[Message]:
     """Messages of a text source: chat lines by their shape; timeline entries (table rows,
     stamped bullets, time headers with prose under them, ``key: time`` lines, wrapped lines
@@ -513,7 +542,11 @@ def _lines(source: Source, shape: str) -> list[Message]:
         return msg
 
     in_comment = False
-    for number, raw in enumerate(source.text.split("\n"), 1):
+    lines = source.text.split("\n")
+    if shape == "chat":
+        lines = _slack_desktop_heads(lines)
+    chat_author: str | None = None  # the author of the last chat message
+    for number, raw in enumerate(lines, 1):
         stripped = raw.strip()
         if HASH_REMARK.match(raw):  # "# oncall: 03:19 paged": a log's comment, not a heading
             raw = stripped = "-- " + stripped.lstrip("#").strip()
@@ -584,9 +617,10 @@ def _lines(source: Source, shape: str) -> list[Message]:
             flush()
             if activity is not None:
                 block += 1  # each entry is dated: a stream pasted newest first is put in order
-                if not stream_section:
-                    stream_section.append(section)
-                section = stream_section[0]  # "Action items:" inside an entry ends with it
+            if not stream_section:
+                stream_section.append(section)
+            # "Action items:" / "follow-ups:" inside an entry or a chat message ends with it
+            section = stream_section[0]
             stamp = comment.group("stamp").strip()
             header = (stamp, number)
             found = comment.groupdict()
@@ -625,6 +659,9 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 # "[11/14/2024 10:46 PM] kestrel", "[9:26 AM] Kowalski, Adam (Network)" (Teams)
                 # over the message lines
                 text, who = "", re.sub(r"^([^,]+), (\S+)$", r"\2 \1", text.split(" (")[0])
+            elif who is None and not text:
+                who = chat_author  # Slack: "[8:39 AM]" alone, the same person's next message
+            chat_author = who
             entry = add(
                 Message(
                     text,
@@ -1295,7 +1332,18 @@ def _first_hour(rest: str) -> int | None:
 MORE_OFTEN = 3
 
 
+#: A log file's name with its date on the first lines: "#ops_20261203.log" (ZNC, irssi).
+_FILE_DATE = re.compile(
+    r"^\W{0,3}[\w#.-]*?[_-](20\d\d)(0[1-9]|1[0-2])([0-2]\d|3[01])(?:[_.-][\w.-]*)?"
+    r"\.(?:log|txt|md)\s*$",
+    re.M,
+)
+
+
 def _first_date(text: str, dayfirst: bool | None = None) -> date | None:
+    named = _FILE_DATE.search("\n".join(text[:600].split("\n")[:3]))
+    if named:  # the log's own file name dates it, before any date told in its lines
+        return date(int(named.group(1)), int(named.group(2)), int(named.group(3)))
     lines = text[:4000].split("\n")
     head = "\n".join(ln for ln in lines if not DOC_META.search(ln))
     dates = [d.value for d in find_dates(head, dayfirst=dayfirst) if d.has_year]

@@ -91,7 +91,7 @@ _CLOCK = (
 )
 _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
 #: "GMT+2", "UTC-07:00", "UTC+5:30": an offset written after UTC or GMT.
-_GMT_OFFSET = r"(?:UTC|GMT)\s?[+-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
+_GMT_OFFSET = r"(?:UTC|GMT)\s?[+\-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
 TIMESTAMP = re.compile(
     rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
     # "22:00-02:00" with no date or seconds is a range, not 22:00 at UTC-2
@@ -105,7 +105,7 @@ TIMESTAMP = re.compile(
 ZONE_STATEMENT = re.compile(
     # the zone is said in the same sentence: "time (+02:00). The bot writes UTC" is not UTC
     r"(?:(?i:\b(?:times?|timeline|(?:time)?stamps?)\b)(?:(?![.!?]\s)[^\n]){0,40}?|"
-    r"(?i:\b(?:we'?re|we are|everyone'?s|everyone is)\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
+    r"(?i:\b(?:we'?re|we are|everyone(?: here)?(?:'s| is))\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
     rf"(?:\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)"
     r"|(?<=\()(?P<offset>[+-](?:0\d|1[0-4]):?[0-5]\d)(?=\)))(?![\w+-])"
 )
@@ -119,7 +119,9 @@ CITY_TIME = re.compile(
     r"\b(?P<city>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\s+(?:local\s+)?time\b|"
     r"\b(?i:all\s+times(?:\s+are)?(?:\s+in)?)\s+(?P<city2>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b|"
     r"\b(?i:midnight|noon|morning|evening|night|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?)\s+"
-    r"here\s+in\s+(?P<city3>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b"
+    r"here\s+in\s+(?P<city3>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b|"
+    r"\b(?i:we'?re|we are|everyone(?: here)?(?:'s| is))\s+all\s+in\s+"
+    r"(?P<city4>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b(?!\s+(?:office|team|for|on)\b)"
 )  # "Oslo time", "all times London", "it's almost midnight here in Berlin"
 
 
@@ -166,7 +168,13 @@ def find_date(text: str) -> str | None:
 def zone_statement(text: str) -> str | None:
     """A zone stated for the whole text ("All times in UTC"), if any; a field label over a
     dated value ("Fired time (UTC): 2024-03-21T12:02:08Z" in an alert) is not one."""
-    found = [m for m in ZONE_STATEMENT.finditer(text) if not _FIELD_VALUE.match(text, m.end())]
+    found = [
+        m
+        for m in ZONE_STATEMENT.finditer(text)
+        if not _FIELD_VALUE.match(text, m.end())
+        and not _ASKED.match(text, m.end())
+        and not re.search(r"\byour\b", m.group(0), re.I)  # "(12:41 in your UTC view)"
+    ]
     # "acu-1 logs Arizona time (-07:00) ... times in them UTC": one device's clock gives way
     # to a statement about the notes' times (plural)
     plural = [m for m in found if re.match(r"(?i)(?:time)?stamps|times|timeline", m.group(0))]
@@ -176,7 +184,8 @@ def zone_statement(text: str) -> str | None:
     if region:
         return region.group("zone").title()
     for m in CITY_TIME.finditer(text):
-        city = city_zone(m.group("city") or m.group("city2") or m.group("city3"))
+        named = m.group("city") or m.group("city2") or m.group("city3") or m.group("city4")
+        city = city_zone(named)
         if city is not None:
             return city
     country = COUNTRY_TIME.search(text)
@@ -247,11 +256,13 @@ def city_zone(city: str) -> str | None:
 
 
 _FIELD_VALUE = re.compile(r"\)?\s*:\s*\d{4}-\d{2}-\d{2}")
+#: The rest of a question: "are these times local or UTC? I'm in Lisbon" states no zone.
+_ASKED = re.compile(r"[^.!?\n]{0,40}\?")
 
 
 def _gmt_offset(name: str) -> tzinfo | None:
     """A fixed zone for "GMT+2" or "UTC-07:00" (the offset from UTC, as people mean it)."""
-    m = re.fullmatch(r"(?:UTC|GMT)\s?([+-−])(\d{1,2})(?::?(\d{2}))?", name.strip("() "), re.I)
+    m = re.fullmatch(r"(?:UTC|GMT)\s?([+\-−])(\d{1,2})(?::?(\d{2}))?", name.strip("() "), re.I)
     if m is None:
         return None
     sign = -1 if m.group(1) in "-−" else 1
@@ -350,6 +361,8 @@ def day_first(text: str, zone: str | None) -> bool | None:
         return False
     if not any(a != b for a, b in pairs) or zone is None:
         return None
+    if zone.strip("() ").upper() == "GMT":  # people who name GMT are in the UK or Ireland
+        return True
     key = zone_key(zone)
     if key in ("UTC", "GMT") or key.startswith("Etc/"):
         return None

@@ -114,8 +114,27 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     return msg.time
 
 
+_LISTED = re.compile(r"^(?:\d{1,2}[.)]|[-*•])\s")
+
+
+def _listed_after_header(msgs: list[Message]) -> set[int]:
+    """Chat messages that list follow-ups one per message under their author's "follow-ups,
+    will file them:" ("- a failed nightly publish pages the on-call (piet, INFRA-2292)")."""
+    out: set[int] = set()
+    author: str | None = None
+    for msg in msgs:
+        if cues.ACTION_HEADER.match(msg.text) and msg.author:
+            author = msg.author
+        elif author is not None and msg.author == author and _LISTED.match(msg.text):
+            out.add(id(msg))
+        elif msg.author == author:
+            author = None
+    return out
+
+
 def candidates(notes: Notes) -> list[Message]:
     """Messages that can be events: not noise, not headings, not action-list lines."""
+    listed = _listed_after_header(notes.messages)
     return [
         m
         for m in notes.messages
@@ -123,6 +142,7 @@ def candidates(notes: Notes) -> list[Message]:
         and not cues.is_noise(m.text)
         and not in_actions(m)
         and not cues.ACTION_HEADER.match(m.text)
+        and id(m) not in listed
     ]
 
 
