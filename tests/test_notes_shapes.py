@@ -1274,3 +1274,19 @@ def test_a_follow_up_list_inside_a_chat_message_ends_with_that_message() -> None
     )
     closing = next(m for m in msgs if "all clear" in m.text)
     assert closing.section is None
+
+
+def test_a_notion_name_column_holding_page_titles_is_the_text_not_the_author() -> None:
+    text = (
+        "Name,Time,Type,Owner\n"
+        '"Team is in Madrid, every Time here is Madrid time","December 3, 2026 11:12 PM (GMT+1)",'
+        "Note,Lucía Ferrer\n"
+        '"Forced re-sync on all 22 scanners. Working again","December 3, 2026 8:22 PM (GMT+1)",'
+        "Recovery,Lucía Ferrer\n"
+        '"taquilla-api 4.19 deployed (cursor paging)","December 3, 2026 5:55 PM (GMT+1)",'
+        "Change,deploy-bot\n"
+    )
+    msgs, _ = _read(text, name="notion.csv")
+    fix = next(m for m in msgs if m.text.startswith("Forced re-sync"))
+    assert fix.author == "Lucía Ferrer"
+    assert fix.time == datetime(2026, 12, 3, 19, 22, tzinfo=UTC)

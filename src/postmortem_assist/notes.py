@@ -257,11 +257,15 @@ def _csv_columns(text: str) -> _Columns | None:
     rows = [r for r in csv.reader(io.StringIO(body)) if any(c.strip() for c in r)][1:]
     if not rows or sum(len(r) == len(header) for r in rows) < 0.8 * len(rows):
         return None
+    def short(i: int) -> bool:  # people's names, not a Notion page title ("Name" column)
+        cells = [r[i] for r in rows if i < len(r) and r[i].strip()]
+        return bool(cells) and sum(len(c) for c in cells) <= 30 * len(cells)
+
     who = next(
         (
             i
             for i, c in enumerate(header)
-            if _WHO_COLUMN.search(c) and i not in times and not _NOTE_COLUMN.match(c)
+            if _WHO_COLUMN.search(c) and i not in times and not _NOTE_COLUMN.match(c) and short(i)
         ),
         None,
     )
