@@ -1290,3 +1290,19 @@ def test_a_notion_name_column_holding_page_titles_is_the_text_not_the_author() -
     fix = next(m for m in msgs if m.text.startswith("Forced re-sync"))
     assert fix.author == "Lucía Ferrer"
     assert fix.time == datetime(2026, 12, 3, 19, 22, tzinfo=UTC)
+
+
+def test_a_weekday_dates_its_own_recap_line_only() -> None:
+    msgs, _ = _read(
+        "From: Helmi <helmi@example.fi>\n"
+        "Sent: Wednesday, 4 June 2025 11:20\n"
+        "Subject: RE: shelf prices\n\n"
+        "All times below are Finnish time (EEST).\n\n"
+        "- Tue 20:00 price-exp-02 rebuilt on the new image\n"
+        "- 05:30 weekly price export runs, the import rejects it\n",
+        name="mail.txt",
+    )
+    rebuilt = next(m for m in msgs if "rebuilt" in m.text)
+    export = next(m for m in msgs if "export runs" in m.text)
+    assert rebuilt.time == datetime(2025, 6, 3, 17, 0, tzinfo=UTC)
+    assert export.time == datetime(2025, 6, 4, 2, 30, tzinfo=UTC)

@@ -1441,12 +1441,14 @@ def _resolve(
         return day, zone
     written = msg.time_text
     dates = find_dates(written, default_year=day.year if day else None, dayfirst=dayfirst)
+    carried = None  # a weekday dates its own line only: "- Tue 20:00 ..." in a recap sent on
+    # Wednesday, then "- 05:30 ..." is Wednesday's again
     if dates:
         day = dates[0].value
     elif day is not None and day != UNDATED:
         named = re.match(rf"\W*{_WEEKDAY_NAME}", written, re.I)  # "Sat 22:00", no date
         if named:
-            day = _nearest_weekday(day, _WEEKDAYS.index(named.group(1).lower()))
+            carried, day = day, _nearest_weekday(day, _WEEKDAYS.index(named.group(1).lower()))
     mentions = find_times(written)
     own_zone = zone_info(mentions[0].zone) if mentions and mentions[0].zone else None
     iso = re.search(r"\d{4}-\d{2}-\d{2}T(?P<clock>[\d:.]+)(?P<zone>Z|[+-]\d{2}:?\d{2})?$", written)
@@ -1465,7 +1467,7 @@ def _resolve(
         return day, own_zone or zone
     written_zone = mentions[0].zone if mentions and mentions[0].zone and not iso else None
     msg.time = combine(day, hms, own_zone or zone, written_zone)
-    return day, own_zone or zone
+    return carried or day, own_zone or zone
 
 
 def inline_times(
