@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 170
+    assert len(SETS) >= 210
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -298,6 +298,153 @@ KNOWN_MISSES = {
     ("wiki-dna-kit-results-s11h", "duration_minutes"),
     ("wiki-dna-kit-results-s11h", "number:from 4.6 to 4.4"),
     ("wiki-dna-kit-results-s11h", "time:start"),
+    # twelfth session, batches s12a-s12h (first runs 47/60, 32/57, 49/67, 27/53, 34/58,
+    # 38/53, 26/53, 22/54 fields; fixed since: a Day column beside the Time column, IST as
+    # Israel/Ireland time, CSV notes columns and text typed under a CSV, Slack desktop and
+    # 'HH:MM First Last:' chats, a log's file-name date, 'we're all in Warsaw'). Left: JSON-line
+    # logs timed only by epoch numbers, a NOC terminal's `date` headers, relative Jira/Redmine
+    # activity stamps, email threads whose bodies carry no times, recoveries without a cue
+    ("applemail-canal-cruises-s12b", "time:start"),
+    ("applemail-canal-cruises-s12b", "time:detected"),
+    ("applemail-canal-cruises-s12b", "time:mitigated"),
+    ("applemail-canal-cruises-s12b", "time:resolved"),
+    ("applemail-canal-cruises-s12b", "duration_minutes"),
+    ("compose-logs-photo-calendars-berlin-notes-s12d", "time:detected"),
+    ("compose-logs-photo-calendars-berlin-notes-s12d", "time:mitigated"),
+    ("compose-logs-photo-calendars-berlin-notes-s12d", "time:resolved"),
+    ("compose-logs-photo-calendars-berlin-notes-s12d", "duration_minutes"),
+    ("fluentbit-efile-duplicate-submits-utc-s12h", "time:mitigated"),
+    ("fluentbit-efile-duplicate-submits-utc-s12h", "time:resolved"),
+    ("fluentbit-efile-duplicate-submits-utc-s12h", "duration_minutes"),
+    ("fluentbit-efile-duplicate-submits-utc-s12h", "number:6,940 returns"),
+    ("fluentbit-efile-duplicate-submits-utc-s12h", "number:0 returns lost"),
+    ("gdoc-postmortem-ebike-lockers-pt-s12c", "time:detected"),
+    ("github-discussion-seismo-ingest-s12g", "time:start"),
+    ("github-discussion-seismo-ingest-s12g", "time:mitigated"),
+    ("github-discussion-seismo-ingest-s12g", "time:resolved"),
+    ("github-discussion-seismo-ingest-s12g", "duration_minutes"),
+    ("gmail-plasma-donor-payouts-mountain-s12f", "time:detected"),
+    ("gmail-plasma-donor-payouts-mountain-s12f", "time:mitigated"),
+    ("gmail-plasma-donor-payouts-mountain-s12f", "time:resolved"),
+    ("gmail-plasma-donor-payouts-mountain-s12f", "duration_minutes"),
+    ("gmail-plasma-donor-payouts-mountain-s12f", "absent:Cody"),
+    (
+        "gmail-plasma-donor-payouts-mountain-s12f",
+        "absent:Second time this year Cody pushes payment code right before the centers "
+        "open and we hear it from donors at the desk, Cody should not be deploying on "
+        "donation days.",
+    ),
+    ("groups-digest-osechi-konbini-tokyo-s12f", "time:detected"),
+    ("groups-digest-osechi-konbini-tokyo-s12f", "time:resolved"),
+    ("groups-digest-osechi-konbini-tokyo-s12f", "duration_minutes"),
+    ("heroku-router-h12-youth-signup-pacific-s12h", "time:start"),
+    ("heroku-router-h12-youth-signup-pacific-s12h", "time:detected"),
+    ("heroku-router-h12-youth-signup-pacific-s12h", "time:resolved"),
+    ("heroku-router-h12-youth-signup-pacific-s12h", "duration_minutes"),
+    ("incidentio-prepay-topups-bst-s12c", "time:start"),
+    ("incidentio-prepay-topups-bst-s12c", "time:detected"),
+    ("incidentio-prepay-topups-bst-s12c", "duration_minutes"),
+    ("incidentio-prepay-topups-bst-s12c", "absent:Priya"),
+    (
+        "incidentio-prepay-topups-bst-s12c",
+        "absent:if Priya had renewed the cert when the reminder went out in May we "
+        "wouldn't be here",
+    ),
+    ("jira-cloud-vet-claims-aedt-s12g", "time:start"),
+    ("jira-cloud-vet-claims-aedt-s12g", "time:detected"),
+    ("jira-cloud-vet-claims-aedt-s12g", "time:mitigated"),
+    ("jira-cloud-vet-claims-aedt-s12g", "time:resolved"),
+    ("jira-cloud-vet-claims-aedt-s12g", "duration_minutes"),
+    ("journald-json-ebus-depot-sydney-s12h", "time:start"),
+    ("journald-json-ebus-depot-sydney-s12h", "time:detected"),
+    ("journald-json-ebus-depot-sydney-s12h", "time:mitigated"),
+    ("journald-json-ebus-depot-sydney-s12h", "time:resolved"),
+    ("journald-json-ebus-depot-sydney-s12h", "duration_minutes"),
+    ("journald-json-ebus-depot-sydney-s12h", "number:58 buses"),
+    ("journald-json-ebus-depot-sydney-s12h", "number:about 4.1 MWh"),
+    ("journald-json-ebus-depot-sydney-s12h", "number:6 early Friday runs"),
+    ("journald-json-ebus-depot-sydney-s12h", "number:0 cancelled trips"),
+    ("linear-gp-slots-london-s12b", "time:mitigated"),
+    ("nginx-daycare-staff-ipads-copenhagen-s12d", "time:detected"),
+    ("nginx-daycare-staff-ipads-copenhagen-s12d", "number:212 of 1,380 institutions"),
+    ("nginx-daycare-staff-ipads-copenhagen-s12d", "number:3,914 failed session refreshes"),
+    ("nginx-daycare-staff-ipads-copenhagen-s12d", "number:about 1,100 pickups"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "time:detected"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "time:mitigated"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "time:resolved"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "duration_minutes"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "number:3,140 of 5,020 terminals"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "number:about 61,000 tickets"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "number:412 hotline calls"),
+    ("noc-shared-terminal-tabac-vpn-paris-s12h", "number:118 terminals"),
+    ("notion-db-theatre-scanners-madrid-s12g", "time:start"),
+    ("notion-db-theatre-scanners-madrid-s12g", "time:detected"),
+    ("notion-db-theatre-scanners-madrid-s12g", "duration_minutes"),
+    ("notion-db-theatre-scanners-madrid-s12g", "number:4 theatres"),
+    ("notion-db-theatre-scanners-madrid-s12g", "number:2 shows started late"),
+    ("outlook-tyre-bookings-berlin-s12f", "time:start"),
+    ("outlook-tyre-bookings-berlin-s12f", "time:resolved"),
+    ("outlook-tyre-bookings-berlin-s12f", "duration_minutes"),
+    ("raffle-5050-timeline-stjohns-s12c", "time:start"),
+    ("raffle-5050-timeline-stjohns-s12c", "time:detected"),
+    ("raffle-5050-timeline-stjohns-s12c", "duration_minutes"),
+    ("readymix-etickets-postmortem-s12c", "time:start"),
+    ("readymix-etickets-postmortem-s12c", "time:detected"),
+    ("readymix-etickets-postmortem-s12c", "time:mitigated"),
+    ("readymix-etickets-postmortem-s12c", "duration_minutes"),
+    ("redmine-kiosk-waiting-numbers-berlin-s12g", "time:start"),
+    ("redmine-kiosk-waiting-numbers-berlin-s12g", "time:detected"),
+    ("redmine-kiosk-waiting-numbers-berlin-s12g", "time:mitigated"),
+    ("redmine-kiosk-waiting-numbers-berlin-s12g", "time:resolved"),
+    ("rfc5424-snowplough-map-helsinki-s12h", "time:start"),
+    ("rfc5424-snowplough-map-helsinki-s12h", "time:detected"),
+    ("rfc5424-snowplough-map-helsinki-s12h", "duration_minutes"),
+    ("rfc5424-snowplough-map-helsinki-s12h", "number:181 of 271 active ploughs"),
+    ("rfc5424-snowplough-map-helsinki-s12h", "number:96,412 rejected positions"),
+    ("rfc5424-snowplough-map-helsinki-s12h", "number:37 resident feedback tickets"),
+    ("rocketchat-classifieds-search-belgrade-s12a", "time:detected"),
+    ("rocketchat-classifieds-search-belgrade-s12a", "time:mitigated"),
+    ("servicenow-callcentre-sip-s12b", "time:detected"),
+    ("servicenow-callcentre-sip-s12b", "time:resolved"),
+    ("servicenow-callcentre-sip-s12b", "duration_minutes"),
+    ("servicenow-callcentre-sip-s12b", "number:average speed of answer 11 min 40 s"),
+    ("servicenow-callcentre-sip-s12b", "number:143 on-site agents affected"),
+    ("signal-club-idscan-fallback-s12a", "time:start"),
+    ("signal-club-idscan-fallback-s12a", "time:detected"),
+    ("signal-club-idscan-fallback-s12a", "time:mitigated"),
+    ("signal-club-idscan-fallback-s12a", "time:resolved"),
+    ("signal-club-idscan-fallback-s12a", "duration_minutes"),
+    ("slack-blocks-parking-fines-santiago-s12d", "time:detected"),
+    ("slack-blocks-parking-fines-santiago-s12d", "time:mitigated"),
+    ("status-email-meal-cards-brno-s12f", "time:mitigated"),
+    ("status-email-meal-cards-brno-s12f", "number:14,820 declined transactions at 1,930 terminals"),
+    ("status-email-meal-cards-brno-s12f", "number:roughly 9,600 cardholders"),
+    ("teams-classic-motor-quotes-gmt-s12e", "absent:Gavin"),
+    (
+        "teams-classic-motor-quotes-gmt-s12e",
+        "absent:Gavin signed off the AddressNow switch without reading their format "
+        "notes, not the first time he's done that",
+    ),
+    ("thunderbird-broker-fno-ist-s12b", "number:41,380 F&O orders rejected from 6,212 clients"),
+    ("thunderbird-broker-fno-ist-s12b", "number:318 complaints logged"),
+    ("thunderbird-broker-fno-ist-s12b", "number:140 orders placed on the exchange terminal"),
+    ("thunderbird-broker-fno-ist-s12b", "number:27 clients asking for compensation"),
+    ("thunderbird-broker-fno-ist-s12b", "number:60+ calls in 5 min"),
+    ("weechat-slot-sync-spring-forward-s12a", "time:mitigated"),
+    ("whatsapp-heatpump-release-berlin-s12a", "time:start"),
+    ("whatsapp-heatpump-release-berlin-s12a", "duration_minutes"),
+    ("wiki-club-reentry-mesz-mez-s12c", "number:25 min"),
+    ("wiki-pledge-form-eastern-s12g", "time:start"),
+    ("wiki-pledge-form-eastern-s12g", "time:detected"),
+    ("wiki-pledge-form-eastern-s12g", "time:mitigated"),
+    ("wiki-pledge-form-eastern-s12g", "time:resolved"),
+    ("wiki-pledge-form-eastern-s12g", "number:estimated $96,000 in pledges"),
+    ("zendesk-payroll-2fa-s12b", "time:detected"),
+    ("zendesk-payroll-2fa-s12b", "time:resolved"),
+    ("zendesk-payroll-2fa-s12b", "duration_minutes"),
+    ("znc-apt-release-expired-utc-s12e", "time:detected"),
+    ("znc-apt-release-expired-utc-s12e", "time:mitigated"),
+    ("zulip-ebt-checkout-pacific-s12a", "time:detected"),
 }
 
 
@@ -385,6 +532,22 @@ KNOWN_CAUSE_MISSES = {
     "jit-asn-dates-email-thread-s11h",
     "wiki-bunker-ebdn-singapore-s11i",
     "wiki-dna-kit-results-s11h",
+    # twelfth session, batches s12a-s12h: causes stated in plain sentences or inside log rows
+    "cloudwatch-parcel-locker-codes-notes-column-s12d",
+    "exchange-theatre-seatmaps-madrid-s12f",
+    "gdoc-postmortem-ebike-lockers-pt-s12c",
+    "gmail-plasma-donor-payouts-mountain-s12f",
+    "journald-json-ebus-depot-sydney-s12h",
+    "kibana-discover-check-deposits-eastern-s12d",
+    "nginx-daycare-staff-ipads-copenhagen-s12d",
+    "noc-shared-terminal-tabac-vpn-paris-s12h",
+    "notion-db-theatre-scanners-madrid-s12g",
+    "readymix-etickets-postmortem-s12c",
+    "redmine-kiosk-waiting-numbers-berlin-s12g",
+    "thunderbird-broker-fno-ist-s12b",
+    "weechat-slot-sync-spring-forward-s12a",
+    "wiki-pledge-form-eastern-s12g",
+    "zulip-ebt-checkout-pacific-s12a",
 }
 
 
@@ -400,7 +563,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 104 of 195 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 115 of 235 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -409,8 +572,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 195
-    assert found >= 104, f"{found}/{total}"
+    assert total >= 235
+    assert found >= 115, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
