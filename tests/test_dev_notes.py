@@ -1316,3 +1316,13 @@ def test_follow_ups_listed_one_per_chat_message_are_not_events() -> None:
     )
     assert _time(s.detected) == datetime(2026, 12, 3, 7, 12, 31, tzinfo=UTC)
     assert _time(s.mitigated) == datetime(2026, 12, 3, 8, 53, 40, tzinfo=UTC)
+
+
+def test_a_remark_that_someone_rang_before_the_page_is_the_detection() -> None:
+    s = _one(
+        "Depot notes, Thu 3 Dec 2026, all times UTC\n"
+        "11:00 chargers drop to 0 kW after the config push\n"
+        "11:34 night supervisor rang at 11:31: no bus in the yard is charging\n"
+        "11:45 alertmanager: DepotChargePowerLow firing\n"
+    )
+    assert _time(s.detected) == datetime(2026, 12, 3, 11, 31, tzinfo=UTC)

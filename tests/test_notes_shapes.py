@@ -1306,3 +1306,27 @@ def test_a_weekday_dates_its_own_recap_line_only() -> None:
     export = next(m for m in msgs if "export runs" in m.text)
     assert rebuilt.time == datetime(2025, 6, 3, 17, 0, tzinfo=UTC)
     assert export.time == datetime(2025, 6, 4, 2, 30, tzinfo=UTC)
+
+
+def test_journald_json_with_epoch_microseconds_and_typed_remarks() -> None:
+    text = (
+        "# note depot chargers, all times in my notes are Sydney time (AEDT)\n"
+        '{"__REALTIME_TIMESTAMP":"1796292760553000","_HOSTNAME":"chg-ctl-01",'
+        '"SYSLOG_IDENTIFIER":"csms","MESSAGE":"StatusNotification cp=WPK-CH07 status=Preparing"}\n'
+        '{"__REALTIME_TIMESTAMP":"1796292761000000","_HOSTNAME":"chg-ctl-01",'
+        '"SYSLOG_IDENTIFIER":"csms","MESSAGE":"SetChargingProfile limit=0W"}\n'
+        '{"__REALTIME_TIMESTAMP":"1796292762000000","_HOSTNAME":"chg-ctl-01",'
+        '"SYSLOG_IDENTIFIER":"csms","MESSAGE":"MeterValues power=0kW"}\n'
+        '{"__REALTIME_TIMESTAMP":"1796292763000000","_HOSTNAME":"chg-ctl-01",'
+        '"SYSLOG_IDENTIFIER":"csms","MESSAGE":"MeterValues power=0kW"}\n'
+        "# note 22:34 night supervisor rang at 22:31: no bus is charging\n"
+        "# note 22:46 paged, acked\n"
+        '{"__REALTIME_TIMESTAMP":"1796298300207000","_HOSTNAME":"mon-01",'
+        '"SYSLOG_IDENTIFIER":"alertmanager","MESSAGE":"Notify alert=DepotChargePowerLow[firing]"}\n'
+    )
+    msgs, _ = _read(text, name="journal.jsonl")
+    first = next(m for m in msgs if "Preparing" in m.text)
+    assert first.author == "csms" and first.time is not None
+    assert first.time.replace(microsecond=0) == datetime(2026, 12, 3, 10, 12, 40, tzinfo=UTC)
+    rang = next(m for m in msgs if "rang at" in m.text)
+    assert rang.time == datetime(2026, 12, 3, 11, 34, tzinfo=UTC)  # 22:34 AEDT

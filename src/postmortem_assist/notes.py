@@ -1036,12 +1036,18 @@ _DOTTED_BARE = re.compile(
 )
 
 
-_HASH_REMARK_LINE = re.compile(r"^(?:##+|>>+)[ \t]+(?=\S)", re.M)
+#: What opens a remark typed into a log: "##", ">>", "--", or "#" before a lower-case word
+#: ("# note 22:34 ..."; a Markdown heading "# Incident" has a capital; "# ops: ..." is read as
+#: a speaker's remark by ``HASH_REMARK``).
+_REMARK_MARK = r"(?:##+|>>+|--|#(?=[ \t]*[a-z])(?![ \t]*[a-z][\w.-]{1,24}:))"
+_HASH_REMARK_LINE = re.compile(rf"^{_REMARK_MARK}[ \t]+(?=\S)", re.M)
 _HASH_REMARK_TIMED = re.compile(
-    r"^(?:##+|>>+)[ \t]+(?:[a-z][\w.-]{1,24}:?[ \t]+)?\d{1,2}:\d{2}\b", re.M
+    rf"^{_REMARK_MARK}[ \t]+(?:[a-z][\w.-]{{1,24}}:?[ \t]+)?\d{{1,2}}:\d{{2}}\b", re.M
 )
 #: A remark that names its writer before the clock: ">> marco 02:17 Giulia rang me".
-_NAMED_REMARK = re.compile(r"^(?:##+|>>+)[ \t]+([a-z][\w.-]{1,24}):?[ \t]+(\d{1,2}:\d{2})\b", re.M)
+_NAMED_REMARK = re.compile(
+    rf"^{_REMARK_MARK}[ \t]+([a-z][\w.-]{{1,24}}):?[ \t]+(\d{{1,2}}:\d{{2}})\b", re.M
+)
 
 
 def hash_remarks(text: str) -> str | None:
@@ -1136,9 +1142,34 @@ def quoted_thread(text: str) -> str | None:
 
 
 #: Keys of a JSON log line, most specific first: its time, who wrote it, what it says.
-_JSON_TIME = ("ts", "time", "timestamp", "@timestamp", "datetime", "date", "t", "created_at")
-_JSON_WHO = ("author", "user", "username", "who", "svc", "service", "logger", "source", "app")
-_JSON_TEXT = ("msg", "message", "text", "note", "event", "body", "log")
+_JSON_TIME = (
+    "ts", "time", "timestamp", "@timestamp", "datetime", "date", "t", "created_at",
+    "__REALTIME_TIMESTAMP",  # journald's -o json: epoch microseconds, as a string
+)  # fmt: skip
+_JSON_WHO = (
+    "author", "user", "username", "who", "svc", "service", "logger", "source", "app",
+    "SYSLOG_IDENTIFIER", "_HOSTNAME",
+)  # fmt: skip
+_JSON_TEXT = ("msg", "message", "text", "note", "event", "body", "log", "MESSAGE")
+
+
+def _json_stamp(value: object) -> str | None:
+    """A JSON log line's time as written, or an epoch number (seconds, ms, µs or ns, told by
+    its size: journald's "1796276455204000", Fluent Bit's 1776154222904) as ISO UTC."""
+    if isinstance(value, str) and not value.strip().isdigit():
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    for scale in (1e9, 1e6, 1e3, 1.0):  # ns, µs, ms, s since 1970
+        seconds = number / scale
+        if 9.4e8 <= seconds <= 4.2e9:  # 2000 to 2103
+            stamp = datetime.fromtimestamp(seconds, UTC)
+            return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+    return None
 
 
 def json_log(text: str) -> str | None:
@@ -1159,7 +1190,7 @@ def json_log(text: str) -> str | None:
             continue
         if not isinstance(data, dict):
             continue
-        stamp = next((data[key] for key in _JSON_TIME if isinstance(data.get(key), str)), None)
+        stamp = next((st for key in _JSON_TIME if (st := _json_stamp(data.get(key)))), None)
         if stamp is None:
             continue
         who_key = next((key for key in _JSON_WHO if isinstance(data.get(key), str)), None)
@@ -1177,7 +1208,13 @@ def json_log(text: str) -> str | None:
         who_part = " " + re.sub(r"[^\w.@-]+", "-", who).strip("-")[:40] + ":" if who else ""
         out[k] = f"{stamp.strip()}{who_part} {body}".rstrip()
         filled += 1
-    return "\n".join(out) if nonempty and filled >= 0.6 * len(nonempty) else None
+    # remark lines typed between the records ("# note 22:34 ...") may be many, but the
+    # objects must be a good part of the file and nearly all of them must have a time
+    objects = sum(1 for k in nonempty if lines[k].strip().startswith("{"))
+    logged = filled >= 0.6 * len(nonempty) or (
+        filled >= 3 and filled >= 0.9 * objects and filled >= 0.3 * len(nonempty)
+    )
+    return "\n".join(out) if nonempty and logged else None
 
 
 _VTT_CUE = re.compile(

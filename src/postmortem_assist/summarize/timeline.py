@@ -266,7 +266,11 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
         # me: hotline getting calls"), not when it logs a symptom ("first app store review")
         person = person or (
             not report_msg.author
-            and bool(TOLD_US.search(report_msg.text) or NOTICED.search(report_msg.text))
+            and bool(
+                TOLD_US.search(report_msg.text)
+                or NOTICED.search(report_msg.text)
+                or TOLD_CONTACT.search(report_msg.text)  # "night supervisor rang at 22:31"
+            )
         )
         if recap or (person and comparable(posted) < comparable(alert.time)):  # type: ignore[arg-type]
             return report
