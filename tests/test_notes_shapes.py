@@ -1330,3 +1330,20 @@ def test_journald_json_with_epoch_microseconds_and_typed_remarks() -> None:
     assert first.time.replace(microsecond=0) == datetime(2026, 12, 3, 10, 12, 40, tzinfo=UTC)
     rang = next(m for m in msgs if "rang at" in m.text)
     assert rang.time == datetime(2026, 12, 3, 11, 34, tzinfo=UTC)  # 22:34 AEDT
+
+
+def test_remarks_typed_at_a_shared_terminal_take_the_time_date_printed() -> None:
+    msgs, _ = _read(
+        "noc@jump-02:~$ # shared NOC terminal, we type `date` before every block\n"
+        "noc@jump-02:~$ date\n"
+        "Thu Dec  3 14:26:40 CET 2026\n"
+        "noc@jump-02:~$ # (karim) hotline transfers a call taken at 14:22: terminal offline\n"
+        "noc@jump-02:~$ swanctl --list-sas | grep -c ESTABLISHED\n"
+        "1957\n",
+        name="terminal.txt",
+    )
+    remark = next(m for m in msgs if "hotline" in m.text)
+    assert remark.author == "karim"
+    assert remark.text.startswith("hotline transfers a call taken at 14:22")
+    assert remark.time == datetime(2026, 12, 3, 13, 26, 40, tzinfo=UTC)
+    assert not any(m.text.startswith("1957") for m in msgs)

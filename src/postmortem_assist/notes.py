@@ -414,6 +414,17 @@ AUTHOR_ACTIVITY_HEADER = re.compile(
 _IRC_NOTICES = frozenset({"-->", "<--", "--", "<->", "-!-", "***"})
 #: A shell prompt opening a pasted command: "$ kubectl -n signing get pods", "PS C:\\> dir".
 SHELL_PROMPT = re.compile(r"^(?:\$|PS [A-Z]:\\[^>]*>|[\w.-]+@[\w.-]+:[~/][^$#]*[$#])\s+\S")
+#: A remark typed at a shared terminal's prompt: "noc@jump-02:~$ # (karim) hotline transfers
+#: a call ..." (the name in brackets is the writer).
+_PROMPT_REMARK = re.compile(
+    r"^(?:\$|[\w.-]+@[\w.-]+:[~/][^$#]*[$#])\s+#+\s*(?:\((?P<who>[^()]{1,30})\)\s*)?(?P<text>\S.*)$"
+)
+#: The output of ``date`` in a terminal: "Thu Dec  3 14:26:40 CET 2026"; it times the
+#: remarks typed after it.
+_DATE_OUTPUT = re.compile(
+    r"^\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+[A-Z][a-z]{2}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}"
+    r"(?:\s+[A-Z]{2,5}|\s+[+-]\d{2,4})?\s+\d{4}\s*$"
+)
 #: A notes bullet ("- 13:01 first OOM ..."), which ends a pasted terminal's output.
 _NOTE_BULLET = re.compile(r"^\s*[-*•]\s+\S")
 #: Longest line tried as a ``key: time`` or comment header line (they are short; a bound keeps
@@ -647,6 +658,24 @@ def _lines(source: Source, shape: str) -> list[Message]:
             if chatty:
                 msg.author = "#heading"
             entry = None
+            continue
+        if _DATE_OUTPUT.match(raw):
+            flush()  # "$ date" printed the time: the remarks typed after it have it
+            header, entry = (stripped, number), None
+            continue
+        typed = _PROMPT_REMARK.match(raw)
+        if typed:
+            flush()
+            msg = Message(
+                typed.group("text").strip(),
+                number,
+                source.name,
+                author=typed.group("who"),
+                section=section,
+                paragraph=paragraph,
+            )
+            entry = add(msg)
+            in_shell = True
             continue
         m = pattern.match(raw) if pattern else None
         if m:

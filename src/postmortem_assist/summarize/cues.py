@@ -56,6 +56,7 @@ REPORT = _cue(
     r"(?:this |the )?(?:issue|incident) (?:was )?opened\b|"
     r"(?:e-?mail|mail|message) (?:reaches|reached) us\b|"
     r"\be-?mail from (?:[\w&'.-]+ ){1,4}(?:at|@|in) [\w&'.-]+|"  # "Email from Jess at ComparePal"
+    r"\b(?:transfer(?:s|red)? a call|calls? (?:taken|received) at)\b|"  # "hotline transfers a call"
     r"(?:on|in) the (?:[\w-]+ ){0,2}(?:dashboards?|graphs?)\b[^.]{0,60}?\b(?:dropped|fell|"
     r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero|stuck|flat)\b|"
     r"(?:dropped|fell|spiked|jumped|climbed|flatlined)\s+on the (?:[\w-]+ ){0,2}"
