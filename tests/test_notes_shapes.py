@@ -1347,3 +1347,19 @@ def test_remarks_typed_at_a_shared_terminal_take_the_time_date_printed() -> None
     assert remark.text.startswith("hotline transfers a call taken at 14:22")
     assert remark.time == datetime(2026, 12, 3, 13, 26, 40, tzinfo=UTC)
     assert not any(m.text.startswith("1957") for m in msgs)
+
+
+def test_log_remarks_with_am_pm_clocks_are_notes_in_the_stated_zone() -> None:
+    lines = [
+        ">> heroku stamps are UTC (+00:00), my >> notes are Pacific time (PST)",
+        "2026-12-03T17:01:37.120044+00:00 heroku[router]: at=error code=H12 path=/checkout",
+        "2026-12-03T17:02:10.120044+00:00 heroku[router]: at=error code=H12 path=/checkout",
+        "2026-12-03T17:03:10.120044+00:00 heroku[router]: at=error code=H12 path=/checkout",
+        "2026-12-03T17:04:10.120044+00:00 heroku[router]: at=error code=H12 path=/checkout",
+        "2026-12-03T17:05:10.120044+00:00 heroku[router]: at=error code=H12 path=/checkout",
+        ">> 9:06am paged: web p95 response time 29,870 ms",
+        ">> 9:09am H12s are all POST .../checkout",
+    ]
+    msgs, _ = _read("\n".join(lines) + "\n", name="heroku.log")
+    paged = next(m for m in msgs if m.text.startswith("paged"))
+    assert paged.time == datetime(2026, 12, 3, 17, 6, tzinfo=UTC)

@@ -159,3 +159,9 @@ def test_gmt_named_as_the_zone_reads_numeric_dates_day_first() -> None:
 def test_a_clock_on_the_next_line_is_not_an_offset_after_utc() -> None:
     # "[+-−]" was a character range ('+' to U+2212) that took the digit "1" for a sign
     assert zone_statement("#inc, all times UTC\n13:31 deploy done") == "UTC"
+
+
+def test_a_zone_said_of_the_notes_wins_over_one_said_of_the_log_stamps() -> None:
+    text = "heroku stamps are UTC (+00:00), my >> notes are Pacific time (PST)"
+    assert zone_statement(text) == "PST"
+    assert zone_statement("all stamps UTC; the vendor's logs are Arizona time (-07:00)") == "UTC"

@@ -1071,7 +1071,8 @@ _DOTTED_BARE = re.compile(
 _REMARK_MARK = r"(?:##+|>>+|--|#(?=[ \t]*[a-z])(?![ \t]*[a-z][\w.-]{1,24}:))"
 _HASH_REMARK_LINE = re.compile(rf"^{_REMARK_MARK}[ \t]+(?=\S)", re.M)
 _HASH_REMARK_TIMED = re.compile(
-    rf"^{_REMARK_MARK}[ \t]+(?:[a-z][\w.-]{{1,24}}:?[ \t]+)?\d{{1,2}}:\d{{2}}\b", re.M
+    rf"^{_REMARK_MARK}[ \t]+(?:[a-z][\w.-]{{1,24}}:?[ \t]+)?\d{{1,2}}:\d{{2}}(?:\s?[ap]m)?\b",
+    re.M | re.I,
 )
 #: A remark that names its writer before the clock: ">> marco 02:17 Giulia rang me".
 _NAMED_REMARK = re.compile(
@@ -1091,8 +1092,8 @@ def hash_remarks(text: str) -> str | None:
     if logged < 5 or logged * 3 < len(lines) or len(_HASH_REMARK_TIMED.findall(text)) < 2:
         return None
     def remark(m: re.Match[str]) -> str:
-        rest = text[m.end() : m.end() + 8]
-        return "" if re.match(r"\d{1,2}:\d{2}\b|[-*•]\s", rest) else "- "
+        rest = text[m.end() : m.end() + 10]
+        return "" if re.match(r"\d{1,2}:\d{2}(?:\s?[ap]m)?\b|[-*•]\s", rest, re.I) else "- "
 
     text = _NAMED_REMARK.sub(r"\2 \1:", text)  # ">> marco 02:17 x" -> "02:17 marco: x"
     return _HASH_REMARK_LINE.sub(remark, text)

@@ -178,7 +178,14 @@ def zone_statement(text: str) -> str | None:
     # "acu-1 logs Arizona time (-07:00) ... times in them UTC": one device's clock gives way
     # to a statement about the notes' times (plural)
     plural = [m for m in found if re.match(r"(?i)(?:time)?stamps|times|timeline", m.group(0))]
-    for m in plural[:1] or found[:1]:
+    # "heroku stamps are UTC (+00:00), my >> notes are Pacific time (PST)": the logs carry
+    # their offsets; the zone the notes need is the one said of the notes themselves
+    mine = [
+        m
+        for m in found
+        if _OWN_NOTES.search(text, max(0, m.start() - 30), m.end())
+    ]
+    for m in mine[:1] or plural[:1] or found[:1]:
         return m.group("zone") or m.group("offset")
     region = REGION_STATEMENT.search(text)
     if region:
@@ -256,6 +263,8 @@ def city_zone(city: str) -> str | None:
 
 
 _FIELD_VALUE = re.compile(r"\)?\s*:\s*\d{4}-\d{2}-\d{2}")
+#: A statement about the notes' own times: "my >> notes are Pacific time (PST)".
+_OWN_NOTES = re.compile(r"\b(?:my|our) (?:\W+ )?(?:notes|remarks|comments)\b", re.I)
 #: The rest of a question: "are these times local or UTC? I'm in Lisbon" states no zone.
 _ASKED = re.compile(r"[^.!?\n]{0,40}\?")
 
