@@ -1326,3 +1326,17 @@ def test_a_remark_that_someone_rang_before_the_page_is_the_detection() -> None:
         "11:45 alertmanager: DepotChargePowerLow firing\n"
     )
     assert _time(s.detected) == datetime(2026, 12, 3, 11, 31, tzinfo=UTC)
+
+
+def test_quoted_complaints_formats_and_impact_counts_are_not_key_moments() -> None:
+    s = _one(
+        "All times UTC, Thu 3 Dec 2026\n"
+        "- 19:42 coverage.csv re-imported, zip 02139 stored as 2139\n"
+        '- 20:20 support: chat is filling up with customers, one says "it just beeps and shows '
+        'PAY again"\n'
+        "- 21:38 coverage re-imported, 0-ZIPs back to 5 digits in the table. fix deployed\n"
+        "- 21:52 Northeast orders routing again\n"
+        "- 23:10 All clear. Impact: 1,284 orders unassigned, 522 support calls\n"
+    )
+    assert _time(s.detected) == datetime(2026, 12, 3, 20, 20, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 21, 52, tzinfo=UTC)

@@ -1363,3 +1363,22 @@ def test_log_remarks_with_am_pm_clocks_are_notes_in_the_stated_zone() -> None:
     msgs, _ = _read("\n".join(lines) + "\n", name="heroku.log")
     paged = next(m for m in msgs if m.text.startswith("paged"))
     assert paged.time == datetime(2026, 12, 3, 17, 6, tzinfo=UTC)
+
+
+def test_jira_server_change_entries_and_br_in_table_cells() -> None:
+    msgs, _ = _read(
+        "Jira export, all Jira times here are Berlin time, CET.\n\n"
+        "Jonas Richter made changes - 03/Dec/26 2:38 PM\n"
+        "Status\tIn Progress [ 3 ]\tMitigated [ 10102 ]\n\n"
+        "Jonas Richter added a comment - 03/Dec/26 3:52 PM\n"
+        "All clear.\n",
+        name="jira.txt",
+    )
+    change = next(m for m in msgs if m.line == 3)
+    assert change.author == "Jonas Richter"
+    assert change.time == datetime(2026, 12, 3, 13, 38, tzinfo=UTC)
+    rows, _ = _read(
+        "| Time (UTC) | Event |\n|---|---|\n"
+        "| 2026-12-07 21:58 | First paid start with no ack<br>(found later in the log) |\n"
+    )
+    assert rows[0].text == "First paid start with no ack (found later in the log)"

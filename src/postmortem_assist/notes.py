@@ -357,7 +357,8 @@ _EMAIL_WROTE = re.compile(r"^On .{5,120} wrote:$|^-{2,}\s*(?:Original|Forwarded)
 #: "**dana** commented on Apr 8, 2025, 10:31 AM", "Anna Weber added a comment - 12/Feb/24 9:05 AM".
 COMMENT_HEADER = re.compile(
     r"^\s*(?:\*\*|__)?@?(?P<author>[\w.@-]+(?: [A-Z][\w.-]+){0,2})(?:\*\*|__)?\s+"
-    r"(?P<verb>commented|added a comment|replied|wrote|posted an update|opened this(?: issue)?"
+    r"(?P<verb>commented|added a comment|made changes|replied|wrote|posted an update|"
+    r"opened this(?: issue)?"
     r"|opened|closed this(?: issue)?(?: as (?!on\b)\w+)?|reopened this(?: issue)?"
     r"|changed the status(?: to [\w ]{1,20}?)?|resolved this(?: issue)?)"
     r"\s*(?:on|at|-|—|–)?\s*(?P<stamp>.{6,60}?)[\s*_]*$",
@@ -459,7 +460,8 @@ def _table_cells(line: str) -> list[str]:
         body = body[1:]
     if body.endswith("|"):
         body = body[:-1]
-    return [c.replace("\x00", "|").strip() for c in body.split("|")]
+    cells = [c.replace("\x00", "|").strip() for c in body.split("|")]
+    return [re.sub(r"\s*<br\s*/?>\s*", " ", c, flags=re.I) for c in cells]  # "a<br>b": a b
 
 
 #: Slack desktop's copy: "Renee Whitfield  [8:36 AM]", "Datadog  APP  [8:34 AM]".

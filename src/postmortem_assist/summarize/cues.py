@@ -159,7 +159,9 @@ RECOVERY = _cue(
     r"(?<!come )(?<!comes )(?<!came )"  # "coordinates come back in 40 ms": a reply, not a level
     r"back (?:to|under|below|within|at|in) (?:normal|baseline|"
     r"\d[\d.,]*(?=\s?(?:%|percent\b))|\d[\d.,]*\s?(?:ms|s|secs?|seconds|rps|qps)|"
-    r"\d(?![\d:]|\.\d))|"  # not "max 60", not a version ("roster-client back to 2.9")
+    # not "max 60", not a version ("roster-client back to 2.9"), not a format ("back to 5
+    # digits")
+    r"\d(?![\d:]|\.\d)(?!\s*(?:digits?|characters?|chars?|columns?|fields?|places?)\b))|"
     r"returned to (?:normal|baseline)|recovered|recovering|error rates? (?:dropped|fell|down)|"
     r"\bback (?:on sale|in stock|in service)\b|"  # "the other 37 shows back on sale"
     # a check's answer: "Prairie checks coming back active again"

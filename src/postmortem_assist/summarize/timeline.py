@@ -205,6 +205,8 @@ ALERT_STARTED = re.compile(
 TOLD_WITHIN = timedelta(minutes=10)
 
 
+#: A line that sums up the impact ("Impact: ... 486 hotline calls"), not a report.
+_IMPACT_LINE = re.compile(r"^\W{0,3}(?:total\s+)?impact\b", re.I)
 #: A line that ends by saying all was well: a routine check, not a report of trouble.
 _ALL_FINE = re.compile(
     r"\b(?:fine|all good|no issues?|nothing (?:unusual|wrong)|"
@@ -226,6 +228,8 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
                 continue
             if pattern is cues.REPORT and _ALL_FINE.search(msg.text):
                 continue  # a routine check: "all 214 buses reported. fine."
+            if pattern is cues.REPORT and _IMPACT_LINE.match(msg.text):
+                continue  # "Impact: 3,118 mails bounced; 486 hotline calls": a count, later
             stamp = event_time(msg, m.start())
             if pattern is cues.ALERT:  # the alert's own field: "[FIRING:1] ... Started: 22:19:44"
                 started = [
@@ -378,6 +382,12 @@ _MOVED_BACK = re.compile(
 _RIGHT_SINCE = re.compile(r"(?<=since )|\s*since\s+(?:about\s+|around\s+|~)?", re.I)
 
 
+def _quoted(text: str, pos: int) -> bool:
+    """True when offset ``pos`` is inside double quotes ("..." or “...”)."""
+    before = text[:pos]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """When impact ended: the first recovery after detection ("unlocks succeeding again",
     "error rate back to 0.1%"); else the first completed fix ("rev 87 live", "revert
@@ -409,6 +419,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "give the column a default so 4.9's inserts work again": a plan
             if pattern is cues.RECOVERY and _OTHERS.search(msg.text[: m.start()]):
                 continue  # "everyone else is booking normally": the contrast, not recovery
+            if pattern is cues.RECOVERY and _quoted(msg.text, m.start()):
+                continue  # a complaint quoted: '"machine just beeps and shows PAY again"'
             stamp = event_time(msg, m.start())
             if since is not None:  # "serving fresh content since 09:53", "running again since"
                 stamp = next((t for pos, _, t in msg.inline if pos == since.end()), stamp)
