@@ -1340,3 +1340,16 @@ def test_quoted_complaints_formats_and_impact_counts_are_not_key_moments() -> No
     )
     assert _time(s.detected) == datetime(2026, 12, 3, 20, 20, tzinfo=UTC)
     assert _time(s.mitigated) == datetime(2026, 12, 3, 21, 52, tzinfo=UTC)
+
+
+def test_a_blameful_request_is_not_kept_as_an_action_item() -> None:
+    s = _one(
+        "All times UTC, Thu 3 Dec 2026\n"
+        "- 14:00 charge job double-charges 688 families\n"
+        "- 14:58 support: first customer mail about two charges\n"
+        "- 17:15 job disabled, refunds running\n"
+        "- Can we agree Bram doesn't ship on a Wednesday night before charge day ever again?\n"
+        "- Follow-up: add an idempotency key to the charge job (Jordan, BILL-88, Dec 10)\n"
+    )
+    assert "Bram" not in s.draft
+    assert any("idempotency key" in a.text for a in s.action_items)

@@ -63,9 +63,10 @@ def screen_blame(summary: Summary) -> None:
 
     Chat remarks such as "this is what happens when <name> ..." or "<name> merged it and
     didn't tell anyone" are not facts of the incident; quoted as the cause, a misleading path,
-    a fix or a timeline event they would carry the blame into the Issue Summary and the JSON.
+    a fix, a timeline event or an action item ("Can we agree <name> doesn't ship on a Wednesday
+    ever again?") they would carry the blame into the Issue Summary and the JSON.
     """
-    fields = ("cause", "trigger", "resolution", "misleading_paths", "timeline")
+    fields = ("cause", "trigger", "resolution", "misleading_paths", "timeline", "action_items")
     pool = [(name, fact) for name in fields for fact in getattr(summary, name)]
     try:
         bad = blameful([fact.text for _, fact in pool])
