@@ -1352,4 +1352,25 @@ def test_a_blameful_request_is_not_kept_as_an_action_item() -> None:
         "- Follow-up: add an idempotency key to the charge job (Jordan, BILL-88, Dec 10)\n"
     )
     assert "Bram" not in s.draft
+    assert not any("Bram" in a.text for a in s.action_items)  # nor in the JSON
     assert any("idempotency key" in a.text for a in s.action_items)
+
+
+def test_follow_ups_in_the_newest_mail_end_with_that_mail() -> None:
+    s = _one(
+        "Jordan Pike <jordan@farm.example>\n"
+        "Thu, Dec 3, 2026, 12:34 PM\n"
+        "to Alyssa, Mitch\n\n"
+        "All clear from me (times Pacific).\n"
+        "Follow-ups:\n"
+        "- charge job reads skips through one shared query (Jordan Pike, FARM-318, due Dec 9)\n\n"
+        "On Thu, Dec 3, 2026 at 9:21 AM Jordan Pike <jordan@farm.example> wrote:\n"
+        "> Working again: the 9:15 AM batch skipped all 44 skippers.\n"
+        "> This happens because release 0.19 moved skips into the new box_skips table.\n"
+        ">\n"
+        "> On Thu, Dec 3, 2026 at 7:34 AM Alyssa Moreno <alyssa@farm.example> wrote:\n"
+        ">> A customer wrote at 6:58 that she was charged for a skipped box.\n",
+        name="mail.txt",
+    )
+    assert [a.text[:30] for a in s.action_items] == ["charge job reads skips through"]
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 17, 15, tzinfo=UTC)

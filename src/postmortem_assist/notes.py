@@ -454,6 +454,12 @@ def _stamp_cell(cell: str) -> str | None:
 _DAY_CELL = re.compile(rf"[*_`\s]*{_WEEKDAY_NAME}\.?[*_`\s]*", re.I)
 
 
+#: Sections a message opens for itself: its follow-up list, its impact block.
+_ENTRY_LIST = re.compile(
+    r"\b(?:follow[- ]?ups?|action items?|to ?dos?|next steps|remediation|impact)\b", re.I
+)
+
+
 def _table_cells(line: str) -> list[str]:
     body = line.strip().replace("\\|", "\x00")
     if body.startswith("|"):
@@ -635,7 +641,9 @@ def _lines(source: Source, shape: str) -> list[Message]:
             if activity is not None:
                 block += 1  # each entry is dated: a stream pasted newest first is put in order
             if not stream_section:
-                stream_section.append(section)
+                # a list opened inside the first entry ("Follow-ups:" in the newest mail of a
+                # thread) is that entry's, not the document's
+                stream_section.append(None if _ENTRY_LIST.search(section or "") else section)
             # "Action items:" / "follow-ups:" inside an entry or a chat message ends with it
             section = stream_section[0]
             stamp = comment.group("stamp").strip()
