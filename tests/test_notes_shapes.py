@@ -1382,3 +1382,34 @@ def test_jira_server_change_entries_and_br_in_table_cells() -> None:
         "| 2026-12-07 21:58 | First paid start with no ack<br>(found later in the log) |\n"
     )
     assert rows[0].text == "First paid start with no ack (found later in the log)"
+
+
+def test_day_lines_in_a_chat_log_date_the_messages_under_them() -> None:
+    msgs, _ = _read(
+        "#puzzle-ops export, times UTC\n"
+        "--- Thu 3 Dec 2026 ---\n"
+        "23:50 cronbot: publish-next-day OK: 2026-12-04 written\n"
+        "23:58 sanna: midnight race in 2 min\n"
+        "--- Fri 4 Dec 2026 ---\n"
+        "00:06 alertbot: [FIRING] PuzzleFetchErrors\n",
+        name="chat.txt",
+    )
+    times = [m.time for m in msgs if m.time]
+    assert times == [
+        datetime(2026, 12, 3, 23, 50, tzinfo=UTC),
+        datetime(2026, 12, 3, 23, 58, tzinfo=UTC),
+        datetime(2026, 12, 4, 0, 6, tzinfo=UTC),  # not the 5th: the day line already moved on
+    ]
+
+
+def test_an_iana_zone_named_anywhere_in_the_notes_is_their_zone() -> None:
+    filler = "".join(  # the zone is said past the first 1,000 characters
+        f"{i // 4:02d}:{i % 4 * 10 + 5:02d} <tobi> stream check {i}, all fine\n" for i in range(32)
+    )
+    msgs, _ = _read(
+        "--- Log opened Sun Mar 29 00:02:07 2026\n"
+        + filler
+        + "09:30 <jule> the stream box is on Europe/Berlin too, so the log skips the hour\n",
+        name="irc.log",
+    )
+    assert msgs[-1].time == datetime(2026, 3, 29, 7, 30, tzinfo=UTC)  # CEST by then

@@ -420,6 +420,10 @@ SHELL_PROMPT = re.compile(r"^(?:\$|PS [A-Z]:\\[^>]*>|[\w.-]+@[\w.-]+:[~/][^$#]*[
 _PROMPT_REMARK = re.compile(
     r"^(?:\$|[\w.-]+@[\w.-]+:[~/][^$#]*[$#])\s+#+\s*(?:\((?P<who>[^()]{1,30})\)\s*)?(?P<text>\S.*)$"
 )
+#: A chat log's day line: "--- Thu 3 Dec 2026 ---", "--- Day changed Sun Mar 29 2026".
+_DAY_DIVIDER = re.compile(
+    r"^\s*[-=~]{2,}\s*(?:Day changed\s+)?(?P<day>[^-=~\s][^\n]{3,48}?)\s*(?:[-=~]{2,}\s*)?$"
+)
 #: The output of ``date`` in a terminal: "Thu Dec  3 14:26:40 CET 2026"; it times the
 #: remarks typed after it.
 _DATE_OUTPUT = re.compile(
@@ -669,6 +673,9 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 msg.author = "#heading"
             entry = None
             continue
+        divider = _DAY_DIVIDER.match(raw)  # "--- Fri 4 Dec 2026 ---", "--- Day changed ..."
+        if divider and find_dates(divider.group("day")) and not find_times(divider.group("day")):
+            raw = stripped = divider.group("day")
         if _DATE_OUTPUT.match(raw):
             flush()  # "$ date" printed the time: the remarks typed after it have it
             header, entry = (stripped, number), None
@@ -1467,8 +1474,8 @@ def _stated_zone(text: str, default: str | None) -> str | None:
     if stated is None:  # a spreadsheet's time column: "time (AEDT),who,what"
         columns = _csv_columns(text)
         stated = columns.zone if columns is not None else None
-    if stated is None:  # an IANA name written near the top: "notes, 2024-03-31 (Europe/Berlin)"
-        for m in re.finditer(r"(?<![\w/])[A-Z][a-z]+/[A-Z][A-Za-z_]+(?![\w/])", text[:1000]):
+    if stated is None:  # an IANA name written in the notes: "notes, 2024-03-31 (Europe/Berlin)"
+        for m in re.finditer(r"(?<![\w/])[A-Z][a-z]+/[A-Z][A-Za-z_]+(?![\w/])", text[:5000]):
             if zone_info(m.group(0)) is not None:
                 stated = m.group(0)
                 break
@@ -1784,6 +1791,7 @@ def parse_notes(
             raise InputError(f"{source.name}: no line has the {shape!r} shape")
         last: datetime | None = None
         rolled = False  # the log crossed midnight
+        newly_dated = False  # a day line came after the last timed message
         said_pm: datetime | None = None  # the last time written with am/pm (see inline_times)
         block_zone: dict[int, tzinfo] = {}  # an email's own zone ("Sent: ... -0800")
         base, markers = _marker_base(source.text, day, dayfirst), set()
@@ -1802,6 +1810,8 @@ def parse_notes(
                 day = base - timedelta(days=1 if stamped.group(1).lower() == "yesterday" else 0)
             before = day
             day, line_zone = _resolve(msg, day, zone, dayfirst)
+            if msg.time is None and msg.time_text and day != before:
+                newly_dated = True  # a day line ("--- Fri 4 Dec 2026 ---"): no rollover after it
             if msg.block and msg.author == "#heading" and line_zone is not None:
                 block_zone.setdefault(msg.block, line_zone)
             if (
@@ -1843,6 +1853,7 @@ def parse_notes(
                 elif (
                     gap > timedelta(hours=12)
                     and before == day
+                    and not newly_dated
                     and msg.time_text
                     and not find_dates(msg.time_text)
                 ):
@@ -1869,7 +1880,7 @@ def parse_notes(
                 if day is not None:
                     msg.day = day - timedelta(days=1)
             if msg.time is not None:
-                last = msg.time
+                last, newly_dated = msg.time, False
             inline_times(msg, line_zone or zone, day, said_pm)
             said_pm = next(
                 (st for pos, raw, st in reversed(msg.inline) if has_ampm(raw)), said_pm
