@@ -1374,3 +1374,31 @@ def test_follow_ups_in_the_newest_mail_end_with_that_mail() -> None:
     )
     assert [a.text[:30] for a in s.action_items] == ["charge job reads skips through"]
     assert _time(s.mitigated) == datetime(2026, 12, 3, 17, 15, tzinfo=UTC)
+
+
+def test_an_outlook_thread_whose_older_mails_exist_only_as_quotes() -> None:
+    s = _one(
+        "From: Anja Sommer <anja@cowork.example>\n"
+        "Sent: Thu, 3 Dec 2026 13:32:18 +0100\n"
+        "Subject: Update 3 - Resolved\n\n"
+        "Status: Resolved (as of 13:30). Closing the incident.\n"
+        "Follow-ups:\n"
+        "- alarm on controller SD card usage above 80% (Kemal, OPS-772, due 11.12.)\n\n"
+        "> From: Anja Sommer <anja@cowork.example>\n"
+        "> Sent: Thu, 3 Dec 2026 10:48:10 +0100\n"
+        "> Subject: Update 2 - Monitoring\n"
+        ">\n"
+        "> Log cleanup pushed at 10:20 (fix deployed).\n"
+        "> Since 10:37 the app opens doors and gates again at all 9 locations.\n"
+        ">\n"
+        ">> From: Anja Sommer <anja@cowork.example>\n"
+        ">> Sent: Thu, 3 Dec 2026 09:14:20 +0100\n"
+        ">> Subject: Update 1 - Investigating\n"
+        ">>\n"
+        ">> Since about 08:45 members can't open doors with the app.\n"
+        ">> Fatma (Mitte) called us at 08:52, our alarm came at 09:06.\n",
+        name="mail.txt",
+    )
+    assert _time(s.detected) == datetime(2026, 12, 3, 7, 52, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 9, 37, tzinfo=UTC)
+    assert [a.text[:20] for a in s.action_items] == ["alarm on controller "]

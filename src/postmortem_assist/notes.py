@@ -608,6 +608,8 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 if key == "from":
                     block += 1
                     header = None
+                    if _ENTRY_LIST.search(section or ""):
+                        section = None  # the last mail's "Follow-ups:" ends with that mail
                     author = re.sub(r"\s*[<(\[].*$", "", value).strip("\"' ") or None
                 elif key in {"sent", "date"} and find_times(value):
                     msg = add(
@@ -1176,7 +1178,7 @@ def quoted_thread(text: str) -> str | None:
     None unless an attribution line is itself quoted (the older mails exist only as quotes)."""
     lines = text.split("\n")
     if not any(_QUOTE.match(ln) and _ATTRIBUTION.match(_QUOTE.sub("", ln)) for ln in lines):
-        return None
+        return _quoted_headers(lines)
     out = []
     for line in lines:
         bare = _QUOTE.sub("", line).rstrip()
@@ -1186,6 +1188,27 @@ def quoted_thread(text: str) -> str | None:
         else:
             out.append(bare)
     return "\n".join(out)
+
+
+_SENT_LINE = re.compile(r"^(?:Sent|Date):\s*(?P<when>\S.*?)\s*$")
+
+
+def _quoted_headers(lines: list[str]) -> str | None:
+    """An Outlook thread whose older mails exist only as quotes, each with its own headers
+    ("> From: ...", "> Sent: Thu, 3 Dec 2026 10:48:10 +0100", ">> From: ..."): the quote
+    marks dropped, line for line, so each mail is read with its own Sent time. None unless a
+    quoted mail's Sent line is not also a mail of its own in the paste."""
+    own = {m.group("when") for ln in lines if (m := _SENT_LINE.match(ln.strip()))}
+    quoted = [
+        m.group("when")
+        for k, ln in enumerate(lines)
+        if _QUOTE.match(ln)
+        and (m := _SENT_LINE.match(_QUOTE.sub("", ln).strip()))
+        and any(_QUOTE.sub("", p).strip().startswith("From:") for p in lines[max(0, k - 3) : k])
+    ]
+    if not quoted or all(when in own for when in quoted):
+        return None
+    return "\n".join(_QUOTE.sub("", ln).rstrip() for ln in lines)
 
 
 #: Keys of a JSON log line, most specific first: its time, who wrote it, what it says.
@@ -1663,6 +1686,8 @@ def _zone_for(
 def _newest_last(msgs: list[Message]) -> list[Message]:
     """A log or export written newest first (a CloudWatch or status-page export: at least
     four in five consecutive stamped lines go back in time), turned oldest first."""
+    if len({m.block for m in msgs}) > 2:
+        return msgs  # mails or updates: ``_oldest_first`` orders them and keeps each one's lines
     stamps = [_utc_key(m.time) for m in msgs if m.time is not None]
     pairs = list(pairwise(stamps))
     if len(pairs) < 3 or sum(b < a for a, b in pairs) < 0.8 * len(pairs):
