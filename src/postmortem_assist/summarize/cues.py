@@ -39,7 +39,10 @@ ALERT = _cue(
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
     r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired|from)\b|(?-i:PD:)\s|"
-    r"(?-i:\bPAGE\b)\s*:",  # "PAGE: "assignment rate < 85%" from Grafana"
+    r"(?-i:\bPAGE\b)\s*:|"  # "PAGE: "assignment rate < 85%" from Grafana"
+    # an alert mail's body: "Alert: checkin-api match rate below 60%", and its "Triggered:
+    # 2024-03-14 06:19:02 UTC" field (the time is the line's stamp; the word is left)
+    r"^\W{0,3}(?:alert|alarm)\s*:\s|^\W{0,3}(?:triggered|fired)(?:\s+at)?\W*$",
     end=False,
 )
 #: A call or message from a named person: "call from Terrence (dispatch):", "forwards a call
