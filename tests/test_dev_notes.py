@@ -1402,3 +1402,20 @@ def test_an_outlook_thread_whose_older_mails_exist_only_as_quotes() -> None:
     assert _time(s.detected) == datetime(2026, 12, 3, 7, 52, tzinfo=UTC)
     assert _time(s.mitigated) == datetime(2026, 12, 3, 9, 37, tzinfo=UTC)
     assert [a.text[:20] for a in s.action_items] == ["alarm on controller "]
+
+
+def test_a_ticket_thread_with_dated_speaker_lines_and_a_recovery_since_a_time() -> None:
+    s = _one(
+        "Ticket #58211, all times PST\n\n"
+        "Megan Cole (Customer)  Dec 3, 2026, 6:02 AM PST\n"
+        "None of our managers can log in, the authenticator code is always invalid.\n\n"
+        "Priya Shah  Dec 3, 2026, 7:45 AM PST\n"
+        "Internal note\n"
+        "Authenticator codes working again, 0 invalid codes since 7:41 AM.\n\n"
+        "Priya Shah  Dec 3, 2026, 9:30 AM PST\n"
+        "All clear, closing the incident.\n"
+        "Impact: 1,847 failed logins between 4:52 and 7:41.\n",
+        name="ticket.txt",
+    )
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 15, 41, tzinfo=UTC)
+    assert _time(s.resolved) == datetime(2026, 12, 3, 17, 30, tzinfo=UTC)

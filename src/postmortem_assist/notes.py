@@ -25,6 +25,7 @@ from itertools import pairwise
 
 from .reading import InputError, Source
 from .times import (
+    _DATE,
     _MONTH,
     _WEEKDAY,
     _WEEKDAY_NAME,
@@ -388,12 +389,14 @@ SPEAKER_NAME = re.compile(
 #: A chat client's speaker line over the message lines: "Ana Souza, 11:12 PM" (Teams),
 #: "Ana Souza  23:12" (Google Chat).
 SPEAKER_HEADER = re.compile(
-    r"^\s*(?:(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}),?|"
+    # Zendesk: "Megan Cole (Customer)  Dec 3, 2026, 6:02 AM PST"
+    r"^\s*(?:(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})(?: \([\w .-]{1,30}\))?,?|"
     r"(?P<handle>[a-z][\w.-]{1,30})(?:\s+[—–-]|(?=\s{2}))|"  # Mattermost: "alice — 10:02 AM",
     # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM", "Deploy Bot
     # APP  17:40"
     r"(?P<app>[\w.-]{2,30}(?: [A-Z][\w.-]{1,30}){0,2})\s{1,4}(?:APP|BOT|Bot))\s{1,4}"
-    r"(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?)\s*$"
+    rf"(?P<stamp>(?:(?i:{_DATE}),?\s+(?:at\s+)?)?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    rf"(?:\s+(?:{_ZONE_ALT}))?)\s*$"
 )
 #: An entry of an ITSM activity stream (ServiceNow): "2024-02-13 10:57:40 - Priya Raman (Work
 #: notes)", "2024-02-13 10:31:40 - Event Management", the entry's text on the lines below.

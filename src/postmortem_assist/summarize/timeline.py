@@ -379,7 +379,12 @@ _MOVED_BACK = re.compile(
 
 
 #: "since" right after a recovery cue: the time it names is when the recovery began.
-_RIGHT_SINCE = re.compile(r"(?<=since )|\s*since\s+(?:about\s+|around\s+|~)?", re.I)
+_RIGHT_SINCE = re.compile(
+    r"(?<=since )|\s*since\s+(?:about\s+|around\s+|~)?|"
+    # "working again, 0 invalid codes since 7:41 AM": a clock further on in the same clause
+    r"[^.;!?]{1,40}?\bsince\s+(?:about\s+|around\s+|~)?(?=\d{1,2}[:.]\d\d)",
+    re.I,
+)
 
 
 def _quoted(text: str, pos: int) -> bool:
@@ -458,6 +463,8 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
             continue
         if cues.FAKE_RECOVERY.search(msg.text):
             continue  # "that resolved is fake, ... buffering to disk"
+        if _IMPACT_LINE.match(msg.text):
+            continue  # "Impact: 1,847 failed logins ... between 4:52 and 8:52": a tally
         if after is None or comparable(stamp) >= comparable(after):
             alert = _alert_clearing(msg)
             if alert:
