@@ -1419,3 +1419,13 @@ def test_a_ticket_thread_with_dated_speaker_lines_and_a_recovery_since_a_time() 
     )
     assert _time(s.mitigated) == datetime(2026, 12, 3, 15, 41, tzinfo=UTC)
     assert _time(s.resolved) == datetime(2026, 12, 3, 17, 30, tzinfo=UTC)
+
+
+def test_a_school_phoning_support_before_the_alert_is_the_detection() -> None:
+    s = _one(
+        "All times UTC, Tue 18 Mar 2025\n"
+        "- 22:10 absence-notifier 3.2 deployed\n"
+        "- 22:19 Wattle Creek PS phoned support: parents get absence texts for kids at school\n"
+        "- 22:31 Alert: [P2] SMS send volume above baseline (absence-notifier) 6.2x over 15m.\n"
+    )
+    assert _time(s.detected) == datetime(2025, 3, 18, 22, 19, tzinfo=UTC)

@@ -188,6 +188,14 @@ TOLD_US = re.compile(
     + cues.CALL_FROM,
     re.I,
 )
+#: Someone outside telling support: "Wattle Creek PS phoned support at 9:19 AM", "CS chat: a
+#: customer in Bundang writes that her address ...".
+TOLD_BY = re.compile(
+    r"\b(?:customers?|users?|members?|clients?|parents?|guests?|drivers?|stores?|shops?|"
+    r"clinics?|schools?|PS|support|CS)\b[^.;]{0,40}?\b(?:writes|wrote|phoned|called|rang|"
+    r"emailed|messaged|says|said|complains?|complained)\b",
+    re.I,
+)
 #: A responder noticing it themselves: "seen on the dashboard, this issue opened".
 NOTICED = re.compile(
     r"\b(?:noticed|notices|spotted|seen|saw|sees)\b|\bon the (?:[\w-]+ ){0,2}dashboards?\b|"
@@ -274,6 +282,7 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
                 TOLD_US.search(report_msg.text)
                 or NOTICED.search(report_msg.text)
                 or TOLD_CONTACT.search(report_msg.text)  # "night supervisor rang at 22:31"
+                or TOLD_BY.search(report_msg.text)  # "a customer in Bundang writes that ..."
             )
         )
         if recap or (person and comparable(posted) < comparable(alert.time)):  # type: ignore[arg-type]
