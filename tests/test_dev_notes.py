@@ -1429,3 +1429,19 @@ def test_a_school_phoning_support_before_the_alert_is_the_detection() -> None:
         "- 22:31 Alert: [P2] SMS send volume above baseline (absence-notifier) 6.2x over 15m.\n"
     )
     assert _time(s.detected) == datetime(2025, 3, 18, 22, 19, tzinfo=UTC)
+
+
+def test_settings_moved_and_nobody_noticing_are_not_key_moments() -> None:
+    s = _one(
+        "Timeline (all times UTC)\n\n"
+        "| When | What happened |\n|---|---|\n"
+        "| 2026-12-04 13:40 | PR #1187 sets the idle timeout from 3600 s to 60 s. Nobody notices "
+        "anything |\n"
+        "| 2026-12-04 13:52 | First order push that fails in merchant-gateway |\n"
+        "| 2026-12-04 14:09 | PagerDuty `OrderAutoCancelRate > 3%` pages Jussi (merchant on-call) |\n"
+        "| 2026-12-04 15:11 | Terraform apply done, idle timeout back to 3600 s. Fix deployed |\n"
+        "| 2026-12-04 15:27 | Working again: 2,911 of 2,930 tablets connected |\n"
+    )
+    assert _time(s.start) == datetime(2026, 12, 4, 13, 52, tzinfo=UTC)
+    assert _time(s.detected) == datetime(2026, 12, 4, 14, 9, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2026, 12, 4, 15, 27, tzinfo=UTC)

@@ -39,6 +39,7 @@ ALERT = _cue(
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
     r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired|from)\b|(?-i:PD:)\s|"
+    r"\bpage[sd]\s+(?-i:[A-Z][a-z]+)\b(?!\s+(?:\d|of)\b)|"  # "... pages Jussi (merchant on-call)"
     r"(?-i:\bPAGE\b)\s*:|"  # "PAGE: "assignment rate < 85%" from Grafana"
     # an alert mail's body: "Alert: checkin-api match rate below 60%", and its "Triggered:
     # 2024-03-14 06:19:02 UTC" field (the time is the line's stamp; the word is left)
@@ -96,6 +97,9 @@ ONSET = _cue(
     # an error code's first appearance: "kiosk-tagsvc — First TAG_NUMBER_UNAVAILABLE, ..."
     r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first (?-i:[A-Z][A-Z0-9]*_[A-Z0-9_]+)\b|"
     r"from (?:then|that (?:point|moment)) on|first (?:[\w-]+ )?denials?\b|"
+    # "First order push that fails in merchant-gateway"
+    r"^\W{0,3}first (?:[\w-]+\s+){1,3}(?:that|which) (?:fails?|failed|errors?|errored|"
+    r"times? out|timed out|bounced?)\b|"
     # "first reject I can find", "the first error we could see in the logs"
     r"first (?:[\w-]+ ){1,2}(?:that )?(?:I|we) (?:can|could) (?:find|see)\b|"
     r"(?:zero|fine|normal|clean|green|ok) until (?:about |around |~)?(?=\d)|"
@@ -106,7 +110,9 @@ ONSET = _cue(
     r"(?:drops?|dropped|dips?|dipped) (?:at|around) (?=\d)|"
     r"oldest (?:queued )?(?:message|item|job|event|entry|record|order)s? (?:is )?(?:from|since) "
     r"(?:about |around |~)?(?=\d)|(?:nothing|none) (?:\w+ )?since (?:about |around |~)?(?=\d)|"
-    r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+(?=\d)|"
+    # "timeouts from 09:12" (a clock), not "idle timeout from 3600 s to 60 s" (a setting)
+    r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+"
+    r"(?=\d{1,2}(?:[:.h]\d\d|\s*[ap]\.?m\b))|"
     r"(?:hang\w*|fail\w*|down|broken|slow|erroring|timing out)\s+since\s+(?=\d)|"
     r"(?:errors?|failures?|timeouts?|[45]\d\d|[45]xx)s?\b(?:\s+[\w/.-]+){1,8}?\s+"
     r"start(?:s|ed)?\s+(?:at|around)\s+(?=\d)|"

@@ -213,6 +213,8 @@ ALERT_STARTED = re.compile(
 TOLD_WITHIN = timedelta(minutes=10)
 
 
+#: A cue denied by its subject: "Nobody notices anything", "no one noticed".
+_NOBODY = re.compile(r"\b(?:nobody|no one|no-one|none of us)\s+(?:\w+\s+)?\Z", re.I)
 #: A line that sums up the impact ("Impact: ... 486 hotline calls"), not a report.
 _IMPACT_LINE = re.compile(r"^\W{0,3}(?:total\s+)?impact\b", re.I)
 #: A line that ends by saying all was well: a routine check, not a report of trouble.
@@ -234,6 +236,8 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
             m = pattern.search(msg.text)
             if not m or cues.HYPOTHESIS.search(msg.text[: m.start()]):
                 continue
+            if _NOBODY.search(msg.text, max(0, m.start() - 20), m.start()):
+                continue  # "Nobody notices anything": no one told us
             if pattern is cues.REPORT and _ALL_FINE.search(msg.text):
                 continue  # a routine check: "all 214 buses reported. fine."
             if pattern is cues.REPORT and _IMPACT_LINE.match(msg.text):
@@ -379,6 +383,12 @@ def _closing(text: str) -> bool:
 _PURPOSE = re.compile(r"\b(?:so that|so|in order to|to make)\s+(?:[\w.'’-]+\s+){0,4}$", re.I)
 #: The rest of the users just before a recovery cue: "everyone else is booking normally".
 _OTHERS = re.compile(r"\b(?:everyone|everybody|everything|anyone|anybody) else\b", re.I)
+#: A setting right before "back to": "idle timeout back to 3600 s", "max replicas back to 8".
+_SETTING_BACK = re.compile(
+    r"\b(?:timeouts?|limits?|ttl|thresholds?|settings?|config\w*|values?|intervals?|window|"
+    r"size|max\w*|min\w*|quotas?|replicas?|capacity|cap)\s+(?:is\s+|are\s+|was\s+)?\Z",
+    re.I,
+)
 #: A verb that moves something "back to" a version or setting, a few words before it.
 _MOVED_BACK = re.compile(
     r"\b(?:roll\w*|revert\w*|scal\w*|set|dial\w*|mov\w*|pinn\w*|switch\w*|downgrad\w*)"
@@ -429,6 +439,8 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "ruled that out ... a trial key works fine": a test, not recovery
             if pattern is cues.RECOVERY and _MOVED_BACK.search(msg.text[: m.start()]):
                 continue  # "roll keysvc back to 4.11.3": a version, not a level
+            if pattern is cues.RECOVERY and _SETTING_BACK.search(msg.text[: m.start()]):
+                continue  # "idle timeout back to 3600 s": a setting restored, not service
             if pattern is cues.RECOVERY and _PURPOSE.search(msg.text[: m.start()]):
                 continue  # "give the column a default so 4.9's inserts work again": a plan
             if pattern is cues.RECOVERY and _OTHERS.search(msg.text[: m.start()]):
