@@ -1438,10 +1438,28 @@ def test_settings_moved_and_nobody_noticing_are_not_key_moments() -> None:
         "| 2026-12-04 13:40 | PR #1187 sets the idle timeout from 3600 s to 60 s. Nobody notices "
         "anything |\n"
         "| 2026-12-04 13:52 | First order push that fails in merchant-gateway |\n"
-        "| 2026-12-04 14:09 | PagerDuty `OrderAutoCancelRate > 3%` pages Jussi (merchant on-call) |\n"
+        "| 2026-12-04 14:09 | PagerDuty `OrderAutoCancelRate > 3%` pages Jussi (merchant "
+        "on-call) |\n"
         "| 2026-12-04 15:11 | Terraform apply done, idle timeout back to 3600 s. Fix deployed |\n"
         "| 2026-12-04 15:27 | Working again: 2,911 of 2,930 tablets connected |\n"
     )
     assert _time(s.start) == datetime(2026, 12, 4, 13, 52, tzinfo=UTC)
     assert _time(s.detected) == datetime(2026, 12, 4, 14, 9, tzinfo=UTC)
     assert _time(s.mitigated) == datetime(2026, 12, 4, 15, 27, tzinfo=UTC)
+
+
+def test_explanations_and_questions_are_not_recoveries_or_closes() -> None:
+    s = _one(
+        "#ops, Wed 9 Dec 2026, all times UTC\n"
+        "04:00:09 <vroth> first regional subscriber denied\n"
+        "04:06:12 <kpetrak> Hartford desk just called. 6 readers waiting on 9:45 deliveries\n"
+        "04:31:40 <vroth> every regional subscriber is denied. München has no regional code, "
+        "that's why it works\n"
+        "04:58:40 <kpetrak> resolved?? did someone fix something\n"
+        "05:34:50 <vroth> Working again: regional test accounts open today's issue\n"
+        "06:31:05 <vroth> all clear, closing INC-3318\n",
+        name="irc.log",
+    )
+    assert _time(s.detected) == datetime(2026, 12, 9, 4, 6, 12, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2026, 12, 9, 5, 34, 50, tzinfo=UTC)
+    assert _time(s.resolved) == datetime(2026, 12, 9, 6, 31, 5, tzinfo=UTC)

@@ -265,7 +265,9 @@ NOT_RECOVERED = re.compile(
     r"\bagain\b[^.;]{0,30}\b(?:ignore (?:it|that|this)|false (?:alarm|positive)|flapping)\b|"
     # a recovery explained away: "recovered only because the app locks the button"
     r"\b(?:recovered|cleared|resolved|green|ok) only because\b|"
-    r"\bonly (?:recovered|cleared) because\b",
+    r"\bonly (?:recovered|cleared) because\b|"
+    # an explanation of what was never broken: "that's why iOS works", "that's why it works"
+    r"\bwhy\s+(?:[\w-]+\s+){0,2}(?:works?|is fine|still works)\b",
     re.I
 )
 #: A report that a failure goes on after an action ("Travis deployment fails again",

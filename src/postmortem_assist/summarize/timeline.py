@@ -85,7 +85,7 @@ def event_time(msg: Message, cue: int) -> datetime | None:
         for pos, _, t in msg.inline
         if _SINCE.search(msg.text, max(0, pos - 14), pos) is None  # "first booking since 07:02"
         and (
-            0 <= pos - cue <= 40
+            (0 <= pos - cue <= 40 and not _SENTENCE_END.search(msg.text, cue, pos))
             or (
                 0 <= pos - cue <= 80
                 and not _SENTENCE_END.search(msg.text, cue, pos)
@@ -482,6 +482,8 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
             previous[key] = stamp
         if not m or stamp is None or msg.text.rstrip().endswith("?"):
             continue
+        if msg.text[m.end() : m.end() + 2].startswith("?"):
+            continue  # "resolved?? did someone fix something"
         if cues.FAKE_RECOVERY.search(msg.text):
             continue  # "that resolved is fake, ... buffering to disk"
         if _IMPACT_LINE.match(msg.text):
