@@ -1463,3 +1463,15 @@ def test_explanations_and_questions_are_not_recoveries_or_closes() -> None:
     assert _time(s.detected) == datetime(2026, 12, 9, 4, 6, 12, tzinfo=UTC)
     assert _time(s.mitigated) == datetime(2026, 12, 9, 5, 34, 50, tzinfo=UTC)
     assert _time(s.resolved) == datetime(2026, 12, 9, 6, 31, 5, tzinfo=UTC)
+
+
+def test_a_first_failure_told_in_brackets_and_a_forwarded_first_complaint() -> None:
+    s = _one(
+        "#billing, Tue 15 Dec 2026, Berlin time\n"
+        "09:30 Jonas Weber: nobody saw anything before the mailing started (first letter "
+        "08:00:14 per the mail log)\n"
+        "09:35 Yvonne Adler: the first of these came in at 08:21, the hotline has more now\n"
+        "10:05 alertbot: Call centre queue alarm (> 120 waiting)\n"
+    )
+    assert _time(s.start) == datetime(2026, 12, 15, 7, 0, 14, tzinfo=UTC)
+    assert _time(s.detected) == datetime(2026, 12, 15, 7, 21, tzinfo=UTC)

@@ -342,7 +342,8 @@ def find_start(msgs: list[Message], detected: KeyTime | None, undated: bool) -> 
             after = [  # "first file rejected (8:12 AM in New York)": another zone's reading
                 t
                 for pos, _, t in msg.inline
-                if 0 <= pos - m.end() <= 40 and not _in_parens(msg.text, pos)
+                if 0 <= pos - m.end() <= 40
+                and (not _in_parens(msg.text, pos) or _in_parens(msg.text, m.start()))
             ]
             if after:
                 stamp = after[0]
