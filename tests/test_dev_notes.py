@@ -1475,3 +1475,13 @@ def test_a_first_failure_told_in_brackets_and_a_forwarded_first_complaint() -> N
     )
     assert _time(s.start) == datetime(2026, 12, 15, 7, 0, 14, tzinfo=UTC)
     assert _time(s.detected) == datetime(2026, 12, 15, 7, 21, tzinfo=UTC)
+
+
+def test_a_support_ticket_from_a_customer_is_a_report() -> None:
+    s = _one(
+        "Incident log, Wed 9 Dec 2026, all times UTC\n"
+        "- 13:07 first stale position at the consumer\n"
+        "- 13:24 Support ticket SUP-20931 from Van Leeuwen Shipping: positions frozen\n"
+        "- 13:37 [FIRING] StalePositionsRatio api-prod 34.1%\n"
+    )
+    assert _time(s.detected) == datetime(2026, 12, 9, 13, 24, tzinfo=UTC)

@@ -71,6 +71,7 @@ REPORT = _cue(
     rf"{CALL_FROM}|"
     r"(?<=\()first (?:customer |user )?(?:report|complaint|ticket|call)(?=\))|"
     r"report(?:s|ing)? (?:of|that)|tickets? (?:from|about|came)|"
+    r"\bticket [A-Z]+-\d+ (?:from|came in)\b|"  # "Support ticket SUP-20931 from Van Leeuwen"
     r"opened tickets|complain\w*|emailed|"
     r"called(?! it\b)|phoned|calls\s*:|calls (?:in|us|me)\b|"
     r"calls (?:our|the) (?:[\w-]+ )?(?:hotline|help ?desk|service desk|support|on-?call)\b|"

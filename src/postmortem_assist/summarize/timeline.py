@@ -193,7 +193,8 @@ TOLD_US = re.compile(
 TOLD_BY = re.compile(
     r"\b(?:customers?|users?|members?|clients?|parents?|guests?|drivers?|stores?|shops?|"
     r"clinics?|schools?|PS|support|CS)\b[^.;]{0,40}?\b(?:writes|wrote|phoned|called|rang|"
-    r"emailed|messaged|says|said|complains?|complained)\b",
+    r"emailed|messaged|says|said|complains?|complained)\b|"
+    r"\b(?:support )?ticket [A-Z]+-\d+ from\b",  # "Support ticket SUP-20931 from Van Leeuwen"
     re.I,
 )
 #: A responder noticing it themselves: "seen on the dashboard, this issue opened".
