@@ -1404,20 +1404,20 @@ def test_an_outlook_thread_whose_older_mails_exist_only_as_quotes() -> None:
     assert [a.text[:20] for a in s.action_items] == ["alarm on controller "]
 
 
-def test_a_ticket_thread_with_dated_speaker_lines_and_a_recovery_since_a_time() -> None:
+def test_a_ticket_thread_with_dated_speaker_lines() -> None:
     s = _one(
         "Ticket #58211, all times PST\n\n"
         "Megan Cole (Customer)  Dec 3, 2026, 6:02 AM PST\n"
         "None of our managers can log in, the authenticator code is always invalid.\n\n"
         "Priya Shah  Dec 3, 2026, 7:45 AM PST\n"
         "Internal note\n"
-        "Authenticator codes working again, 0 invalid codes since 7:41 AM.\n\n"
+        "Authenticator codes working again, 0 invalid codes for 5 min.\n\n"
         "Priya Shah  Dec 3, 2026, 9:30 AM PST\n"
         "All clear, closing the incident.\n"
         "Impact: 1,847 failed logins between 4:52 and 7:41.\n",
         name="ticket.txt",
     )
-    assert _time(s.mitigated) == datetime(2026, 12, 3, 15, 41, tzinfo=UTC)
+    assert _time(s.mitigated) == datetime(2026, 12, 3, 15, 45, tzinfo=UTC)  # the entry's time
     assert _time(s.resolved) == datetime(2026, 12, 3, 17, 30, tzinfo=UTC)
 
 
@@ -1485,3 +1485,14 @@ def test_a_support_ticket_from_a_customer_is_a_report() -> None:
         "- 13:37 [FIRING] StalePositionsRatio api-prod 34.1%\n"
     )
     assert _time(s.detected) == datetime(2026, 12, 9, 13, 24, tzinfo=UTC)
+
+
+def test_a_rate_climbing_again_and_a_quoted_all_clear_are_recoveries() -> None:
+    s = _one(
+        "pledge drive notes, Thu 15 May 2025, all times pacific\n"
+        "- 9:01am donate page returns 502 for every card\n"
+        "- 9:12am paged, looking\n"
+        "- 9:55am test donation goes through. donations/min climbing again\n"
+        '- 10:15am on air: host says "the website is working again, thank you"\n'
+    )
+    assert _time(s.mitigated) == datetime(2025, 5, 15, 16, 55, tzinfo=UTC)

@@ -400,18 +400,23 @@ _MOVED_BACK = re.compile(
 
 
 #: "since" right after a recovery cue: the time it names is when the recovery began.
-_RIGHT_SINCE = re.compile(
-    r"(?<=since )|\s*since\s+(?:about\s+|around\s+|~)?|"
-    # "working again, 0 invalid codes since 7:41 AM": a clock further on in the same clause
-    r"[^.;!?]{1,40}?\bsince\s+(?:about\s+|around\s+|~)?(?=\d{1,2}[:.]\d\d)",
-    re.I,
-)
+_RIGHT_SINCE = re.compile(r"(?<=since )|\s*since\s+(?:about\s+|around\s+|~)?", re.I)
 
 
-def _quoted(text: str, pos: int) -> bool:
-    """True when offset ``pos`` is inside double quotes ("..." or “...”)."""
-    before = text[:pos]
-    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+_COMPLAINT = re.compile(r"\b(?:n't|not|no|just|still|error|fail\w*|beeps?|stuck)\b", re.I)
+
+
+def _quoted_complaint(text: str, start: int, end: int) -> bool:
+    """True when a cue at ``start:end`` is inside a quoted complaint ('"it just beeps and
+    shows PAY again"'), not a quoted all-clear ('"the website is working again"')."""
+    before = text[:start]
+    if before.count('"') % 2 == 1:
+        opened = before.rfind('"')
+    elif before.count("“") > before.count("”"):
+        opened = before.rfind("“")
+    else:
+        return False
+    return bool(_COMPLAINT.search(text, opened, end))
 
 
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
@@ -441,13 +446,17 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "ruled that out ... a trial key works fine": a test, not recovery
             if pattern is cues.RECOVERY and _MOVED_BACK.search(msg.text[: m.start()]):
                 continue  # "roll keysvc back to 4.11.3": a version, not a level
-            if pattern is cues.RECOVERY and _SETTING_BACK.search(msg.text[: m.start()]):
+            if (
+                pattern is cues.RECOVERY
+                and m.group(0).lower().startswith("back")
+                and _SETTING_BACK.search(msg.text[: m.start()])
+            ):
                 continue  # "idle timeout back to 3600 s": a setting restored, not service
             if pattern is cues.RECOVERY and _PURPOSE.search(msg.text[: m.start()]):
                 continue  # "give the column a default so 4.9's inserts work again": a plan
             if pattern is cues.RECOVERY and _OTHERS.search(msg.text[: m.start()]):
                 continue  # "everyone else is booking normally": the contrast, not recovery
-            if pattern is cues.RECOVERY and _quoted(msg.text, m.start()):
+            if pattern is cues.RECOVERY and _quoted_complaint(msg.text, m.start(), m.end()):
                 continue  # a complaint quoted: '"machine just beeps and shows PAY again"'
             stamp = event_time(msg, m.start())
             if since is not None:  # "serving fresh content since 09:53", "running again since"
