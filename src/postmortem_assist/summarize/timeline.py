@@ -191,8 +191,8 @@ TOLD_US = re.compile(
 #: Someone outside telling support: "Wattle Creek PS phoned support at 9:19 AM", "CS chat: a
 #: customer in Bundang writes that her address ...".
 TOLD_BY = re.compile(
-    r"\b(?:customers?|users?|members?|clients?|parents?|guests?|drivers?|stores?|shops?|"
-    r"clinics?|schools?|PS|support|CS)\b[^.;]{0,40}?\b(?:writes|wrote|phoned|called|rang|"
+    r"\b(?:customers?|users?|members?|clients?|parents?|guests?|drivers?|"
+    r"clinics?|schools?|PS|support|CS)\b[^.;\"“(]{0,40}?\b(?:writes|wrote|phoned|called|rang|"
     r"emailed|messaged|says|said|complains?|complained)\b|"
     r"\b(?:support )?ticket [A-Z]+-\d+ from\b",  # "Support ticket SUP-20931 from Van Leeuwen"
     re.I,
