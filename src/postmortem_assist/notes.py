@@ -1366,9 +1366,7 @@ def _stated_year(text: str) -> date | None:
 
 
 #: When notes say they were written: "written Wednesday 4 November 2026".
-_WRITTEN = re.compile(
-    r"\b(?:written|drafted)\s+(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d", re.I
-)
+_WRITTEN = re.compile(rf"\b(?:written|drafted)\s+(?:on\s+)?(?:{_WEEKDAY})?\d", re.I)
 #: A page's own metadata line (wiki, Notion, Confluence exports): when it was written or
 #: edited, not when anything happened ("Created by Jana, last modified by Tobias on Dec 11").
 DOC_META = re.compile(
@@ -1536,6 +1534,10 @@ def _warn_date_order(
         )
 
 
+#: A weekday opening a stamp that has no date: "Sat 22:00", "**Sunday** 01:12".
+_LEAD_WEEKDAY = re.compile(rf"\W*{_WEEKDAY_NAME}", re.I)
+
+
 def _nearest_weekday(day: date, weekday: int) -> date:
     """The date nearest ``day`` (up to three days either way) that falls on ``weekday``: a
     row stamped "Sat 22:00" in notes dated Sunday 25 October is Saturday the 24th."""
@@ -1556,7 +1558,7 @@ def _resolve(
     if dates:
         day = dates[0].value
     elif day is not None and day != UNDATED:
-        named = re.match(rf"\W*{_WEEKDAY_NAME}", written, re.I)  # "Sat 22:00", no date
+        named = _LEAD_WEEKDAY.match(written)  # "Sat 22:00", no date
         if named:
             carried, day = day, _nearest_weekday(day, _WEEKDAYS.index(named.group(1).lower()))
     mentions = find_times(written)

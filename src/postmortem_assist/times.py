@@ -100,12 +100,14 @@ TIMESTAMP = re.compile(
     r"(?!\w|:\d)",  # "paged at 13:47: SigningLatencyHigh" ends at the colon
     re.I,
 )
+#: "we're", "we are", "everyone's", "everyone here is": the team saying where its clock is.
+_WE_ARE = r"(?i:we'?re|we are|everyone(?: here)?(?:'s| is))"
 #: "All times UTC", "Timeline (PDT)", "times are in US/Pacific", "we're all on Eastern" — a
 #: zone for the whole text.
 ZONE_STATEMENT = re.compile(
     # the zone is said in the same sentence: "time (+02:00). The bot writes UTC" is not UTC
     r"(?:(?i:\b(?:times?|timeline|(?:time)?stamps?)\b)(?:(?![.!?]\s)[^\n]){0,40}?|"
-    r"(?i:\b(?:we'?re|we are|everyone(?: here)?(?:'s| is))\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
+    rf"\b{_WE_ARE}(?i:\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
     rf"(?:\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)"
     r"|(?<=\()(?P<offset>[+-](?:0\d|1[0-4]):?[0-5]\d)(?=\)))(?![\w+-])"
 )
@@ -120,7 +122,7 @@ CITY_TIME = re.compile(
     r"\b(?i:all\s+times(?:\s+are)?(?:\s+in)?)\s+(?P<city2>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b|"
     r"\b(?i:midnight|noon|morning|evening|night|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?)\s+"
     r"here\s+in\s+(?P<city3>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b|"
-    r"\b(?i:we'?re|we are|everyone(?: here)?(?:'s| is))\s+all\s+in\s+"
+    rf"\b{_WE_ARE}\s+all\s+in\s+"
     r"(?P<city4>[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?)\b(?!\s+(?:office|team|for|on)\b)"
 )  # "Oslo time", "all times London", "it's almost midnight here in Berlin"
 
@@ -173,7 +175,7 @@ def zone_statement(text: str) -> str | None:
         for m in ZONE_STATEMENT.finditer(text)
         if not _FIELD_VALUE.match(text, m.end())
         and not _ASKED.match(text, m.end())
-        and not re.search(r"\byour\b", m.group(0), re.I)  # "(12:41 in your UTC view)"
+        and not _YOURS.search(m.group(0))  # "(12:41 in your UTC view)"
     ]
     # "acu-1 logs Arizona time (-07:00) ... times in them UTC": one device's clock gives way
     # to a statement about the notes' times (plural)
@@ -265,6 +267,8 @@ def city_zone(city: str) -> str | None:
 _FIELD_VALUE = re.compile(r"\)?\s*:\s*\d{4}-\d{2}-\d{2}")
 #: A statement about the notes' own times: "my >> notes are Pacific time (PST)".
 _OWN_NOTES = re.compile(r"\b(?:my|our) (?:\W+ )?(?:notes|remarks|comments)\b", re.I)
+#: Someone else's clock: "12:41:07 in your UTC view".
+_YOURS = re.compile(r"\byour\b", re.I)
 #: The rest of a question: "are these times local or UTC? I'm in Lisbon" states no zone.
 _ASKED = re.compile(r"[^.!?\n]{0,40}\?")
 
@@ -411,7 +415,7 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: A whole weekday name or its abbreviation ("Tue", "Tues", "Thurs", "Saturday"), never a word
 #: that merely starts like one ("monitoring", "Sunny"); group 1 is its first three letters.
 _WEEKDAY_ENDS = r"(?:day|s|sday|nesday|r|rs|rsday|urday)?(?![a-z])"
-_WEEKDAY_NAME = rf"(mon|tue|wed|thu|fri|sat|sun){_WEEKDAY_ENDS}"
+_WEEKDAY_NAME = rf"({'|'.join(_WEEKDAYS)}){_WEEKDAY_ENDS}"
 #: ctime's year after the clock: "Mon Jul 08 23:00:02 2024" (IRC and syslog headers).
 _CTIME_YEAR = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?\s+(\d{4})\b")
 
@@ -540,7 +544,7 @@ def resolve_date(written: str) -> date | None:
 
 # --- Stamps that open or close a line of a timeline (used by ``notes``) ---
 
-_WEEKDAY = rf"(?:mon|tue|wed|thu|fri|sat|sun){_WEEKDAY_ENDS}\.?,?\s+"
+_WEEKDAY = rf"(?:{'|'.join(_WEEKDAYS)}){_WEEKDAY_ENDS}\.?,?\s+"
 _ZONE_TAIL = rf"(?:\s*\(?(?:{_GMT_OFFSET}|{_OFFSET})\)?|\s*\(?(?:{_ZONE_ALT}|{_IANA})\b\)?)?"
 _STAMP = (
     rf"(?:{_WEEKDAY})?(?:(?P<date>{_DATE})(?:(?:[T\s,]+|:\s+|\s+at\s+)~?(?P<clock>{_CLOCK}))?"

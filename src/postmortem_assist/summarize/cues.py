@@ -435,6 +435,8 @@ NOT_CAUSE = re.compile(
 AFTERMATH = re.compile(
     r"\b(?:because of|due to) (?:the )?(?:backlog|load|retries|queue|re-?queu\w*)", re.I
 )
+#: An item of a list written one per line or message: "- add a check", "2) rotate the key".
+LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-*•])\s")
 ACTION_HEADER = re.compile(
     r"^(?:(?:\d+\)|[-*])\s*)?(?:follow[- ]?ups?|todos?|to ?dos?|action items?|next steps|"
     r"what we'?ll do|what we will do|ais?|corrective actions?|remediation|"

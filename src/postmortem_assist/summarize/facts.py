@@ -555,14 +555,14 @@ def extract_actions(msgs: list[Message], in_actions: list[bool]) -> list[ActionI
         elif (
             header_open
             and msg.author == header_author
-            and re.match(r"^(?:\d{1,2}[.)]|[-*•])\s", text)
+            and cues.LIST_ITEM.match(text)
         ) or (header_open and msg.time_text is not None and re.match(r"^\d{1,2}[.)]\s", text)):
             items = split_actions(text)
         else:
             m = cues.ACTION_INLINE.search(text)
             if m and not text.rstrip().endswith("?"):
                 items = [(m.group("text") or m.group("we") or "").strip()]
-            if msg.time_text is not None and not re.match(r"^(?:\d{1,2}[.)]|[-*•])\s", text):
+            if msg.time_text is not None and not cues.LIST_ITEM.match(text):
                 header_open = header_open and msg.author != header_author
         for item in items:
             item = re.sub(r"^(?:\d{1,2}[.)]|[-*•])\s+", "", item).strip()

@@ -84,14 +84,9 @@ def event_time(msg: Message, cue: int) -> datetime | None:
         t
         for pos, _, t in msg.inline
         if _SINCE.search(msg.text, max(0, pos - 14), pos) is None  # "first booking since 07:02"
-        and (
-            (0 <= pos - cue <= 40 and not _SENTENCE_END.search(msg.text, cue, pos))
-            or (
-                0 <= pos - cue <= 80
-                and not _SENTENCE_END.search(msg.text, cue, pos)
-                and not _OTHER_CLAUSE.search(msg.text, cue, pos)
-            )
-        )
+        and 0 <= pos - cue <= 80
+        and not _SENTENCE_END.search(msg.text, cue, pos)
+        and (pos - cue <= 40 or not _OTHER_CLAUSE.search(msg.text, cue, pos))
     ]
     main = [(pos, t) for pos, _, t in msg.inline if not _in_parens(msg.text, pos)]
     # a stamped message's earlier sentence tells another moment ("the 15:15 run was clean
@@ -114,9 +109,6 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     return msg.time
 
 
-_LISTED = re.compile(r"^(?:\d{1,2}[.)]|[-*•])\s")
-
-
 def _listed_after_header(msgs: list[Message]) -> set[int]:
     """Chat messages that list follow-ups one per message under their author's "follow-ups,
     will file them:" ("- a failed nightly publish pages the on-call (piet, INFRA-2292)")."""
@@ -125,7 +117,7 @@ def _listed_after_header(msgs: list[Message]) -> set[int]:
     for msg in msgs:
         if cues.ACTION_HEADER.match(msg.text) and msg.author:
             author = msg.author
-        elif author is not None and msg.author == author and _LISTED.match(msg.text):
+        elif author is not None and msg.author == author and cues.LIST_ITEM.match(msg.text):
             out.add(id(msg))
         elif msg.author == author:
             author = None
