@@ -124,6 +124,10 @@ def cue_vector(text: str) -> np.ndarray:
 N_CUES = len(CUES) + 2
 DIM = 384  # all-MiniLM-L6-v2
 N_POS = 10
+#: Context block of ``features``: the previous and next lines' embeddings and the line's
+#: embedding minus its timeline's mean (what sets it apart from the lines around it). Models
+#: saved before it (``model.json`` without ``context``) are decoded without it.
+CONTEXT = True
 
 
 #: Short role descriptions written for this project (never corpus text); a line's cosine to
@@ -255,11 +259,16 @@ def _shift(m: np.ndarray, by: int) -> np.ndarray:
 
 
 def features(
-    lines: Sequence[Line], emb: np.ndarray, protos: np.ndarray, owner: np.ndarray
+    lines: Sequence[Line],
+    emb: np.ndarray,
+    protos: np.ndarray,
+    owner: np.ndarray,
+    context: bool = CONTEXT,
 ) -> np.ndarray:
     """Feature matrix of one timeline.
 
-    [MiniLM(line), role-prototype cosines of line/prev/next, cues of line/prev/next, position].
+    [MiniLM(line), role-prototype cosines of line/prev/next, cues of line/prev/next, position],
+    with ``context`` also [MiniLM(prev), MiniLM(next), MiniLM(line) - timeline mean].
     """
     n = len(lines)
     sim = similarities(emb, protos, owner)
@@ -281,10 +290,13 @@ def features(
             1.0 if i > 0 and lines[i - 1].has_time else 0.0,
         ]
     parts = [emb, sim, _shift(sim, 1), _shift(sim, -1), cue, _shift(cue, 1), _shift(cue, -1), pos]
+    if context:
+        centred = emb - emb.mean(axis=0, keepdims=True) if n else emb
+        parts += [_shift(emb, 1), _shift(emb, -1), centred]
     return np.hstack(parts).astype(np.float32)
 
 
-def feature_names(dim: int) -> list[str]:
+def feature_names(dim: int, context: bool = CONTEXT) -> list[str]:
     """Names of the feature columns (for the model card and debugging)."""
     names = [f"emb{i}" for i in range(dim)]
     for where in ("", "prev_", "next_"):
@@ -304,6 +316,9 @@ def feature_names(dim: int) -> list[str]:
         "log_words",
         "prev_has_time",
     ]
+    if context:
+        for where in ("prev_emb", "next_emb", "centred_emb"):
+            names += [f"{where}{i}" for i in range(dim)]
     return names
 
 
@@ -500,6 +515,7 @@ class LineRoleModel:
     #: fine-tuned last encoder layer + role head (``top_layer.fit_top``), or None
     top: dict[str, np.ndarray] | None = None
     mix: float = 0.0  # weight of the tuned head's log probabilities (1 - mix: the LR head)
+    context: bool = CONTEXT  # the context block of ``features``
 
     def probs(self, x: np.ndarray, tuned: np.ndarray | None = None) -> np.ndarray:
         """Role probabilities per line: the LR head, mixed (weighted geometric mean) with the
@@ -522,7 +538,7 @@ class LineRoleModel:
 
     def features(self, lines: Sequence[Line], emb: np.ndarray) -> np.ndarray:
         """The feature matrix of one timeline for this model."""
-        return features(lines, emb, self.protos, self.owner)
+        return features(lines, emb, self.protos, self.owner, self.context)
 
     def decode(
         self, x: np.ndarray, tuned: np.ndarray | None = None
@@ -559,6 +575,7 @@ class LineRoleModel:
             "order": list(self.order) if self.order is not None else None,
             "impact_threshold": self.impact_threshold,
             "mix": self.mix,
+            "context": self.context,
             "cues": list(CUES),
             **meta,
         }
@@ -593,6 +610,7 @@ def _load(folder: str) -> LineRoleModel | None:
         impact_threshold=_float(meta.get("impact_threshold")),
         top=_top(data),
         mix=float(meta.get("mix", 0.0)),
+        context=bool(meta.get("context", False)),
     )
 
 
