@@ -394,8 +394,9 @@ SPEAKER_HEADER = re.compile(
     r"(?P<handle>[a-z][\w.-]{1,30})(?:\s+[—–-]|(?=\s{2}))|"  # Mattermost: "alice — 10:02 AM",
     # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM", "Deploy Bot
     # APP  17:40"
-    r"(?P<app>[\w.-]{2,30}(?: [A-Z][\w.-]{1,30}){0,2})\s{1,4}(?:APP|BOT|Bot))\s{1,4}"
-    rf"(?P<stamp>(?:(?i:{_DATE}),?\s+(?:at\s+)?)?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"(?P<app>[\w.-]{2,30}(?: [A-Z][\w.-]{1,30}){0,2})\s{1,4}(?:APP|BOT|Bot)(?:\s+[—–])?)\s{1,4}"
+    # Discord: "thabo.dev — Today at 2:31 PM", "Lookout APP — Yesterday at 11:58 PM"
+    rf"(?P<stamp>(?:(?i:{_DATE}|today|yesterday),?\s+(?:at\s+)?)?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[AaPp]\.?[Mm]\.?)?"
     rf"(?:\s+(?:{_ZONE_ALT}))?)\s*$"
 )
 #: An entry of an ITSM activity stream (ServiceNow): "2024-02-13 10:57:40 - Priya Raman (Work
@@ -1834,7 +1835,12 @@ def parse_notes(
                 day = base - timedelta(days=1 if relative.group(1).lower() == "yesterday" else 0)
                 markers.add(id(msg))
                 continue
-            stamped = _RELATIVE_STAMP.fullmatch(msg.text.strip()) if msg.time_text else None
+            stamped = (
+                _RELATIVE_STAMP.fullmatch(msg.text.strip())
+                or _RELATIVE_STAMP.fullmatch(msg.time_text.strip())
+                if msg.time_text
+                else None
+            )
             if stamped and base is not None and base != UNDATED:
                 # Teams' "Yesterday 10:58 PM" line over a message: that day, that time
                 day = base - timedelta(days=1 if stamped.group(1).lower() == "yesterday" else 0)

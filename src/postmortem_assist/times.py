@@ -107,7 +107,7 @@ _WE_ARE = r"(?i:we'?re|we are|everyone(?: here)?(?:'s| is))"
 ZONE_STATEMENT = re.compile(
     # the zone is said in the same sentence: "time (+02:00). The bot writes UTC" is not UTC
     r"(?:(?i:\b(?:times?|timeline|(?:time)?stamps?)\b)(?:(?![.!?]\s)[^\n]){0,40}?|"
-    rf"\b{_WE_ARE}(?i:\s+(?:all\s+)?(?:on|in)\s+(?:US\s+)?))"
+    rf"\b{_WE_ARE}(?i:\s+(?:all\s+)?(?:(?:on|in)\s+(?:US\s+)?)?))"
     rf"(?:\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)"
     r"|(?<=\()(?P<offset>[+-](?:0\d|1[0-4]):?[0-5]\d)(?=\)))(?![\w+-])"
 )
@@ -247,6 +247,18 @@ _CITY_REGIONS = (
 )  # fmt: skip
 
 
+#: Countries with one clock, named by their adjective as people name a city's: "Swiss time".
+_COUNTRY_ZONES = {
+    "austrian": "Europe/Vienna", "belgian": "Europe/Brussels", "czech": "Europe/Prague",
+    "danish": "Europe/Copenhagen", "dutch": "Europe/Amsterdam", "finnish": "Europe/Helsinki",
+    "french": "Europe/Paris", "german": "Europe/Berlin", "greek": "Europe/Athens",
+    "hungarian": "Europe/Budapest", "irish": "Europe/Dublin", "israeli": "Asia/Jerusalem",
+    "italian": "Europe/Rome", "japanese": "Asia/Tokyo", "korean": "Asia/Seoul",
+    "norwegian": "Europe/Oslo", "polish": "Europe/Warsaw", "swedish": "Europe/Stockholm",
+    "swiss": "Europe/Zurich", "turkish": "Europe/Istanbul", "british": "Europe/London",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=256)
 def city_zone(city: str) -> str | None:
     """The IANA zone of a city people name as their clock ("Oslo" -> "Europe/Oslo"): the first
@@ -254,6 +266,8 @@ def city_zone(city: str) -> str | None:
     as "Response time" costs a few file lookups, not a listing of the whole database."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    if city.strip().lower() in _COUNTRY_ZONES:
+        return _COUNTRY_ZONES[city.strip().lower()]
     name = "_".join(w[:1].upper() + w[1:].lower() for w in re.split(r"[ _]+", city.strip()))
     for key in sorted(f"{region}/{name}" for region in _CITY_REGIONS):
         try:
