@@ -179,6 +179,25 @@ def test_artifact_is_numbers_only_and_describes_itself() -> None:
     assert "train_line_roles" in card and "grouped 5-fold" in card
 
 
+def test_context_block_adds_neighbours_and_is_recorded_by_the_model() -> None:
+    lines = [lr.clean(r) for r in ("09:58 alert fires", "10:25 rolled back", "10:34 recovered")]
+    emb = np.eye(3, 384, dtype=np.float32)
+    protos, owner = np.eye(2, 384, dtype=np.float32), np.array([0, 1])
+    plain = lr.features(lines, emb, protos, owner, context=False)
+    wide = lr.features(lines, emb, protos, owner, context=True)
+    assert wide.shape == (3, plain.shape[1] + 3 * 384)
+    assert len(lr.feature_names(384, context=True)) == wide.shape[1]
+    extra = wide[:, plain.shape[1] :]
+    assert np.array_equal(extra[1, :384], emb[0])  # the previous line's embedding
+    assert np.array_equal(extra[1, 384:768], emb[2])  # the next line's
+    assert not extra[0, :384].any() and not extra[2, 384:768].any()  # none at the ends
+    assert np.allclose(extra[:, 768:], emb - emb.mean(axis=0))
+    shipped = lr.load()
+    assert shipped is not None
+    # the shipped model says which features it was trained on; its width matches them
+    assert shipped.coef.shape[1] == shipped.features(lines, np.zeros((3, 384))).shape[1]
+
+
 # An incident log with times on bullets, written for these tests.
 BULLETS = """\
 # Incident log: payments-router, 11 Feb 2025 (times UTC)

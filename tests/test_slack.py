@@ -5,6 +5,7 @@ The exports are built in the tests (written for them, no corpus text)."""
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,15 +126,20 @@ def test_export_with_several_channels_reads_the_incident_channel(tmp_path: Path)
         parse_notes(sources, channel="ops")
 
 
-def test_export_with_several_ordinary_channels_needs_channel(tmp_path: Path) -> None:
+def test_export_with_a_few_ordinary_channels_reads_them_together(tmp_path: Path) -> None:
     root = _export(tmp_path / "export")
     (root / "inc-web").rename(root / "web-team")
-    with pytest.raises(InputError, match=r"2 channels \(random, web-team\).*--channel"):
-        parse_notes(_sources(root))
-    (root / "random").rename(root / "incident-web")
-    (root / "web-team").rename(root / "inc-web")
-    with pytest.raises(InputError, match=r"2 channels \(inc-web, incident-web\)"):
-        parse_notes(_sources(root))  # two incident channels: no guess
+    notes = parse_notes(_sources(root))  # no incident channel: both, in time order, with a warning
+    assert {m.source.split("/")[-2] for m in notes.messages} == {"random", "web-team"}
+    stamps = [m.time for m in notes.messages if m.time is not None]
+    assert stamps[0] == min(stamps)  # threads keep their replies under the parent
+    assert any("2 channels (random, web-team): reading them together" in w for w in notes.warnings)
+    picked = parse_notes(_sources(root), channel="web-team,#random")
+    assert len(picked.messages) == len(notes.messages)
+    for extra in ("a", "b", "c"):
+        shutil.copytree(root / "random", root / f"team-{extra}")
+    with pytest.raises(InputError, match=r"5 channels \(random, team-a, .*--channel"):
+        parse_notes(_sources(root))  # a whole workspace: pick one
 
 
 def test_zipped_export_and_cli_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -124,7 +124,11 @@ def summarize(
         ),
     ] = None,
     channel: Annotated[
-        str | None, typer.Option(help="Slack export channel to read (needed if it has several).")
+        str | None,
+        typer.Option(
+            help="Slack export channel(s) to read, comma-separated (default: the incident "
+            "channel, else all of up to four)."
+        ),
     ] = None,
     each: Annotated[
         bool,

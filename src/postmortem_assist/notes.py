@@ -165,6 +165,9 @@ class Message:
     time_line: int | None = None  # line the time was written on, when taken from a time header
     day: date | None = None  # the calendar day the message falls on, when known
     block: int = 0  # the email of a thread (or Slack thread) the message belongs to
+    #: the time of the email the message is in (its ``Date:``/``Sent:`` header), when the
+    #: message has none of its own: when an "All clear, closing INC-4470." was at the latest
+    sent: datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -1736,6 +1739,17 @@ def _utc_key(stamp: datetime | None) -> datetime:
     )
 
 
+def _sent_times(messages: list[Message]) -> None:
+    """Give the untimed lines of an email the time of its header (``Message.sent``)."""
+    head: dict[tuple[str, int], datetime] = {}
+    for msg in messages:
+        if msg.author == "#heading" and msg.block and msg.time is not None:
+            head.setdefault((msg.source, msg.block), msg.time)
+    for msg in messages:
+        if msg.time is None and msg.block and msg.author != "#heading":
+            msg.sent = head.get((msg.source, msg.block))
+
+
 def parse_notes(
     sources: list[Source],
     *,
@@ -1931,6 +1945,7 @@ def parse_notes(
     for msg in messages:
         if msg.source and msg.time is None and msg.time_text and msg.day is None:
             warnings.append(f"{msg.ref}: time {msg.time_text!r} has no date; give one in the notes")
+    _sent_times(messages)
     shape = shapes[0] if len(set(shapes)) == 1 else "mixed"
     if first_day is None:  # Slack: the day of the first message with a date
         first_day = next((m.day for m in messages if m.day is not None and m.time), None)

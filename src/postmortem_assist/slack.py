@@ -495,10 +495,16 @@ INCIDENT_CHANNEL = re.compile(
 )
 
 
+#: Most channels of an export read together when none is picked (more: ``--channel`` needed).
+MERGED_CHANNELS = 4
+
+
 def read_export(
     sources: list[Source], channel: str | None, zone: tzinfo | None, warnings: list[str]
 ) -> list[Any]:
-    """Messages of one channel of a Slack export (``channel`` picks it among several)."""
+    """Messages of a Slack export's channel: ``channel`` (one name or several, comma-separated),
+    else the one named like an incident channel, else all of them (at most
+    ``MERGED_CHANNELS``) together in time order."""
     users = next((s for s in sources if _base(s.name) == "users.json"), None)
     people = People(_load(users) if users else None)
     by_channel: dict[str, list[Source]] = {}
@@ -517,19 +523,28 @@ def read_export(
                 f"the Slack export has {len(names)} channels: reading #{channel}, the one named "
                 "like an incident channel; pass --channel NAME to pick another"
             )
-    if channel is None:
-        if len(names) > 1:
-            raise InputError(
-                f"the Slack export has {len(names)} channels ({', '.join(names[:8])}"
-                f"{', ...' if len(names) > 8 else ''}): pick one with --channel NAME"
-            )
-        channel = names[0]
-    channel = channel.lstrip("#")
-    if channel not in by_channel:
+    if channel is None and len(names) > MERGED_CHANNELS:
         raise InputError(
-            f"the Slack export has no channel {channel!r} (it has {', '.join(names[:8])})"
+            f"the Slack export has {len(names)} channels ({', '.join(names[:8])}"
+            f"{', ...' if len(names) > 8 else ''}): pick one with --channel NAME"
         )
+    if channel is None:
+        chosen = names
+        if len(names) > 1:
+            # an incident spread over a few channels (the team's and the depot's): read together
+            warnings.append(
+                f"the Slack export has {len(names)} channels ({', '.join(names)}): reading them "
+                "together in time order; pass --channel NAME to read one"
+            )
+    else:
+        chosen = [c.strip().lstrip("#") for c in channel.split(",") if c.strip()]
+    for name in chosen:
+        if name not in by_channel:
+            raise InputError(
+                f"the Slack export has no channel {name!r} (it has {', '.join(names[:8])})"
+            )
     rows = []
-    for src in sorted(by_channel[channel], key=lambda s: s.name):
-        rows += [(*r, src.name) for r in channel_items(src, people, warnings)]
+    for name in chosen:
+        for src in sorted(by_channel[name], key=lambda s: s.name):
+            rows += [(*r, src.name) for r in channel_items(src, people, warnings)]
     return to_messages(rows, people, zone, warnings)

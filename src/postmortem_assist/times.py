@@ -49,6 +49,7 @@ ZONES: dict[str, str] = {
     "KST": "Asia/Seoul",
     "PHT": "Asia/Manila",
     "WIB": "Asia/Jakarta",
+    "ICT": "Asia/Bangkok",
     "SAST": "Africa/Johannesburg",
     "EET": "Europe/Helsinki",
     "EEST": "Europe/Helsinki",
@@ -225,18 +226,18 @@ def stated_ist(zone: str, text: str) -> str:
     return zone
 
 
-#: "times are UK time", "Irish time": a one-zone country named as the clock.
-COUNTRY_TIME = re.compile(
-    r"\b(UK|British|Irish|Portuguese|Japanese|Korean)\s+(?:local\s+)?time\b", re.I
-)
+#: "times are UK time", "Irish time", "Swiss time": a one-zone country named as the clock.
 _COUNTRY_ZONES = {
-    "uk": "Europe/London",
-    "british": "Europe/London",
-    "irish": "Europe/Dublin",
-    "portuguese": "Europe/Lisbon",
-    "japanese": "Asia/Tokyo",
-    "korean": "Asia/Seoul",
-}
+    "uk": "Europe/London", "british": "Europe/London", "irish": "Europe/Dublin",
+    "portuguese": "Europe/Lisbon", "japanese": "Asia/Tokyo", "korean": "Asia/Seoul",
+    "austrian": "Europe/Vienna", "belgian": "Europe/Brussels", "czech": "Europe/Prague",
+    "danish": "Europe/Copenhagen", "dutch": "Europe/Amsterdam", "finnish": "Europe/Helsinki",
+    "french": "Europe/Paris", "german": "Europe/Berlin", "greek": "Europe/Athens",
+    "hungarian": "Europe/Budapest", "israeli": "Asia/Jerusalem", "italian": "Europe/Rome",
+    "norwegian": "Europe/Oslo", "polish": "Europe/Warsaw", "swedish": "Europe/Stockholm",
+    "swiss": "Europe/Zurich", "vietnamese": "Asia/Ho_Chi_Minh", "thai": "Asia/Bangkok",
+}  # fmt: skip
+COUNTRY_TIME = re.compile(rf"\b({'|'.join(_COUNTRY_ZONES)})\s+(?:local\s+)?time\b", re.I)
 
 
 #: The folders of the IANA database that hold city zones (not Etc/, posix/ ...).
@@ -247,18 +248,6 @@ _CITY_REGIONS = (
 )  # fmt: skip
 
 
-#: Countries with one clock, named by their adjective as people name a city's: "Swiss time".
-_COUNTRY_ZONES = {
-    "austrian": "Europe/Vienna", "belgian": "Europe/Brussels", "czech": "Europe/Prague",
-    "danish": "Europe/Copenhagen", "dutch": "Europe/Amsterdam", "finnish": "Europe/Helsinki",
-    "french": "Europe/Paris", "german": "Europe/Berlin", "greek": "Europe/Athens",
-    "hungarian": "Europe/Budapest", "irish": "Europe/Dublin", "israeli": "Asia/Jerusalem",
-    "italian": "Europe/Rome", "japanese": "Asia/Tokyo", "korean": "Asia/Seoul",
-    "norwegian": "Europe/Oslo", "polish": "Europe/Warsaw", "swedish": "Europe/Stockholm",
-    "swiss": "Europe/Zurich", "turkish": "Europe/Istanbul", "british": "Europe/London",
-}  # fmt: skip
-
-
 @lru_cache(maxsize=256)
 def city_zone(city: str) -> str | None:
     """The IANA zone of a city people name as their clock ("Oslo" -> "Europe/Oslo"): the first
@@ -266,8 +255,6 @@ def city_zone(city: str) -> str | None:
     as "Response time" costs a few file lookups, not a listing of the whole database."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    if city.strip().lower() in _COUNTRY_ZONES:
-        return _COUNTRY_ZONES[city.strip().lower()]
     name = "_".join(w[:1].upper() + w[1:].lower() for w in re.split(r"[ _]+", city.strip()))
     for key in sorted(f"{region}/{name}" for region in _CITY_REGIONS):
         try:

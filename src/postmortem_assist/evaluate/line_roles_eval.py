@@ -93,7 +93,11 @@ def cv_models(
     from ..summarize.train_line_roles import fit, prototypes
 
     protos = fit_args.pop("protos", None) or prototypes()
-    xs = [lr.features(t.lines, e, *protos) for t, e in zip(timelines, embs, strict=True)]
+    context = fit_args.get("context", lr.CONTEXT)
+    xs = [
+        lr.features(t.lines, e, protos[0], protos[1], context=context)
+        for t, e in zip(timelines, embs, strict=True)
+    ]
     groups = [t.group for t in timelines]
     folds = fold_ids(groups, min(FOLDS, len(set(groups))))
     preds: list[list[str]] = [[] for _ in timelines]

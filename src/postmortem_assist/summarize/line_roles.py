@@ -124,10 +124,11 @@ def cue_vector(text: str) -> np.ndarray:
 N_CUES = len(CUES) + 2
 DIM = 384  # all-MiniLM-L6-v2
 N_POS = 10
-#: Context block of ``features``: the previous and next lines' embeddings and the line's
-#: embedding minus its timeline's mean (what sets it apart from the lines around it). Models
-#: saved before it (``model.json`` without ``context``) are decoded without it.
-CONTEXT = True
+#: Context block of ``features`` (``train_line_roles --context``): the previous and next
+#: lines' embeddings and the line's embedding minus its timeline's mean. Off: it raised the
+#: model's own dev CV but not summarize's (model card, "Thirteenth session"). A model records
+#: whether it was trained with it (``model.json`` ``context``; absent: without).
+CONTEXT = False
 
 
 #: Short role descriptions written for this project (never corpus text); a line's cosine to

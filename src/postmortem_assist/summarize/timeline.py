@@ -78,7 +78,7 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     in brackets, which restate a moment in another zone ("reverted at 14:31 CET (09:31
     here). 429s dropping"). A message stamped later
     than the moment it reports ("Rolled back to v41 at 10:22", posted 10:24:47) gives the
-    written time; otherwise the message's own time.
+    written time; otherwise the message's own time, else its email's (``Message.sent``).
     """
     after = [
         t
@@ -101,7 +101,7 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     later = main[0][1] if main and msg.time is None else None
     written = after[0] if after else before[-1] if before else later
     if msg.time is None:
-        return written
+        return written if written is not None else msg.sent
     if written is not None and timedelta(0) < (
         comparable(msg.time) - comparable(written)
     ) <= REPORTED_WITHIN:

@@ -122,6 +122,7 @@ def fit(
     states: list[list[np.ndarray]] | None = None,
     mix: float = MIX,
     top_cache: Path | None = None,
+    context: bool = lr.CONTEXT,
 ) -> lr.LineRoleModel:
     """Emission head (multinomial LR) + transition scores from labelled timelines; with
     ``states`` (per timeline, per line: token states entering the encoder's last layer,
@@ -147,6 +148,7 @@ def fit(
     log_prior = np.log((counts + 1.0) / (counts + 1.0).sum()).astype(np.float32)
     p, owner = protos if protos is not None else prototypes()
     model = lr.LineRoleModel(coef, intercept, trans, log_prior, p, owner, weight, prior_weight)
+    model.context = context  # ``xs`` were built with ``lr.features(..., context)``
     if states is not None and mix > 0:
         from ..embeddings import last_layer
 
@@ -196,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mix", type=float, default=MIX, help="weight of a fine-tuned top layer (0: none)"
     )
+    parser.add_argument(
+        "--context",
+        action=argparse.BooleanOptionalAction,
+        default=lr.CONTEXT,
+        help="add the neighbouring lines' embeddings (line_roles.features)",
+    )
     args = parser.parse_args(argv)
     timelines = load_timelines()
     if not timelines:
@@ -203,9 +211,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     embs = embeddings(timelines, args.cache)
     protos = prototypes()
-    xs = [lr.features(t.lines, e, *protos) for t, e in zip(timelines, embs, strict=True)]
+    xs = [
+        lr.features(t.lines, e, protos[0], protos[1], context=args.context)
+        for t, e in zip(timelines, embs, strict=True)
+    ]
     states = tuning_states(timelines, args.mix)
-    model = fit(xs, [t.roles for t in timelines], protos=protos, states=states, mix=args.mix)
+    model = fit(
+        xs,
+        [t.roles for t in timelines],
+        protos=protos,
+        states=states,
+        mix=args.mix,
+        context=args.context,
+    )
     counts = {r: sum(t.roles.count(r) for t in timelines) for r in lr.ROLES}
     meta = {
         "method": "multinomial logistic regression (lbfgs) over [MiniLM(line), "
@@ -233,7 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_eval:
         from ..evaluate.line_roles_eval import evaluate, write_card
 
-        result = evaluate(timelines, embs, states=states, top_cache=args.cache, mix=args.mix)
+        result = evaluate(
+            timelines,
+            embs,
+            states=states,
+            top_cache=args.cache,
+            mix=args.mix,
+            context=args.context,
+        )
         meta["cv"] = result
         # start threshold of ``pick_keys``: picked on the out-of-fold posteriors of all dev
         model.start_threshold = float(result["start_threshold"])
