@@ -869,6 +869,31 @@ def test_recovery_figures_are_metrics_not_settings_or_versions() -> None:
         assert not cues.RECOVERY.search(said), said
 
 
+def test_report_onset_and_recovery_words_of_the_thirteenth_batches() -> None:
+    from postmortem_assist.summarize import cues
+
+    reports = (
+        'Posts in #ops-oncall "are texts broken??"',
+        "Megha posts screenshots in #exam-live",
+        "Accra centre calls the centre helpline: 22 of 30 stuck",
+    )
+    for said in reports:
+        assert cues.REPORT.search(said), said
+    for said in ("filed in #vendor-notices, no action", "Zendesk trigger posts in #support-alerts"):
+        assert not cues.REPORT.search(said), said
+    onsets = (
+        "gateway — First `429 Too Many Requests` returned to the webhook",
+        'First "Your session has expired" (a student in Jaipur)',
+        "watchdesk — First candidate stuck on Connecting",
+    )
+    for said in onsets:
+        assert cues.ONSET.search(said), said
+    assert not cues.ONSET.search("Its renewal job had been failing since 2 November.")
+    assert cues.ONSET.search("checkout failing since 21:09")
+    for said in ("first good pickup at Bern Bahnhof 16:03", "customers get their parcels again"):
+        assert cues.RECOVERY.search(said), said
+
+
 def test_an_auto_resolved_alert_is_not_the_recovery_and_resolving_announces_the_close() -> None:
     notes = (
         "All times UTC, 2024-06-18\n"
@@ -1567,6 +1592,115 @@ KEY_MOMENT_CASES = {
         "notes.md",
         {
             "mitigated": datetime(2025, 5, 15, 16, 55, tzinfo=UTC),
+        },
+    ),
+    "discord_today_stamps_in_the_zone_we_say_we_are_in": (
+        (
+            "Tern Games staff server > #live-ops, 10 December 2026\n"
+            "thabo.dev — Today at 2:40 PM\n"
+            "auth-3 is in the LB, 3/3 healthy\n"
+            "nomsa_cm — Today at 2:58 PM\n"
+            "#bug-reports is filling up: players report Session expired right after login\n"
+            "Lookout APP — Today at 3:04 PM\n"
+            "DOWN: Login flow (synthetic) alert firing\n"
+            "ruan — Today at 3:14 PM\n"
+            "we're UTC+2, so 4:00 PM here is 14:00 UTC\n"
+            "liesl — Today at 3:49 PM\n"
+            "working again: login success 99.6%\n"
+        ),
+        "chat.txt",
+        {
+            "detected": datetime(2026, 12, 10, 12, 58, tzinfo=UTC),
+            "mitigated": datetime(2026, 12, 10, 13, 49, tzinfo=UTC),
+        },
+    ),
+    "a_mail_that_gives_the_all_clear_without_a_time_is_closed_when_sent": (
+        (
+            "From: Reto Baumann\n"
+            "Date: 03.12.2026 17:30\n"
+            "Subject: RE: pickup codes rejected - ALL CLEAR\n\n"
+            "All clear from IT, closing INC-4470. The SMS resend finished at 17:05.\n\n"
+            "-----Original Message-----\n"
+            "From: Sandra Meier\n"
+            "Date: 03.12.2026 16:20\n"
+            "Subject: RE: pickup codes rejected\n\n"
+            "Customers get their parcels again, first good pickup at Bern Bahnhof 16:03.\n\n"
+            "-----Original Message-----\n"
+            "From: Sandra Meier\n"
+            "Date: 03.12.2026 14:38\n"
+            "Subject: pickup codes rejected\n\n"
+            "Hallo IT, since 14:31 the hotline gets calls: codes rejected at the stations.\n"
+            "All times here are Swiss time.\n"
+        ),
+        "mail.txt",
+        {
+            "mitigated": datetime(2026, 12, 3, 15, 3, tzinfo=UTC),
+            "resolved": datetime(2026, 12, 3, 16, 30, tzinfo=UTC),
+        },
+    ),
+    "a_mail_that_times_its_close_keeps_that_time": (
+        (
+            "From: Marcus Oyelaran\n"
+            "Sent: Monday, November 4, 2024 11:52 PM -0500\n"
+            "Subject: RE: [P1] card declines\n\n"
+            "Closing this out. We closed the incident at 11:45 PM after the advice file came.\n\n"
+            "From: Rita Castellano\n"
+            "Sent: Monday, November 4, 2024 10:40 PM -0500\n"
+            "Subject: RE: [P1] card declines\n\n"
+            "Card approvals back to normal since 10:34 PM.\n"
+        ),
+        "mail.txt",
+        {
+            "resolved": datetime(2024, 11, 5, 4, 45, tzinfo=UTC),
+        },
+    ),
+    "a_dispatcher_posting_in_the_channel_before_the_page_is_the_detection": (
+        (
+            "| Date | Time (local) | Who | What |\n"
+            "|---|---|---|---|\n"
+            "| Thu Dec 10 | 21:38 | SCADA | Feeder 12 locks out. First big one of the night |\n"
+            "| Thu Dec 10 | 21:52 | gateway | First `429 Too Many Requests` returned to the "
+            "webhook (found later) |\n"
+            '| Thu Dec 10 | 22:20 | Marisol | Posts in #ops-oncall "are texts broken??" |\n'
+            "| Thu Dec 10 | 22:41 | PagerDuty | `SmsIntakeErrorRate` triggered, pages Dana |\n"
+            "\nAll times are Mountain (Denver), MST.\n"
+        ),
+        "notes.md",
+        {
+            "start": datetime(2026, 12, 11, 4, 52, tzinfo=UTC),
+            "detected": datetime(2026, 12, 11, 5, 20, tzinfo=UTC),
+        },
+    ),
+    "a_renewal_failing_since_a_date_is_history_not_the_start": (
+        (
+            "Timeline, Saturday 5 December 2026 (all times UTC)\n\n"
+            "| Time | Who | What |\n"
+            "|---|---|---|\n"
+            "| 06:00 | — | TLS certificate expires. Its renewal job had been failing since "
+            "2 November. |\n"
+            '| 08:03 | watchdesk | First candidate stuck on "Connecting" (found later) |\n'
+            "| 08:19 | Helpline | Accra centre calls the centre helpline: 22 of 30 stuck |\n"
+            "| 08:34 | Alertmanager | ProctorConnectFailRate firing, pages Ines |\n"
+        ),
+        "notes.md",
+        {
+            "start": datetime(2026, 12, 5, 8, 3, tzinfo=UTC),
+            "detected": datetime(2026, 12, 5, 8, 19, tzinfo=UTC),
+        },
+    ),
+    "a_support_post_wrapped_under_a_bold_time_is_the_detection": (
+        (
+            "Mock test incident, Sunday 13 December 2026. All times below are IST.\n\n"
+            '**14:07** — First "Your session has expired" (a student in Jaipur, found later in\n'
+            "the api logs).\n\n"
+            "**14:12** — Support WhatsApp: 40 messages in 3 minutes. Megha posts\n"
+            "screenshots in #exam-live and calls Ravi.\n\n"
+            "**14:21** — Grafana alert `evicted_keys > 0` fires in #alerts.\n"
+        ),
+        "notes.md",
+        {
+            "start": datetime(2026, 12, 13, 8, 37, tzinfo=UTC),
+            "detected": datetime(2026, 12, 13, 8, 42, tzinfo=UTC),
         },
     ),
 }

@@ -1413,3 +1413,70 @@ def test_an_iana_zone_named_anywhere_in_the_notes_is_their_zone() -> None:
         name="irc.log",
     )
     assert msgs[-1].time == datetime(2026, 3, 29, 7, 30, tzinfo=UTC)  # CEST by then
+
+
+def test_raw_html_table_rows_in_text_notes_are_entries_on_their_own_lines() -> None:
+    msgs, _ = _read(
+        "== Timeline ==\n"
+        '<table class="wikitable">\n'
+        "<caption>Timeline, 5 December 2026 (all times UTC)</caption>\n"
+        "<tr><th>Time</th><th>Who</th><th>What</th></tr>\n"
+        "<tr><td>08:03</td><td>watchdesk</td><td>First candidate stuck &amp; waiting</td></tr>\n"
+        "<tr><td>08:19</td><td>Helpline</td><td>Accra calls in.<br>Ticket opened.</td></tr>\n"
+        "<tr>\n<td>08:34</td>\n<td>Alertmanager</td>\n<td>alert firing</td>\n</tr>\n"
+        "</table>\n",
+        name="wiki.txt",
+    )
+    timed = [(m.line, m.time, m.text) for m in msgs if m.time is not None]
+    assert [(line, t.strftime("%H:%M")) for line, t, _ in timed] == [
+        (5, "08:03"),
+        (6, "08:19"),
+        (7, "08:34"),  # a row written over five lines keeps the line its <tr> opens
+    ]
+    assert all(t.date() == date(2026, 12, 5) for _, t, _ in timed)
+    assert "stuck & waiting" in timed[0][2] and "<" not in timed[1][2]
+
+
+def test_a_spreadsheet_pasted_as_tab_separated_values_is_a_table() -> None:
+    msgs, _ = _read(
+        "Pharmacy group eScript outage 12/3/2026 incident log (all times Melbourne, AEDT)\t\t\t\n"
+        "Timestamp\tOwner\tEvent\tNotes\n"
+        "12/3/2026 08:31:40\tdispense-gw\tFirst ERR_EXCHANGE_UNAVAILABLE\tfound later\n"
+        "12/3/2026 08:47:00\tJess (helpdesk)\tFootscray pharmacist rings: tokens fail\t\n"
+        "12/3/2026 09:05:00\tPagerDuty\tTRIGGERED ExchangeLookupErrorRate > 20%\tpages Tariq\n",
+        name="sheet.txt",
+    )
+    rows = [m for m in msgs if m.time is not None]
+    assert [m.time for m in rows] == [
+        datetime(2026, 3, 11, 21, 31, 40, tzinfo=UTC),
+        datetime(2026, 3, 11, 21, 47, tzinfo=UTC),
+        datetime(2026, 3, 11, 22, 5, tzinfo=UTC),
+    ]
+    assert "\t" not in rows[1].text and "Jess (helpdesk)" in rows[1].text
+
+
+def test_a_review_meeting_date_on_the_page_does_not_date_the_incident() -> None:
+    msgs, _ = _read(
+        "# PIR-031 Top-ups not reaching tills\n\n"
+        "Status: RESOLVED · Review: Fri 27 Nov, 14:00, Calder room\n\n"
+        "## Timeline — Tuesday 24 November 2026, UK time (GMT)\n\n"
+        "| Start | End | What happened |\n|---|---|---|\n"
+        "| 06:58 | 09:05 | Top-ups land on the new, empty accounts |\n"
+        "| 08:12 | 08:20 | A school office rings support |\n"
+    )
+    assert {m.time.date() for m in msgs if m.time is not None} == {date(2026, 11, 24)}
+
+
+def test_a_timed_entry_wrapped_without_indent_goes_on_until_its_sentence_ends() -> None:
+    msgs, _ = _read(
+        "All times UTC, 13 Dec 2026.\n\n"
+        "**14:12** — Support WhatsApp: 40 messages. Megha posts\n"
+        "screenshots in #exam-live and calls Ravi.\n\n"
+        "**15:34** — Working again: re-logins go back to the question with saved answers,\n"
+        "71,200 students back in the test.\n"
+        "Pinned the all-clear in the channel.\n"
+    )
+    assert [m.line for m in msgs] == [1, 3, 6, 8]
+    assert _at(msgs, 3).text.endswith("#exam-live and calls Ravi.")
+    assert _at(msgs, 6).text.endswith("71,200 students back in the test.")
+    assert _at(msgs, 8).time is None  # a new sentence, capitalised, after a full stop

@@ -52,8 +52,9 @@ def test_directories_and_globs_expand(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("## Summary\nok\n")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.txt").write_text("notes\n")
+    (tmp_path / "sub" / "c.mbox").write_text("From ops@example.com Thu Dec  3 14:05:00 2026\n")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
-    assert [Path(p).name for p in expand([str(tmp_path)])] == ["a.md", "b.txt"]
+    assert [Path(p).name for p in expand([str(tmp_path)])] == ["a.md", "b.txt", "c.mbox"]
     assert [Path(p).name for p in expand([str(tmp_path / "*.md")])] == ["a.md"]
     with pytest.raises(InputError, match="matches no files"):
         list(expand([str(tmp_path / "*.rst")]))

@@ -125,6 +125,20 @@ def test_a_city_or_lower_case_region_named_as_the_clock_and_terse_am_pm() -> Non
     assert [clock_time(t.clock) for t in find_times("at 9:15 a new deploy")] == [(9, 15, 0)]
 
 
+def test_a_country_named_as_the_clock_and_we_are_an_offset() -> None:
+    """"Swiss time" is Zurich's, "we're UTC+2" states the team's offset, ICT is Indochina
+    Time; "the alert mails say UTC" after them is someone else's clock."""
+    assert zone_statement("All times here are Swiss time.") == "Europe/Zurich"
+    assert zone_statement("festival maths: we're UTC+2, so 4:00 PM here is 14:00 UTC") == "UTC+2"
+    assert zone_statement(
+        "times in this channel are Saigon time (ICT), the alert mails say UTC"
+    ) == "ICT"
+    assert combine(date(2026, 12, 7), (6, 2, 0), zone_info("ICT")) == datetime(
+        2026, 12, 6, 23, 2, tzinfo=UTC
+    )
+    assert zone_statement("Swiss cheese fondue at 19:00, all welcome") is None
+
+
 def test_a_stated_ist_means_the_country_the_notes_name() -> None:
     from postmortem_assist.times import stated_ist
 

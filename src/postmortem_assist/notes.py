@@ -15,6 +15,7 @@ times running backwards) are collected as ``warnings``.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -503,6 +504,21 @@ def _slack_desktop_heads(lines: list[str]) -> list[str]:
     return out
 
 
+_SENTENCE_DONE = re.compile(r"[.!?:;]\W*$")
+_MID_SENTENCE = re.compile(
+    r"(?:[,(&–—-]|\b(?:and|or|but|the|a|an|to|of|in|on|at|with|for|from))\s*$"
+)
+
+
+def _goes_on(before: str, line: str) -> bool:
+    """A line break inside a sentence: the line before ends on a comma, a dash or a little
+    word ("... with saved answers," / "71,200 students back ..."), or stops mid-sentence and
+    the next line goes on in lower case ("maybe a Jio" / "problem? Asked support ...")."""
+    if _MID_SENTENCE.search(before):
+        return True
+    return line[:1].islower() and not _SENTENCE_DONE.search(before)
+
+
 def _lines(source: Source, shape: str) -> list[Message]:
     """Messages of a text source: chat lines by their shape; timeline entries (table rows,
     stamped bullets, time headers with prose under them, ``key: time`` lines, wrapped lines
@@ -800,6 +816,14 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 # "> Card payments succeeding again" quoted under "**14:47:09** · Message
                 # pinned" (incident.io, Rootly exports): the entry's content
                 or (not email and stripped.startswith(">") and entry.time_text is not None)
+                # "**14:16** — Ravi: ... maybe a Jio" / "problem? Asked support ...": a timed
+                # entry's sentence going on, lower case, on the very next line
+                or (
+                    entry.time_text is not None
+                    and entry.author is None
+                    and (entry.last_line or entry.line) == number - 1
+                    and _goes_on(lines[number - 2] if number >= 2 else ".", stripped)
+                )
             )
         ):  # a wrapped line: indented under its entry, or a chat message going on
             text = stripped.lstrip(">").strip() if stripped.startswith(">") else stripped
@@ -1125,6 +1149,60 @@ def hash_remarks(text: str) -> str | None:
     return _HASH_REMARK_LINE.sub(remark, text)
 
 
+_HTML_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)(?=</t[dh]>|<t[dh]\b|</tr>|$)", re.I | re.S)
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def html_rows(text: str) -> str | None:
+    """Raw HTML table rows pasted into text notes (a MediaWiki page's ``<table>``, a ticket's
+    HTML body) as Markdown rows, each on the line its ``<tr>`` opens (the lines it spans
+    left empty, so line numbers stay the file's); ``<caption>`` keeps its text ("Timeline
+    (all times UTC)"), table tags go. None unless three rows have cells."""
+    if len(re.findall(r"<tr\b", text, re.I)) < 3 or not re.search(r"<td\b", text, re.I):
+        return None
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if re.search(r"<tr\b", line, re.I):
+            end = i
+            while end + 1 < len(lines) and not re.search(r"</tr>", lines[end], re.I):
+                if re.search(r"<tr\b", lines[end + 1], re.I):
+                    break
+                end += 1
+            row = " ".join(lines[i : end + 1])
+            cells = [
+                html.unescape(_HTML_TAG.sub("", re.sub(r"<br\s*/?>", " ", c, flags=re.I))).strip()
+                for c in _HTML_CELL.findall(row)
+            ]
+            lines[i] = "| " + " | ".join(cells) + " |" if cells else ""
+            for j in range(i + 1, end + 1):
+                lines[j] = ""
+            i = end + 1
+            continue
+        if re.search(r"</?(?:table|caption|tbody|thead)\b", line, re.I):
+            lines[i] = html.unescape(_HTML_TAG.sub("", line)).strip()
+        i += 1
+    return "\n".join(lines)
+
+
+def tab_rows(text: str) -> str | None:
+    """A spreadsheet copied as tab-separated values (a Google Sheets or Excel paste, a
+    ``.tsv``) as Markdown table rows, line for line; a title line over it ("incident log (all
+    times Melbourne, AEDT)" with empty cells) keeps its text. None unless three lines have
+    at least three cells."""
+    lines = text.split("\n")
+    if sum(1 for ln in lines if ln.count("\t") >= 2 and len(ln.strip("\t ").split("\t")) >= 3) < 3:
+        return None
+    out = []
+    for line in lines:
+        cells = [c.strip() for c in line.split("\t")]
+        while cells and not cells[-1]:
+            cells.pop()
+        out.append("| " + " | ".join(cells) + " |" if len(cells) >= 2 else "\t".join(cells))
+    return "\n".join(out)
+
+
 def dotted_clocks(text: str) -> str | None:
     """Notes that open lines with British dotted times ("2.18pm Tonbridge depot rang") have
     their bare ones too ("2.24   ops dashboard", "14.40  alarm cleared"): those become
@@ -1375,12 +1453,15 @@ _WRITTEN = re.compile(rf"\b(?:written|drafted)\s+(?:on\s+)?(?:{_WEEKDAY})?\d", r
 #: edited, not when anything happened ("Created by Jana, last modified by Tobias on Dec 11").
 DOC_META = re.compile(
     r"^\W{0,3}(?:created|last (?:modified|edited|updated)|modified|edited|updated|exported|"
+    r"reviewed|"
     r"printed)(?: time| by| on| at| date)?\b[^\n]{0,120}$|"
     r"\blast (?:modified|edited|updated)\s+(?:by|on|at|\d)|"  # "· Last edited 05/03/2024 by"
     # "Author: Sanne · written Wednesday 4 November 2026, the day after"
     rf"{_WRITTEN.pattern}|"
     r"^\W{0,3}(?:date )?saved(?: on| at)?\s*:|"  # KakaoTalk: "Date Saved : Jan 18, 2026"
     r"\bpost-?mortem (?:review|meeting)\s*:|"  # "· Postmortem review: Mon 25 Nov, 10:00"
+    # "· Review: Fri 27 Nov, 14:00, Calder room", "Retro: 12/09": a meeting still to come
+    r"\b(?:review|retro(?:spective)?|debrief)\s*:\s*(?:[a-z]{3,9},?\s+)?\d|"
     # German wiki pages: "Erstellt von Jana, zuletzt aktualisiert am 19.07.2024 um 16:42"
     r"^\W{0,3}erstellt (?:von|am)\b|\bzuletzt (?:aktualisiert|geändert|bearbeitet)\b",
     re.I,
@@ -1791,6 +1872,9 @@ def parse_notes(
         thread = quoted_thread(source.text)
         if thread is not None:
             source = Source(source.name, thread)
+        rows = html_rows(source.text) or tab_rows(source.text)
+        if rows is not None:
+            source = Source(source.name, rows)
         remarks = hash_remarks(source.text)
         if remarks is not None:
             source = Source(source.name, remarks)

@@ -26,7 +26,7 @@ MAX_BYTES = 5 * 1024 * 1024
 #: File endings picked up when a directory is given.
 TEXT_SUFFIXES = (
     ".md", ".markdown", ".txt", ".text", ".log", ".json", ".jsonl", ".ndjson", ".rst", ".org",
-    ".adoc", ".csv", ".tsv", ".vtt", ".sbv",
+    ".adoc", ".csv", ".tsv", ".vtt", ".sbv", ".mbox",
 )  # fmt: skip
 
 

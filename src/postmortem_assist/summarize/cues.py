@@ -53,8 +53,13 @@ CALL_FROM = (
     r"from (?-i:[A-Z])"
 )
 REPORT = _cue(
-    r"notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
+    # "noticed", not a channel's "#vendor-notices"
+    r"(?<![#\w-])notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
     r"\brings(?: (?:in|us|me))?:|"  # "Bex (partner support) rings: restaurants say ..."
+    # a person's words posted to the team: 'Posts in #ops-oncall "are texts broken??"', "posts
+    # screenshots in #exam-live" (not a bot that "posts in #support-alerts")
+    r"\b(?:asks?|asked|posts?|posted) in #[\w-]+\s*[:\"“]|"
+    r"\b(?:posts?|posted) (?:[\w-]+ ){1,2}in #[\w-]+|"
     r"flagged (?:to (?:me|us)|it|this)\b|(?:CS|support|help ?desk|service desk) here\b|"
     r"(?:sees|saw|seen|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
     r"(?:this |the )?(?:issue|incident) (?:was )?opened\b|"
@@ -74,7 +79,8 @@ REPORT = _cue(
     r"\bticket [A-Z]+-\d+ (?:from|came in)\b|"  # "Support ticket SUP-20931 from Van Leeuwen"
     r"opened tickets|complain\w*|emailed|"
     r"called(?! it\b)|phoned|calls\s*:|calls (?:in|us|me)\b|"
-    r"calls (?:our|the) (?:[\w-]+ )?(?:hotline|help ?desk|service desk|support|on-?call)\b|"
+    r"calls (?:our|the) (?:[\w-]+ )?"
+    r"(?:hotline|help ?(?:desk|line)|service desk|support|on-?call)\b|"
     r"customers?\b(?:\s+[\w,-]+){0,4}\s+(?:writes|wrote|says|said|tells us|told us|messaged|"
     r"tweets|tweeted)\b|"
     r"customers? (?:are|were) (?:seeing|reporting)|is seeing|are seeing|"
@@ -95,6 +101,7 @@ REPORT = _cue(
 ONSET = _cue(
     r"start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
+    r"\bfirst `?(?:[45]\d\d|[45]xx)\b|"  # "First `429 Too Many Requests` returned to ..."
     r"started climbing|starting\s+(?=\d)|first (?:OOM|OOM-?kill\w*|panic|crash)\b|"
     # an error code's first appearance: "kiosk-tagsvc — First TAG_NUMBER_UNAVAILABLE, ..."
     r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first (?-i:[A-Z][A-Z0-9]*_[A-Z0-9_]+)\b|"
@@ -104,6 +111,11 @@ ONSET = _cue(
     # "First order push that fails in merchant-gateway"
     r"^\W{0,3}first (?:[\w-]+\s+){1,3}(?:that|which) (?:fails?|failed|errors?|errored|"
     r"times? out|timed out|bounced?)\b|"
+    # the first of a quoted error: 'First "Your session has expired" (a student in Jaipur)'
+    r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first [\"“`]|"
+    # a table row's "watchdesk — First candidate stuck on ...", "First card declined at Leeds"
+    r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first (?:[\w-]+ ){1,2}(?:stuck|fail(?:s|ed)|"
+    r"rejected|declined|bounced|errored|timed out|times out)\b|"
     # "first reject I can find", "the first error we could see in the logs"
     r"first (?:[\w-]+ ){1,2}(?:that )?(?:I|we) (?:can|could) (?:find|see)\b|"
     r"(?:zero|fine|normal|clean|green|ok) until (?:about |around |~)?(?=\d)|"
@@ -117,7 +129,9 @@ ONSET = _cue(
     # "timeouts from 09:12" (a clock), not "idle timeout from 3600 s to 60 s" (a setting)
     r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+"
     r"(?=\d{1,2}(?:[:.h]\d\d|\s*[ap]\.?m\b))|"
-    r"(?:hang\w*|fail\w*|down|broken|slow|erroring|timing out)\s+since\s+(?=\d)|"
+    # "failing since 21:09", not "its renewal job had been failing since 2 November"
+    r"(?:hang\w*|fail\w*|down|broken|slow|erroring|timing out)\s+since\s+"
+    r"(?=\d{1,2}(?:[:.h]\d\d|\s*[ap]\.?m\b))|"
     r"(?:errors?|failures?|timeouts?|[45]\d\d|[45]xx)s?\b(?:\s+[\w/.-]+){1,8}?\s+"
     r"start(?:s|ed)?\s+(?:at|around)\s+(?=\d)|"
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"

@@ -78,7 +78,7 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     in brackets, which restate a moment in another zone ("reverted at 14:31 CET (09:31
     here). 429s dropping"). A message stamped later
     than the moment it reports ("Rolled back to v41 at 10:22", posted 10:24:47) gives the
-    written time; otherwise the message's own time, else its email's (``Message.sent``).
+    written time; otherwise the message's own time.
     """
     after = [
         t
@@ -101,7 +101,7 @@ def event_time(msg: Message, cue: int) -> datetime | None:
     later = main[0][1] if main and msg.time is None else None
     written = after[0] if after else before[-1] if before else later
     if msg.time is None:
-        return written if written is not None else msg.sent
+        return written
     if written is not None and timedelta(0) < (
         comparable(msg.time) - comparable(written)
     ) <= REPORTED_WITHIN:
@@ -172,8 +172,10 @@ TOLD_CONTACT = re.compile(
 #: the radio: lanes 5-8 printers ...".
 TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
-    r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*:|"
-    r"\b(?:calls?|called|phoned|rang|rings) our (?:[\w-]+ )?(?:hotline|desk|support|on-?call)\b|"
+    r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*[:\"“]|"
+    r"\b(?:posts?|posted) (?:[\w-]+ ){1,2}in #[\w-]+|"  # "Megha posts screenshots in #exam-live"
+    r"\b(?:calls?|called|phoned|rang|rings) (?:our|the) (?:[\w-]+ )?"
+    r"(?:hotline|help ?(?:desk|line)|desk|support|on-?call)\b|"
     r"\bon the radio\s*:|\bradioed\b|"
     r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
     r"\b(?:rang|rings|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
@@ -475,12 +477,23 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
     previous: dict[tuple[str, int], datetime] = {}
     found: list[tuple[KeyTime, bool, bool]] = []  # (key time, alert clearing, weak cue)
     cleared: dict[tuple[str, int], datetime | None] = {}
+    # "All clear, closing INC-4470." in a mail with no time of its own: the mail's time, unless
+    # the same mail times the close ("Closing this out. We closed the incident at 11:45 PM")
+    timed_mails = {
+        (msg.source, msg.block)
+        for msg in msgs
+        if msg.sent is not None
+        and (m := cues.CLOSING.search(msg.text))
+        and event_time(msg, m.start())
+    }
     for msg in msgs:
         m = cues.RESOLVED.search(msg.text)
         stamp = event_time(msg, m.start()) if m else time_of(msg, len(msg.text))
         key = (msg.source, msg.paragraph)
         if m and stamp is None and msg.time_text is None:
             stamp = previous.get(key)  # "That was the end of the incident." after a time
+        if m and stamp is None and (msg.source, msg.block) not in timed_mails:
+            stamp = msg.sent
         if stamp is not None:
             previous[key] = stamp
         if not m or stamp is None or msg.text.rstrip().endswith("?"):
