@@ -516,7 +516,9 @@ def _goes_on(before: str, line: str) -> bool:
     the next line goes on in lower case ("maybe a Jio" / "problem? Asked support ...")."""
     if _MID_SENTENCE.search(before):
         return True
-    return line[:1].islower() and not _SENTENCE_DONE.search(before)
+    # "monitoring 21:40 error rate back" under "checkout 502s, paged": a note of its own
+    starts_timed = any(t.start < 24 for t in find_times(line))
+    return line[:1].islower() and not _SENTENCE_DONE.search(before) and not starts_timed
 
 
 def _lines(source: Source, shape: str) -> list[Message]:
@@ -1190,9 +1192,18 @@ def tab_rows(text: str) -> str | None:
     """A spreadsheet copied as tab-separated values (a Google Sheets or Excel paste, a
     ``.tsv``) as Markdown table rows, line for line; a title line over it ("incident log (all
     times Melbourne, AEDT)" with empty cells) keeps its text. None unless three lines have
-    at least three cells."""
+    at least three cells and a header row in the first ten lines names a time column."""
     lines = text.split("\n")
     if sum(1 for ln in lines if ln.count("\t") >= 2 and len(ln.strip("\t ").split("\t")) >= 3) < 3:
+        return None
+    header = any(  # "Timestamp  Owner  Event  Notes": a sheet, not a tab-separated chat log
+        len(cells) >= 3
+        and not re.search(r"\d", ln)
+        and any(_TIME_COLUMN.search(c) and len(c) <= 40 for c in cells)
+        for ln in lines[:10]
+        for cells in [ln.strip().split("\t")]
+    )
+    if not header:
         return None
     out = []
     for line in lines:

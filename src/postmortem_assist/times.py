@@ -94,6 +94,8 @@ _OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
 #: "GMT+2", "UTC-07:00", "UTC+5:30": an offset written after UTC or GMT.
 _GMT_OFFSET = r"(?:UTC|GMT)\s?[+\-−](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)"
 TIMESTAMP = re.compile(
+    # not a signed offset said alone: "(our clocks are -03:00)", "offset +05:30"
+    r"(?<![\s(\[][+\-−])(?<!^[+\-−])"
     rf"(?<![\w:.])(?:(?P<date>{_DATE})(?:[T\s,]+|:\s+|\s+at\s+))?(?P<clock>{_CLOCK})"
     # "22:00-02:00" with no date or seconds is a range, not 22:00 at UTC-2
     r"(?:(?(date)|(?:(?<=\d:\d\d:\d\d)|(?<!\d)|(?!-\d)))"

@@ -177,7 +177,7 @@ TOLD_US = re.compile(
     r"\b(?:calls?|called|phoned|rang|rings) (?:our|the) (?:[\w-]+ )?"
     r"(?:hotline|help ?(?:desk|line)|desk|support|on-?call)\b|"
     r"\bon the radio\s*:|\bradioed\b|"
-    r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat)\b|"
+    r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat|WhatsApp|DM|text)\b|"
     r"\b(?:rang|rings|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
     + cues.CALL_FROM,
     re.I,
@@ -413,6 +413,12 @@ def _quoted_complaint(text: str, start: int, end: int) -> bool:
     return bool(_COMPLAINT.search(text, opened, end))
 
 
+#: A failure still told before a "works fine" in the same message.
+_FAILING = re.compile(
+    r"\b(?:[45]\d\d|fail\w*|errors?|reject\w*|denied|refused|broken|insufficient\w*)\b", re.I
+)
+
+
 def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) -> KeyTime | None:
     """When impact ended: the first recovery after detection ("unlocks succeeding again",
     "error rate back to 0.1%"); else the first completed fix ("rev 87 live", "revert
@@ -450,6 +456,12 @@ def find_mitigation(msgs: list[Message], after: datetime | None, undated: bool) 
                 continue  # "give the column a default so 4.9's inserts work again": a plan
             if pattern is cues.RECOVERY and _OTHERS.search(msg.text[: m.start()]):
                 continue  # "everyone else is booking normally": the contrast, not recovery
+            if (
+                pattern is cues.RECOVERY
+                and "fine" in m.group(0).lower()
+                and _FAILING.search(msg.text, 0, m.start())
+            ):
+                continue  # "every push comes back 403. reads work fine": the part that works
             if pattern is cues.RECOVERY and _quoted_complaint(msg.text, m.start(), m.end()):
                 continue  # a complaint quoted: '"machine just beeps and shows PAY again"'
             stamp = event_time(msg, m.start())
@@ -490,10 +502,10 @@ def find_resolution(msgs: list[Message], after: datetime | None, undated: bool) 
         m = cues.RESOLVED.search(msg.text)
         stamp = event_time(msg, m.start()) if m else time_of(msg, len(msg.text))
         key = (msg.source, msg.paragraph)
+        if m and stamp is None and (msg.source, msg.block) not in timed_mails:
+            stamp = msg.sent  # before a time told in the sentence before ("received at 22:40")
         if m and stamp is None and msg.time_text is None:
             stamp = previous.get(key)  # "That was the end of the incident." after a time
-        if m and stamp is None and (msg.source, msg.block) not in timed_mails:
-            stamp = msg.sent
         if stamp is not None:
             previous[key] = stamp
         if not m or stamp is None or msg.text.rstrip().endswith("?"):
