@@ -399,9 +399,11 @@ SPEAKER_HEADER = re.compile(
     # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM", "Deploy Bot
     # APP  17:40"
     r"(?P<app>[\w.-]{2,30}(?: [A-Z][\w.-]{1,30}){0,2})\s{1,4}(?:APP|BOT|Bot)(?:\s+[—–])?)\s{1,4}"
-    # Discord: "thabo.dev — Today at 2:31 PM", "Lookout APP — Yesterday at 11:58 PM"
-    rf"(?P<stamp>(?:(?i:{_DATE}|today|yesterday),?\s+(?:at\s+)?)?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[AaPp]\.?[Mm]\.?)?"
-    rf"(?:\s+(?:{_ZONE_ALT}))?)\s*$"
+    # Discord: "thabo.dev — Today at 2:31 PM", "Lookout APP — Yesterday at 11:58 PM"; Slack
+    # copies with the stamp in brackets: "Tasha Green  [7:38 AM]"
+    rf"(?P<bracket>\[)?(?P<stamp>(?:(?i:{_DATE}|today|yesterday),?\s+(?:at\s+)?)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    rf"(?:\s+(?:{_ZONE_ALT}))?)(?(bracket)\])\s*$"
 )
 #: An entry of an ITSM activity stream (ServiceNow): "2024-02-13 10:57:40 - Priya Raman (Work
 #: notes)", "2024-02-13 10:31:40 - Event Management", the entry's text on the lines below.
@@ -594,6 +596,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
         return msg
 
     in_comment = False
+    in_headers = False  # inside an email's header lines (one block per mail)
     lines = source.text.split("\n")
     if shape == "chat":
         lines = _slack_desktop_heads(lines)
@@ -622,6 +625,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
             continue
         if email:
             mail = _EMAIL_HEADER.match(stripped)
+            in_headers = in_headers and bool(mail)
             if stripped.startswith(">") or _EMAIL_WROTE.match(stripped):
                 flush()
                 entry = None
@@ -630,8 +634,10 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 flush()
                 entry = None
                 key, value = mail.group("key").lower(), mail.group("value").strip()
-                if key == "from":
+                if not in_headers:  # a mail's header lines, "Date:" first in a digest
                     block += 1
+                in_headers = True
+                if key == "from":
                     header = None
                     if _ENTRY_LIST.search(section or ""):
                         section = None  # the last mail's "Follow-ups:" ends with that mail
