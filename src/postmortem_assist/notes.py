@@ -449,6 +449,15 @@ _CHATTY_VERBS = ("commented", "added a comment", "replied", "wrote", "posted")
 _PLACEHOLDER = re.compile(r"[-:?xXhHmM\s]*")
 
 
+#: The subject of a monitoring mail: "[FIRING:1] CheckoutReturn404", "PROBLEM: disk full",
+#: "[Alerting] join rate", "ALARM: queue age" (not a reply or forward: "RE: [FIRING:1] ...").
+_ALERT_SUBJECT = re.compile(
+    r"^(?:\[(?:FIRING|ALERT|ALARM|ALERTING|TRIGGERED|PROBLEM|"
+    r"CRITICAL|WARNING)\b|(?:FIRING|ALARM|TRIGGERED|PROBLEM|CRITICAL)\s*:)",
+    re.I,
+)
+
+
 def is_email(text: str) -> bool:
     """Notes that are an email thread: ``From:`` and ``Sent:``/``Date:`` header lines."""
     head = re.compile(r"^(?:Sent|Date):\s*\S", re.M)
@@ -597,6 +606,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
 
     in_comment = False
     in_headers = False  # inside an email's header lines (one block per mail)
+    mail_sent: str | None = None  # the Sent:/Date: value of the mail being read
     lines = source.text.split("\n")
     if shape == "chat":
         lines = _slack_desktop_heads(lines)
@@ -636,6 +646,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
                 key, value = mail.group("key").lower(), mail.group("value").strip()
                 if not in_headers:  # a mail's header lines, "Date:" first in a digest
                     block += 1
+                    mail_sent = None
                 in_headers = True
                 if key == "from":
                     header = None
@@ -643,6 +654,7 @@ def _lines(source: Source, shape: str) -> list[Message]:
                         section = None  # the last mail's "Follow-ups:" ends with that mail
                     author = re.sub(r"\s*[<(\[].*$", "", value).strip("\"' ") or None
                 elif key in {"sent", "date"} and find_times(value):
+                    mail_sent = value
                     msg = add(
                         Message(
                             stripped,
@@ -654,6 +666,18 @@ def _lines(source: Source, shape: str) -> list[Message]:
                         )
                     )
                     msg.author = "#heading"
+                elif key == "subject" and mail_sent and _ALERT_SUBJECT.search(value):
+                    # a monitoring mail told by its subject alone: "[FIRING:1] CheckoutReturn404"
+                    add(
+                        Message(
+                            value,
+                            number,
+                            source.name,
+                            time_text=mail_sent,
+                            section=section,
+                            paragraph=paragraph,
+                        )
+                    )
                 elif key == "subject" and not out:
                     add(
                         Message(stripped, number, source.name, section=section, paragraph=paragraph)
@@ -1194,6 +1218,68 @@ def html_rows(text: str) -> str | None:
     return "\n".join(lines)
 
 
+#: Outlook's header names in other languages, and the English ones they stand for.
+_MAIL_KEYS = {
+    "von": "From", "gesendet": "Sent", "an": "To", "betreff": "Subject", "datum": "Date",
+    "envoyé": "Sent", "à": "To", "objet": "Subject",
+    "enviado": "Sent", "enviado el": "Sent", "para": "To", "asunto": "Subject", "fecha": "Date",
+    "van": "From", "verzonden": "Sent", "aan": "To", "onderwerp": "Subject",
+}  # fmt: skip
+#: Month names of those languages in English ("3. Dezember 2026" -> "3 December 2026").
+_MONTH_WORDS = {
+    "januar": "January", "janvier": "January", "enero": "January", "januari": "January",
+    "februar": "February", "février": "February", "febrero": "February",
+    "februari": "February", "märz": "March", "mars": "March", "marzo": "March",
+    "maart": "March", "avril": "April", "abril": "April", "mai": "May", "mayo": "May",
+    "mei": "May", "juni": "June", "juin": "June", "junio": "June", "juli": "July",
+    "juillet": "July", "julio": "July", "août": "August", "agosto": "August",
+    "augustus": "August", "septembre": "September", "septiembre": "September",
+    "oktober": "October", "octobre": "October", "octubre": "October", "novembre": "November",
+    "noviembre": "November", "dezember": "December", "décembre": "December",
+    "diciembre": "December",
+}  # fmt: skip
+_MAIL_KEY = re.compile(
+    r"^(?P<key>Von|Gesendet|An|Betreff|Datum|De|Envoyé|À|Objet|Enviado(?: el)?|Para|Asunto|"
+    r"Fecha|Van|Verzonden|Aan|Onderwerp)\s*:\s?(?P<value>.*)$",
+    re.M,
+)
+_WEEKDAY_WORDS = re.compile(
+    r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+    r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag),?\s*",
+    re.I,
+)
+
+
+def localized_mail(text: str) -> str | None:
+    """An Outlook thread copied from a German, French, Spanish or Dutch client ("Von:",
+    "Gesendet: Donnerstag, 3. Dezember 2026 14:05", "Betreff:") with its header lines in
+    English ("Sent: 3 December 2026 14:05"), line for line. None unless a localized sender
+    and sent-date header are both there."""
+    keys = {m.group("key").lower() for m in _MAIL_KEY.finditer(text)}
+    sent = keys & {"gesendet", "envoyé", "enviado", "enviado el", "verzonden", "datum", "fecha"}
+    if not sent or not keys & {"von", "de", "van"}:
+        return None
+
+    def english(m: re.Match[str]) -> str:
+        key = m.group("key").lower()
+        name = "From" if key == "de" else _MAIL_KEYS[key]
+        value = m.group("value")
+        if name in ("Sent", "Date"):
+            value = _WEEKDAY_WORDS.sub("", value)
+            value = re.sub(r"\b(\d{1,2})\.(?=\s+[^\d\s])", r"\1", value)  # "3. Dezember"
+            value = re.sub(r"\s+de\s+", " ", value)  # "3 de diciembre de 2026"
+            value = re.sub(
+                r"[^\W\d_]+",
+                lambda w: _MONTH_WORDS.get(w.group(0).lower(), w.group(0)),
+                value,
+            )
+            value = re.sub(r"\s+(?:um|à|a las)\s+", " ", value)  # "3 December 2026 um 14:05"
+        return f"{name}: {value}"
+
+    return _MAIL_KEY.sub(english, text)
+
+
 def tab_rows(text: str) -> str | None:
     """A spreadsheet copied as tab-separated values (a Google Sheets or Excel paste, a
     ``.tsv``) as Markdown table rows, line for line; a title line over it ("incident log (all
@@ -1685,12 +1771,19 @@ def _resolve(
 
 
 def inline_times(
-    msg: Message, zone: tzinfo | None, day: date | None, context: datetime | None = None
+    msg: Message,
+    zone: tzinfo | None,
+    day: date | None,
+    context: datetime | None = None,
+    typed: tzinfo | None = None,
 ) -> None:
     """Clock times written inside a message, resolved against the message's own time.
 
     ``context``: for a message without a time of its own (prose), the last time written with
-    am/pm before it, which tells a bare "3:05" after "2:15pm" is afternoon.
+    am/pm before it, which tells a bare "3:05" after "2:15pm" is afternoon. ``typed``: the
+    zone the notes say people type in, when the message's stamp has another ("times we type
+    are CET, the stamps Linear shows are UTC"): a time that would lie after its message in
+    the stamp's zone is read in it.
     """
     text = msg.text
     found = find_times(text)
@@ -1714,6 +1807,12 @@ def inline_times(
             later = combine(day, (hms[0] + 12, hms[1], hms[2]), zone_here)
             if ref is None or later <= _same_kind(ref, later) + timedelta(minutes=5):
                 stamp = later
+        if typed is not None and ref is not None and not t.zone and stamp.tzinfo is not None:
+            other = combine(day, hms, typed)
+            if stamp - ref > timedelta(minutes=10) and (
+                timedelta(hours=-12) <= other - ref <= timedelta(minutes=10)
+            ):
+                stamp = other  # "Joining works again since 18:57" (CET) posted 17:57:48Z
         ahead = stamp - _same_kind(ref, stamp) if ref is not None else timedelta(0)
         if ahead > timedelta(minutes=10) and (
             re.search(r"\byesterday\b", text, re.I) or ahead > timedelta(hours=1)
@@ -1889,7 +1988,7 @@ def parse_notes(
         thread = quoted_thread(source.text)
         if thread is not None:
             source = Source(source.name, thread)
-        rows = html_rows(source.text) or tab_rows(source.text)
+        rows = html_rows(source.text) or tab_rows(source.text) or localized_mail(source.text)
         if rows is not None:
             source = Source(source.name, rows)
         remarks = hash_remarks(source.text)
@@ -2032,7 +2131,8 @@ def parse_notes(
                     msg.day = day - timedelta(days=1)
             if msg.time is not None:
                 last, newly_dated = msg.time, False
-            inline_times(msg, line_zone or zone, day, said_pm)
+            typed = zone if line_zone is not None and how == "stated in the notes" else None
+            inline_times(msg, line_zone or zone, day, said_pm, typed)
             said_pm = next(
                 (st for pos, raw, st in reversed(msg.inline) if has_ampm(raw)), said_pm
             )

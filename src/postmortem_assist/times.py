@@ -37,13 +37,13 @@ ZONES: dict[str, str] = {
     "CEST": "Europe/Paris",
     "IST": "Asia/Kolkata",
     "JST": "Asia/Tokyo",
-    "AEST": "Australia/Sydney",
+    "AEST": "Australia/Brisbane",  # standard time as written (Brisbane keeps it all year)
     "AEDT": "Australia/Sydney",
     "SGT": "Asia/Singapore",
     "NZST": "Pacific/Auckland",
     "NZDT": "Pacific/Auckland",
     "AWST": "Australia/Perth",
-    "ACST": "Australia/Adelaide",
+    "ACST": "Australia/Darwin",  # likewise (Darwin keeps it all year)
     "ACDT": "Australia/Adelaide",
     "HKT": "Asia/Hong_Kong",
     "KST": "Asia/Seoul",
@@ -201,7 +201,10 @@ def zone_statement(text: str) -> str | None:
         if city is not None:
             return city
     country = COUNTRY_TIME.search(text)
-    return _COUNTRY_ZONES[country.group(1).lower()] if country else None
+    if country:
+        return _COUNTRY_ZONES[country.group(1).lower()]
+    german = GERMAN_TIME.search(text)
+    return _GERMAN_ZONES[german.group(1).lower()] if german else None
 
 
 #: "IST" is India's, Ireland's (summer) or Israel's standard time; the notes say which.
@@ -240,6 +243,13 @@ _COUNTRY_ZONES = {
     "swiss": "Europe/Zurich", "vietnamese": "Asia/Ho_Chi_Minh", "thai": "Asia/Bangkok",
 }  # fmt: skip
 COUNTRY_TIME = re.compile(rf"\b({'|'.join(_COUNTRY_ZONES)})\s+(?:local\s+)?time\b", re.I)
+#: The same said in German: "alle Zeiten Wiener Zeit", "Schweizer Zeit", "deutsche Zeit".
+_GERMAN_ZONES = {
+    "wiener": "Europe/Vienna", "österreichische": "Europe/Vienna", "berliner": "Europe/Berlin",
+    "münchner": "Europe/Berlin", "hamburger": "Europe/Berlin", "deutsche": "Europe/Berlin",
+    "deutscher": "Europe/Berlin", "zürcher": "Europe/Zurich", "schweizer": "Europe/Zurich",
+}  # fmt: skip
+GERMAN_TIME = re.compile(rf"\b({'|'.join(_GERMAN_ZONES)})\s+(?:Orts)?zeit\b", re.I)
 
 
 #: The folders of the IANA database that hold city zones (not Etc/, posix/ ...).

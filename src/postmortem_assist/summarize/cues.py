@@ -37,6 +37,8 @@ ALERT = _cue(
     r"(?:alertmanager|pagerduty|opsgenie|datadog|grafana|prometheus|sentry|cloudwatch|icinga|"
     r"nagios|zabbix|uptimerobot|checkly|pingdom) (?:fires|fired|pages|paged|triggers|triggered)|"
     r"(?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:fires|fired|firing|triggered)|"
+    # a tracker linking the alert: "Alert OfflineNotificationSpike linked: ..., created 6:47 AM"
+    r"\balert (?-i:[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+) (?:linked|created|opened|raised)\b|"
     r"(?<=\[)(?:ALERT|ALERTING|ALARM|CRITICAL|CRIT|PROBLEM|FIRING|TRIGGERED)(?=\])|"
     r"page[ds]?\s+(?=[`'\"])|\bpage (?:came in|went out|fired|from)\b|(?-i:PD:)\s|"
     r"\bpage[sd]\s+(?-i:[A-Z][a-z]+)\b(?!\s+(?:\d|of)\b)|"  # "... pages Jussi (merchant on-call)"
@@ -56,6 +58,7 @@ REPORT = _cue(
     # "noticed", not a channel's "#vendor-notices"
     r"(?<![#\w-])notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
     r"\brings(?: (?:in|us|me))?:|"  # "Bex (partner support) rings: restaurants say ..."
+    r"\b(?:have|has|had) been calling\b|\bkeep calling\b|"  # "members have been calling since"
     # a person's words posted to the team: 'Posts in #ops-oncall "are texts broken??"', "posts
     # screenshots in #exam-live" (not a bot that "posts in #support-alerts")
     r"\b(?:asks?|asked|posts?|posted) in #[\w-]+\s*[:\"“]|"
@@ -71,7 +74,9 @@ REPORT = _cue(
     r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero|stuck|flat)\b|"
     r"(?:dropped|fell|spiked|jumped|climbed|flatlined)\s+on the (?:[\w-]+ ){0,2}"
     r"(?:dashboards?|graphs?)|"
-    r"first (?:phone )?(?:call|caller|ticket|report|complaint|chat|email|WhatsApp|DM|text)s?"
+    r"first (?:phone |(?:customer|user|teacher|parent|member|guest|patient|student|driver|store|"
+    r"client|partner|merchant|dealer)s? )?"
+    r"(?:call|caller|ticket|report|complaint|chat|email|WhatsApp|DM|text|message)s?"
     r"(?: was| came)? "
     r"(?:at|from|in|on|to)\b|"
     rf"{CALL_FROM}|"

@@ -177,7 +177,9 @@ TOLD_US = re.compile(
     r"\b(?:calls?|called|phoned|rang|rings) (?:our|the) (?:[\w-]+ )?"
     r"(?:hotline|help ?(?:desk|line)|desk|support|on-?call)\b|"
     r"\bon the radio\s*:|\bradioed\b|"
-    r"\bfirst (?:phone )?(?:call(?:er)?|ticket|complaint|chat|WhatsApp|DM|text)\b|"
+    r"\bfirst (?:phone |(?:customer|user|teacher|parent|member|guest|patient|student|driver|"
+    r"store|client|partner|merchant|dealer)s? )?(?:call(?:er)?|ticket|complaint|chat|WhatsApp|DM|"
+    r"text|message)\b|"
     r"\b(?:rang|rings|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
     + cues.CALL_FROM,
     re.I,
@@ -186,7 +188,7 @@ TOLD_US = re.compile(
 #: customer in Bundang writes that her address ...".
 TOLD_BY = re.compile(
     r"\b(?:customers?|users?|members?|clients?|parents?|guests?|drivers?|"
-    r"clinics?|schools?|PS|support|CS)\b[^.;\"“(]{0,40}?\b(?:writes|wrote|phoned|called|rang|"
+    r"clinics?|schools?|PS|support|CS)\b[^.;\"“(]{0,40}?\b(?:writes|wrote|phoned|called|calling|rang|"
     r"emailed|messaged|says|said|complains?|complained)\b|"
     r"\b(?:support )?ticket [A-Z]+-\d+ from\b",  # "Support ticket SUP-20931 from Van Leeuwen"
     re.I,
@@ -200,7 +202,7 @@ NOTICED = re.compile(
 )
 #: An alert's start field right before a time: "Started: 2024-01-23 22:19:44 CET", "startsAt=".
 ALERT_STARTED = re.compile(
-    r"\b(?:started|starts ?at|fired at|triggered at|first seen)\s*[:=]?\s*"
+    r"\b(?:started|starts ?at|fired at|triggered at|first seen|created)\s*[:=]?\s*"
     r"(?:\d{4}-\d{2}-\d{2}[ T]|\d{1,2}/\d{1,2}/\d{2,4},? )?\Z",
     re.I,
 )
@@ -233,8 +235,9 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
                 continue
             if _NOBODY.search(msg.text, max(0, m.start() - 20), m.start()):
                 continue  # "Nobody notices anything": no one told us
-            if pattern is cues.REPORT and _ALL_FINE.search(msg.text):
-                continue  # a routine check: "all 214 buses reported. fine."
+            if pattern is cues.REPORT and _ALL_FINE.search(msg.text, m.end(), m.end() + 60):
+                continue  # a routine check: "all 214 buses reported. fine." (not "... 23 more
+                # since. All on the desktop app, the two web-classroom teachers are fine.")
             if pattern is cues.REPORT and _IMPACT_LINE.match(msg.text):
                 continue  # "Impact: 3,118 mails bounced; 486 hotline calls": a count, later
             stamp = event_time(msg, m.start())
@@ -771,6 +774,8 @@ def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, Key
             hit = picked.get(fact)
             if hit is None or (name == "start" and cues.RECOVERY.search(msgs[hit[0]].text)):
                 continue  # a line telling the recovery is no start
+            if name == "detected" and cues.ALERT_CLEARED.search(msgs[hit[0]].text):
+                continue  # "Alert closed automatically: ... recovered" detects nothing
             i = hit[0]
             out[name] = _key(msgs[i], time_of(msgs[i]), undated)  # type: ignore[arg-type]
         return out
