@@ -892,6 +892,19 @@ def test_report_onset_and_recovery_words_of_the_thirteenth_batches() -> None:
     assert cues.ONSET.search("checkout failing since 21:09")
     for said in ("first good pickup at Bern Bahnhof 16:03", "customers get their parcels again"):
         assert cues.RECOVERY.search(said), said
+    more_reports = (
+        "members have been calling since 7:40 AM",
+        "drivers at the Greeley yard calling in: tablets stuck",
+        "First teacher message in #teachers-help at 18:04",
+        "Tampines front desk got the first WhatsApp from a parent at 11:09 AM",
+    )
+    for said in more_reports:
+        assert cues.REPORT.search(said), said
+    assert not cues.REPORT.search("first error message in the logs at 18:04")
+    assert cues.ALERT.search("Alert OfflineNotificationSpike linked: 4,126 notices, created 6:47")
+    assert cues.RECOVERY.search("parents all check in on the tablet again")
+    assert not cues.RECOVERY.search("the parking deck gate is stuck open again")
+    assert cues.ONSET.search("First unmatched payment in the matcher log: 10:52 AM")
 
 
 def test_an_auto_resolved_alert_is_not_the_recovery_and_resolving_announces_the_close() -> None:
@@ -1701,6 +1714,37 @@ KEY_MOMENT_CASES = {
         {
             "start": datetime(2026, 12, 13, 8, 37, tzinfo=UTC),
             "detected": datetime(2026, 12, 13, 8, 42, tzinfo=UTC),
+        },
+    ),
+    "a_drill_page_is_not_the_detection_and_a_fine_far_off_does_not_veto_a_report": (
+        (
+            "night ops, all times Pacific, Sun 8 Mar 2026\n"
+            "- 1:12am  weekly PagerDuty test page, acked\n"
+            "- 1:50am  Dr. Okafor in #vets: her last two video visits never connected, "
+            "she called the owners back by phone\n"
+            "- 3:04am  PagerDuty: VisitConnectRate < 80% for 15m\n"
+        ),
+        "notes.md",
+        {
+            "detected": datetime(2026, 3, 8, 9, 50, tzinfo=UTC),
+        },
+    ),
+    "a_report_in_a_tracker_comment_before_the_alert_comment": (
+        (
+            "We're in Berlin, times we type are CET, the stamps Linear shows are UTC.\n\n"
+            "Activity\n"
+            "2026-12-03T17:09:41.000Z  Tobias Brandt commented\n"
+            "  First teacher message in #teachers-help at 18:04 (B1.2 Abend), 23 more since. "
+            "All on the desktop app, the two web-classroom teachers are fine.\n"
+            "2026-12-03T17:12:30.000Z  Grafana commented\n"
+            "  [Alerting] Classroom join success rate: 41% (threshold 90%, 5m).\n"
+            "2026-12-03T17:57:48.000Z  Lena Fischer commented\n"
+            "  Joining works again since 18:57: test student got into the room in 3 s.\n"
+        ),
+        "linear.txt",
+        {
+            "detected": datetime(2026, 12, 3, 17, 4, tzinfo=UTC),
+            "mitigated": datetime(2026, 12, 3, 17, 57, tzinfo=UTC),
         },
     ),
 }

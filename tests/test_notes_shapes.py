@@ -1480,3 +1480,93 @@ def test_a_timed_entry_wrapped_without_indent_goes_on_until_its_sentence_ends() 
     assert _at(msgs, 3).text.endswith("#exam-live and calls Ravi.")
     assert _at(msgs, 6).text.endswith("71,200 students back in the test.")
     assert _at(msgs, 8).time is None  # a new sentence, capitalised, after a full stop
+
+
+def test_a_german_outlook_thread_is_read_as_mail_with_its_subject_alert() -> None:
+    msgs, _ = _read(
+        "Von: Markus Leitner <m.leitner@example.at>\n"
+        "Gesendet: Donnerstag, 3. Dezember 2026 16:20\n"
+        "An: IT-Betrieb <it@example.at>\n"
+        "Betreff: AW: eps-Zahlungen\n\n"
+        "All clear from me, closing INC-3381.\n\n"
+        "Von: Alertmanager <alerts@example.at>\n"
+        "Gesendet: Donnerstag, 3. Dezember 2026 13:31\n"
+        "An: IT-Betrieb <it@example.at>\n"
+        "Betreff: [FIRING:1] CheckoutReturn404 shop-prod\n\n"
+        "Von: Petra Wimmer <p.wimmer@example.at>\n"
+        "Gesendet: Donnerstag, 3. Dezember 2026 12:50\n"
+        "Betreff: eps\n\n"
+        "First return without txn at 12:48 (alle Zeiten Wiener Zeit).\n",
+        name="mail.txt",
+    )
+    alert = next(m for m in msgs if m.text.startswith("[FIRING:1]"))
+    assert alert.time == datetime(2026, 12, 3, 12, 31, tzinfo=UTC)
+    clear = next(m for m in msgs if m.text.startswith("All clear"))
+    assert clear.sent == datetime(2026, 12, 3, 15, 20, tzinfo=UTC)
+    first = next(m for m in msgs if m.text.startswith("First return"))
+    assert first.inline[0][2] == datetime(2026, 12, 3, 11, 48, tzinfo=UTC)
+
+
+def test_a_digest_post_is_one_mail_from_its_date_line() -> None:
+    msgs, _ = _read(
+        "Message: 2\n"
+        "Date: Thu, 3 Dec 2026 13:47:29 +0900\n"
+        "From: Ayaka Fujii <a.fujii@example.jp>\n"
+        "Subject: ryokan calling about double bookings\n\n"
+        "Since 13:41 partner ryokan are calling us.\n"
+        "------------------------------\n"
+        "Message: 3\n"
+        "Date: Thu, 3 Dec 2026 17:10:44 +0900\n"
+        "From: Haruto Kimura <h.kimura@example.jp>\n"
+        "Subject: Re: ryokan calling about double bookings\n\n"
+        "All clear, otsukaresama.\n",
+        name="digest.txt",
+    )
+    calls = next(m for m in msgs if m.text.startswith("Since 13:41"))
+    assert calls.inline[0][2] == datetime(2026, 12, 3, 4, 41, tzinfo=UTC)
+    clear = next(m for m in msgs if m.text.startswith("All clear"))
+    assert clear.sent == datetime(2026, 12, 3, 8, 10, 44, tzinfo=UTC)
+
+
+def test_times_typed_in_the_stated_zone_under_utc_stamps() -> None:
+    msgs, _ = _read(
+        "We're in Berlin, times we type are CET, the stamps Linear shows are UTC.\n\n"
+        "Activity\n"
+        "2026-12-03T17:57:48.000Z  Lena Fischer commented\n"
+        "  Joining works again since 18:57: test student got into the room in 3 s.\n",
+        name="linear.txt",
+    )
+    [typed] = [m.inline[0][2] for m in msgs if m.inline]
+    assert typed == datetime(2026, 12, 3, 17, 57, tzinfo=UTC)  # 18:57 UTC would follow its post
+
+
+def test_chat_copies_with_bracketed_stamps_weekday_lines_and_name_particles() -> None:
+    slack, _ = _read(
+        "#inc-expo-badges\nTasha Green  [7:38 AM]\nkiosks in Hall B say not found\n"
+        "Import Bot  APP  [7:44 AM]\nimport finished\nwe're Central, 12 Jan 2027\n",
+        name="chat.txt",
+    )
+    assert [(m.author, m.time) for m in slack if m.time and m.author != "#heading"] == [
+        ("Tasha Green", datetime(2027, 1, 12, 13, 38, tzinfo=UTC)),
+        ("Import Bot", datetime(2027, 1, 12, 13, 44, tzinfo=UTC)),
+    ]
+    gchat, _ = _read(
+        "Propane ops · ops-incidents\nKelsey Morgan\nWed 17:34\n"
+        "turned on the cold-weather setting in the optimizer for the next 5 days\n"
+        "Rosa Jimenez\nThu 06:09\ndrivers calling in: tablets stuck on syncing, 4 trucks\n\n"
+        "Route build for 2026-12-17 complete. times Mountain\n",
+        name="gchat.txt",
+    )
+    assert [m.time for m in gchat if m.time and m.author != "#heading"][:2] == [
+        datetime(2026, 12, 17, 0, 34, tzinfo=UTC),  # Wed 16 Dec, 17:34 MST
+        datetime(2026, 12, 17, 13, 9, tzinfo=UTC),  # Thu 17 Dec: no midnight rollover
+    ]
+    whatsapp, _ = _read(
+        "[07/12/2026, 07:19:47] Marloes de Vries: Zonnebloem just called, all NL time\n"
+        "[07/12/2026, 07:20:02] Femke Jansen: looking\n",
+        name="chat.txt",
+    )
+    assert [(m.author, m.time) for m in whatsapp] == [
+        ("Marloes de Vries", datetime(2026, 12, 7, 6, 19, 47, tzinfo=UTC)),
+        ("Femke Jansen", datetime(2026, 12, 7, 6, 20, 2, tzinfo=UTC)),
+    ]

@@ -139,6 +139,21 @@ def test_a_country_named_as_the_clock_and_we_are_an_offset() -> None:
     assert zone_statement("Swiss cheese fondue at 19:00, all welcome") is None
 
 
+def test_standard_time_abbreviations_mean_what_they_say_and_zones_tag_clock_ranges() -> None:
+    """AEST is UTC+10 in December too (Brisbane keeps it all year; Sydney then writes AEDT);
+    "(KST, 19:41 to 21:06)" tags the times after it; "Wiener Zeit" and "NL time" are clocks."""
+    assert combine(date(2026, 12, 3), (9, 18, 0), zone_info("AEST")) == datetime(
+        2026, 12, 2, 23, 18, tzinfo=UTC
+    )
+    assert combine(date(2026, 12, 3), (9, 18, 0), zone_info("AEDT")) == datetime(
+        2026, 12, 2, 22, 18, tzinfo=UTC
+    )
+    assert zone_statement("impact (KST, 19:41 to 21:06): 1,486 paid sessions") == "KST"
+    assert zone_statement("First return at 12:58:14 (alle Zeiten Wiener Zeit)") == "Europe/Vienna"
+    assert zone_statement("all times in NL time, 07:19 first call") == "Europe/Amsterdam"
+    assert zone_statement("retry at (14:05, then 14:10)") is None
+
+
 def test_a_stated_ist_means_the_country_the_notes_name() -> None:
     from postmortem_assist.times import stated_ist
 

@@ -61,6 +61,8 @@ SHAPES = (
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
 _ZONE = rf"(?:(?:UTC|GMT)\s?[+-]\d{{1,2}}(?::?\d{{2}})?|{_ZONE_ALT}|Z|[+-]\d{{2}}:?\d{{2}})"
 _AUTHOR = r"[\w.@-]{1,40}(?: \([^)]{1,30}\))?"
+#: Lower-case words inside people's names: "Marloes de Vries", "Jan van der Berg".
+_NAME_PARTICLE = r"(?:de|van|der|den|von|da|di|du|del|della|dos|das|le|la|bin|ibn|al|ter|ten|zu)"
 #: One regular expression per chat shape: ``time``, optional ``author``, ``text``.
 LINE_SHAPES: dict[str, re.Pattern[str]] = {
     "chat": re.compile(
@@ -70,7 +72,9 @@ LINE_SHAPES: dict[str, re.Pattern[str]] = {
         # WhatsApp's copy puts the date after the time: "[23:40, 13/11/2025] Marco: .."
         r"(?:,\s+\d{1,2}/\d{1,2}/\d{2,4})?)\]\s*"
         # "[06/03/2025 14:10:33] Deepa Sharma: text": a name of several words ends in a colon
-        rf"(?:<?(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{1,3}}(?=:)|{_AUTHOR})>?:?\s+)?"
+        # (with "de", "van der" ... between: "Marloes de Vries")
+        rf"(?:<?(?P<author>[A-Z][\w.'-]+(?: (?:{_NAME_PARTICLE} )*[A-Z][\w.'-]+){{1,3}}(?=:)|"
+        rf"{_AUTHOR})>?:?\s+)?"
         r"(?P<text>.*)$"
     ),
     # irssi / ZNC logs and plain chat copies: "13:41:17 <naledi> text", "09:02 <@ops> text"
@@ -394,7 +398,9 @@ SPEAKER_NAME = re.compile(
 #: "Ana Souza  23:12" (Google Chat).
 SPEAKER_HEADER = re.compile(
     # Zendesk: "Megan Cole (Customer)  Dec 3, 2026, 6:02 AM PST"
-    r"^\s*(?:(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})(?: \([\w .-]{1,30}\))?,?|"
+    # (not a weekday: Google Chat's "Wed 17:34" under the name line)
+    r"^\s*(?:(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?\s+\d)"
+    r"(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})(?: \([\w .-]{1,30}\))?,?|"
     r"(?P<handle>[a-z][\w.-]{1,30})(?:\s+[—–-]|(?=\s{2}))|"  # Mattermost: "alice — 10:02 AM",
     # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM", "Deploy Bot
     # APP  17:40"
@@ -2106,6 +2112,7 @@ def parse_notes(
                     and not newly_dated
                     and msg.time_text
                     and not find_dates(msg.time_text)
+                    and not _LEAD_WEEKDAY.match(msg.time_text)  # "Thu 04:40" names its day
                 ):
                     msg.time += timedelta(days=1)
                     day = (day or msg.time.date()) + timedelta(days=1)

@@ -114,6 +114,8 @@ ZONE_STATEMENT = re.compile(
     rf"(?:\b(?P<zone>{_GMT_OFFSET}|{_ZONE_ALT}|{_IANA}|Pacific|Eastern|Central|Mountain)"
     r"|(?<=\()(?P<offset>[+-](?:0\d|1[0-4]):?[0-5]\d)(?=\)))(?![\w+-])"
 )
+#: A zone written in brackets ahead of the clock times it tags: "impact (KST, 19:41 to 21:06)".
+ZONE_TAG = re.compile(rf"\(\s*(?P<zone>{_ZONE_ALT})\s*[,:;]\s*\d{{1,2}}[:.]\d{{2}}")
 #: "all times pacific", "times are eastern": a US region written in lower case.
 REGION_STATEMENT = re.compile(
     r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:in\s+)?(?:us\s+)?(?P<zone>pacific|eastern|central|mountain)\b",
@@ -192,6 +194,9 @@ def zone_statement(text: str) -> str | None:
     ]
     for m in mine[:1] or plural[:1] or found[:1]:
         return m.group("zone") or m.group("offset")
+    tagged = ZONE_TAG.search(text)  # "impact (KST, 19:41 to 21:06)"
+    if tagged:
+        return tagged.group("zone")
     region = REGION_STATEMENT.search(text)
     if region:
         return region.group("zone").title()
@@ -234,6 +239,7 @@ def stated_ist(zone: str, text: str) -> str:
 #: "times are UK time", "Irish time", "Swiss time": a one-zone country named as the clock.
 _COUNTRY_ZONES = {
     "uk": "Europe/London", "british": "Europe/London", "irish": "Europe/Dublin",
+    "nl": "Europe/Amsterdam",
     "portuguese": "Europe/Lisbon", "japanese": "Asia/Tokyo", "korean": "Asia/Seoul",
     "austrian": "Europe/Vienna", "belgian": "Europe/Brussels", "czech": "Europe/Prague",
     "danish": "Europe/Copenhagen", "dutch": "Europe/Amsterdam", "finnish": "Europe/Helsinki",

@@ -58,7 +58,7 @@ REPORT = _cue(
     # "noticed", not a channel's "#vendor-notices"
     r"(?<![#\w-])notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
     r"\brings(?: (?:in|us|me))?:|"  # "Bex (partner support) rings: restaurants say ..."
-    r"\b(?:have|has|had) been calling\b|\bkeep calling\b|"  # "members have been calling since"
+    r"\b(?:have|has|had) been calling\b|\bkeep calling\b|\bcalling (?:in|us|me)\b|"
     # a person's words posted to the team: 'Posts in #ops-oncall "are texts broken??"', "posts
     # screenshots in #exam-live" (not a bot that "posts in #support-alerts")
     r"\b(?:asks?|asked|posts?|posted) in #[\w-]+\s*[:\"“]|"
@@ -205,8 +205,9 @@ RECOVERY = _cue(
     r"(?:errors?|failures?|rejections?|declines?|5xx|timeouts?) (?:are |were |now )?(?:at|back to|"
     r"down to|dropped to|fell to) (?:zero|0)\b|"
     r"(?:errors|[45]\d\d|[45]xx)s? (?:stopped|gone)|\w+ing normally|"
-    r"(?:deliver|arriv|accept|(?<!re)open|land|reach|appear|offer|show)\w*\s+(?:[\w-]+\s+){0,4}"
-    r"again|"
+    r"(?:deliver|arriv|accept|(?<!re)(?<!stuck )open|land|reach|appear|offer|show|"
+    r"check(?:s|ed)? in\b)\w*"
+    r"\s+(?:[\w-]+\s+){0,4}again|"  # "parents all check in on the tablet again"
     r"(?:find|scan|match)\w*\s+(?:(?!(?:errors?|failures?|issues?|problems?|nothing|no)\b)"
     r"[\w-]+\s+){0,2}again|"  # "desks are finding everyone again"
     r"(?<!-)(?:send|sent|sign|render|sync|confirm)\w*\s+again|"

@@ -215,6 +215,8 @@ _NOBODY = re.compile(r"\b(?:nobody|no one|no-one|none of us)\s+(?:\w+\s+)?\Z", r
 #: A line that sums up the impact ("Impact: ... 486 hotline calls"), not a report.
 _IMPACT_LINE = re.compile(r"^\W{0,3}(?:total\s+)?impact\b", re.I)
 #: A line that ends by saying all was well: a routine check, not a report of trouble.
+#: A drill: "weekly PagerDuty test page", "test alert from the new rule".
+_TEST_PAGE = re.compile(r"\btest (?:page|alert|alarm|notification|incident)s?\b", re.I)
 _ALL_FINE = re.compile(
     r"\b(?:fine|all good|no issues?|nothing (?:unusual|wrong)|"
     r"not (?:ours|us|our (?:issue|problem)))\W*$",
@@ -235,6 +237,8 @@ def find_detection(msgs: list[Message], undated: bool) -> KeyTime | None:
                 continue
             if _NOBODY.search(msg.text, max(0, m.start() - 20), m.start()):
                 continue  # "Nobody notices anything": no one told us
+            if _TEST_PAGE.search(msg.text):
+                continue  # "weekly PagerDuty test page, acked": a drill, not the incident
             if pattern is cues.REPORT and _ALL_FINE.search(msg.text, m.end(), m.end() + 60):
                 continue  # a routine check: "all 214 buses reported. fine." (not "... 23 more
                 # since. All on the desktop app, the two web-classroom teachers are fine.")
