@@ -905,6 +905,8 @@ def test_report_onset_and_recovery_words_of_the_thirteenth_batches() -> None:
     assert cues.RECOVERY.search("parents all check in on the tablet again")
     assert not cues.RECOVERY.search("the parking deck gate is stuck open again")
     assert cues.ONSET.search("First unmatched payment in the matcher log: 10:52 AM")
+    for said in ("the hotline gets calls from Zürich HB", "support is getting tickets about it"):
+        assert cues.REPORT.search(said), said
 
 
 def test_an_auto_resolved_alert_is_not_the_recovery_and_resolving_announces_the_close() -> None:

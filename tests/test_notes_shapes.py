@@ -1570,3 +1570,22 @@ def test_chat_copies_with_bracketed_stamps_weekday_lines_and_name_particles() ->
         ("Marloes de Vries", datetime(2026, 12, 7, 6, 19, 47, tzinfo=UTC)),
         ("Femke Jansen", datetime(2026, 12, 7, 6, 20, 2, tzinfo=UTC)),
     ]
+
+
+def test_a_tracker_pasted_newest_first_is_read_oldest_first_when_entries_have_several_lines() -> (
+    None
+):
+    entries = [
+        ("04/Dec/26 10:05 AM", "Status Resolved [ 5 ] Closed [ 6 ]", "Closed the ticket."),
+        ("03/Dec/26 4:45 PM", "All clear, closing.", "Matcher clean, replay done."),
+        ("03/Dec/26 2:14 PM", "Test payment matched in 3 s.", "PayNow working again."),
+        ("03/Dec/26 1:58 PM", "Deployed 3.4.1 to prod.", "Watching the matcher."),
+        ("03/Dec/26 11:30 AM", "Looking at the matcher log.", "Every payment is NO_BOOKING_REF."),
+    ]
+    text = "Time zone: (GMT+08:00) Singapore\n\n" + "\n\n".join(
+        f"Daniel Goh added a comment - {stamp}\n{a}\n{b}" for stamp, a, b in entries
+    )
+    msgs, _ = _read(text, name="jira.txt")
+    stamps = [m.time for m in msgs if m.time is not None]
+    assert stamps == sorted(stamps)
+    assert stamps[0] == datetime(2026, 12, 3, 3, 30, tzinfo=UTC)

@@ -455,6 +455,8 @@ _CHATTY_VERBS = ("commented", "added a comment", "replied", "wrote", "posted")
 _PLACEHOLDER = re.compile(r"[-:?xXhHmM\s]*")
 
 
+#: ``Message.section`` of a monitoring mail's subject line taken as its message.
+SUBJECT = "subject"
 #: The subject of a monitoring mail: "[FIRING:1] CheckoutReturn404", "PROBLEM: disk full",
 #: "[Alerting] join rate", "ALARM: queue age" (not a reply or forward: "RE: [FIRING:1] ...").
 _ALERT_SUBJECT = re.compile(
@@ -673,14 +675,15 @@ def _lines(source: Source, shape: str) -> list[Message]:
                     )
                     msg.author = "#heading"
                 elif key == "subject" and mail_sent and _ALERT_SUBJECT.search(value):
-                    # a monitoring mail told by its subject alone: "[FIRING:1] CheckoutReturn404"
+                    # a monitoring mail told by its subject alone: "[FIRING:1] CheckoutReturn404";
+                    # its clock times ("last successful sync 13:37") are other moments
                     add(
                         Message(
                             value,
                             number,
                             source.name,
                             time_text=mail_sent,
-                            section=section,
+                            section=SUBJECT,
                             paragraph=paragraph,
                         )
                     )
@@ -1901,7 +1904,7 @@ def _newest_last(msgs: list[Message]) -> list[Message]:
     if len({m.block for m in msgs}) > 2:
         return msgs  # mails or updates: ``_oldest_first`` orders them and keeps each one's lines
     stamps = [_utc_key(m.time) for m in msgs if m.time is not None]
-    pairs = list(pairwise(stamps))
+    pairs = [(a, b) for a, b in pairwise(stamps) if a != b]  # an entry's lines share its time
     if len(pairs) < 3 or sum(b < a for a, b in pairs) < 0.8 * len(pairs):
         return msgs
     return msgs[::-1]
@@ -2139,7 +2142,8 @@ def parse_notes(
             if msg.time is not None:
                 last, newly_dated = msg.time, False
             typed = zone if line_zone is not None and how == "stated in the notes" else None
-            inline_times(msg, line_zone or zone, day, said_pm, typed)
+            if msg.section != SUBJECT:
+                inline_times(msg, line_zone or zone, day, said_pm, typed)
             said_pm = next(
                 (st for pos, raw, st in reversed(msg.inline) if has_ampm(raw)), said_pm
             )

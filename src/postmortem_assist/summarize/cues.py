@@ -54,11 +54,19 @@ CALL_FROM = (
     r"(?:(?<![\w ])|(?<=\ba )|(?<=\ban )|(?<=\bthe ))(?:phone call|call|WhatsApp|voicemail) "
     r"from (?-i:[A-Z])"
 )
+#: A desk taking calls or tickets: "the hotline gets calls", "support is getting tickets".
+DESK_GETS = (
+    r"\b(?:hotline|help ?(?:desk|line)|service desk|support|call cent(?:re|er)|front desk|"
+    r"switchboard)s? (?:gets|got|is getting|are getting|has been getting|getting|receives|"
+    r"received) (?:\w+ )?(?:calls|tickets|complaints|e-?mails|chats)\b"
+)
 REPORT = _cue(
     # "noticed", not a channel's "#vendor-notices"
     r"(?<![#\w-])notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
     r"\brings(?: (?:in|us|me))?:|"  # "Bex (partner support) rings: restaurants say ..."
     r"\b(?:have|has|had) been calling\b|\bkeep calling\b|\bcalling (?:in|us|me)\b|"
+    # "the hotline gets calls from Zürich HB", "support is getting tickets about ..."
+    rf"{DESK_GETS}|"
     # a person's words posted to the team: 'Posts in #ops-oncall "are texts broken??"', "posts
     # screenshots in #exam-live" (not a bot that "posts in #support-alerts")
     r"\b(?:asks?|asked|posts?|posted) in #[\w-]+\s*[:\"“]|"

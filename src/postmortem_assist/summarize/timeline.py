@@ -174,6 +174,8 @@ TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
     r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*[:\"“]|"
     r"\b(?:posts?|posted) (?:[\w-]+ ){1,2}in #[\w-]+|"  # "Megha posts screenshots in #exam-live"
+    + cues.DESK_GETS
+    + "|"
     r"\b(?:calls?|called|phoned|rang|rings) (?:our|the) (?:[\w-]+ )?"
     r"(?:hotline|help ?(?:desk|line)|desk|support|on-?call)\b|"
     r"\bon the radio\s*:|\bradioed\b|"
