@@ -1899,15 +1899,25 @@ def _zone_for(
 
 
 def _newest_last(msgs: list[Message]) -> list[Message]:
-    """A log or export written newest first (a CloudWatch or status-page export: at least
-    four in five consecutive stamped lines go back in time), turned oldest first."""
+    """A log or export written newest first (a CloudWatch or status-page export, a tracker's
+    activity: at least four in five consecutive stamps go back in time), turned oldest first."""
     if len({m.block for m in msgs}) > 2:
         return msgs  # mails or updates: ``_oldest_first`` orders them and keeps each one's lines
     stamps = [_utc_key(m.time) for m in msgs if m.time is not None]
     pairs = [(a, b) for a, b in pairwise(stamps) if a != b]  # an entry's lines share its time
     if len(pairs) < 3 or sum(b < a for a, b in pairs) < 0.8 * len(pairs):
         return msgs
-    return msgs[::-1]
+    # entries (a stamped line and the lines after it that share or lack a time) in reverse
+    # order, each entry's lines in their own order; the untimed preamble (a ticket's title and
+    # description) stays first
+    preamble: list[Message] = []
+    entries: list[list[Message]] = []
+    for msg in msgs:
+        if msg.time is None or (entries and msg.time == entries[-1][0].time):
+            (entries[-1] if entries else preamble).append(msg)
+        else:
+            entries.append([msg])
+    return preamble + [m for entry in reversed(entries) for m in entry]
 
 
 def _oldest_first(msgs: list[Message]) -> list[Message]:

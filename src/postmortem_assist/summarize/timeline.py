@@ -695,13 +695,29 @@ def misleading_messages(msgs: list[Message]) -> list[Message]:
             continue
         # later messages rule it out; in newest-first notes (email threads) they come first
         earlier = [m for m in msgs[max(0, i - 4) : i] if _later(m, msg)]
-        window = [msg, *msgs[i + 1 : i + 7], *earlier]
+        window = [msg, *_next_posts(msgs, i, 6), *earlier]
         ruled_out = any(
             cues.RULED_OUT.search(m.text) or cues.DISPROVED.search(m.text) for m in window
         )
         if ruled_out or _dismissed(msg, window[1:], common):
             out.append(msg)
     return out
+
+
+def _next_posts(msgs: list[Message], i: int, n: int) -> list[Message]:
+    """The messages after ``msgs[i]``: the next ``n``, or all lines of the next ``n`` posts
+    when a post (a mail, a chat message: one author and time) is split into sentences, at
+    most 24."""
+    out: list[Message] = []
+    posts: set[tuple[str | None, datetime | None]] = {(msgs[i].author, msgs[i].time)}
+    for m in msgs[i + 1 : i + 25]:
+        key = (m.author, m.time)
+        if key not in posts:
+            if len(posts) > n:
+                break
+            posts.add(key)
+        out.append(m)
+    return out if len(out) > n else msgs[i + 1 : i + 1 + n]
 
 
 #: A later line that answers a suspicion with evidence: "RIP has 412 GB free", "so the links
