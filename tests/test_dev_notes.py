@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 250
+    assert len(SETS) >= 290
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -475,6 +475,103 @@ KNOWN_MISSES = {
     ("znc-apt-release-expired-utc-s12e", "time:mitigated"),
     ("zulip-ebt-checkout-pacific-s12a", "time:detected"),
 
+    # thirteenth session, blind batches -s13a to -s13h (README, "Thirteenth session"):
+    # starts and detections told without a cue, recoveries told by a later line, figures
+    # after their words, repeated daylight-saving hours
+    ("applemail-forward-pharmacy-wal-slot-stockholm-s13c", "number:212 GB"),
+    ("confluence-when-ice-release-toronto-s13f", "time:detected"),
+    ("discord-today-game-login-clock-skew-capetown-s13a", "time:detected"),
+    ("fallback-notes-radio-playout-hold-eastern-s13d", "time:start"),
+    ("fallback-notes-radio-playout-hold-eastern-s13d", "time:detected"),
+    ("fallback-notes-radio-playout-hold-eastern-s13d", "time:mitigated"),
+    ("fallback-notes-radio-playout-hold-eastern-s13d", "time:resolved"),
+    ("fallback-notes-radio-playout-hold-eastern-s13d", "duration_minutes"),
+    ("fallback-notes-radio-playout-hold-eastern-s13d", "number:2 top-of-hour legal IDs"),
+    (
+        "github-date-only-padel-gate-qr-lisbon-s13f",
+        "number:1,930 scans refused at 61 gates in 38 of 90 clubs",
+    ),
+    ("gmail-nested-pix-webhook-gym-saopaulo-s13c", "time:start"),
+    ("gmail-nested-pix-webhook-gym-saopaulo-s13c", "time:mitigated"),
+    ("gmail-nested-pix-webhook-gym-saopaulo-s13c", "duration_minutes"),
+    ("gmail-nested-pix-webhook-gym-saopaulo-s13c", "absent:Thiago"),
+    (
+        "gmail-nested-pix-webhook-gym-saopaulo-s13c",
+        "absent:Sinceramente, Thiago should have caught this, the Pagável mail was sitting in"
+        " his inbox since November.",
+    ),
+    ("irssi-seconds-fediverse-inbox-signatures-utc-s13a", "time:detected"),
+    ("iso-offset-fallback-petrol-day-close-berlin-s13h", "time:start"),
+    ("iso-offset-fallback-petrol-day-close-berlin-s13h", "time:detected"),
+    ("iso-offset-fallback-petrol-day-close-berlin-s13h", "duration_minutes"),
+    ("iso-offset-fantasy-cricket-lb-kolkata-s13d", "time:mitigated"),
+    ("jira-cloud-newest-solar-offline-brisbane-s13f", "time:start"),
+    ("jira-cloud-newest-solar-offline-brisbane-s13f", "time:mitigated"),
+    ("jira-cloud-newest-solar-offline-brisbane-s13f", "duration_minutes"),
+    ("kubectl-events-date-u-ebook-loans-hpa-utc-s13h", "time:start"),
+    ("kubectl-events-date-u-ebook-loans-hpa-utc-s13h", "time:mitigated"),
+    ("kubectl-events-date-u-ebook-loans-hpa-utc-s13h", "time:resolved"),
+    ("kubectl-events-date-u-ebook-loans-hpa-utc-s13h", "duration_minutes"),
+    ("linear-iso-z-class-lobby-berlin-s13f", "time:start"),
+    ("linear-iso-z-class-lobby-berlin-s13f", "duration_minutes"),
+    ("mailman-digest-ryokan-inventory-tokyo-s13g", "time:start"),
+    ("mailman-digest-ryokan-inventory-tokyo-s13g", "time:resolved"),
+    ("mailman-digest-ryokan-inventory-tokyo-s13g", "duration_minutes"),
+    ("mattermost-seconds-itv-plate-lookup-madrid-s13a", "time:start"),
+    ("mattermost-seconds-itv-plate-lookup-madrid-s13a", "duration_minutes"),
+    ("mbox-spf-permerror-ceramics-rome-newyork-s13c", "time:detected"),
+    ("mbox-spf-permerror-ceramics-rome-newyork-s13c", "time:resolved"),
+    ("mbox-spf-permerror-ceramics-rome-newyork-s13c", "duration_minutes"),
+    ("mbox-spf-permerror-ceramics-rome-newyork-s13c", "number:9 chats overnight"),
+    (
+        "md-date-time-who-coop-outage-texts-denver-s13b",
+        "number:phone queue peaked at 64 waiting, longest wait 47 min",
+    ),
+    ("md-date-time-who-coop-outage-texts-denver-s13b", "number:2 feeders (12 and 19)"),
+    ("outlook-de-eps-return-confectionery-vienna-s13g", "time:start"),
+    ("outlook-de-eps-return-confectionery-vienna-s13g", "time:mitigated"),
+    ("outlook-de-eps-return-confectionery-vienna-s13g", "duration_minutes"),
+    ("outlook-fwd-alert-coffee-labels-pacific-s13g", "time:detected"),
+    ("outlook-fwd-alert-coffee-labels-pacific-s13g", "time:resolved"),
+    ("outlook-fwd-alert-coffee-labels-pacific-s13g", "duration_minutes"),
+    ("outlook-sent-no-offset-school-bus-gps-pacific-s13c", "time:start"),
+    ("outlook-sent-no-offset-school-bus-gps-pacific-s13c", "duration_minutes"),
+    ("servicenow-journal-closing-packages-eastern-s13f", "time:resolved"),
+    ("servicenow-journal-closing-packages-eastern-s13f", "duration_minutes"),
+    (
+        "sheets-tsv-escript-tokens-melbourne-s13b",
+        "number:412 patients dispensed as owing, 96 walked out to another pharmacy",
+    ),
+    (
+        "sheets-tsv-escript-tokens-melbourne-s13b",
+        "number:143 calls from stores, 38 patient complaints",
+    ),
+    ("slack-export-school-bus-calendar-saigon-s13d", "time:detected"),
+    ("slack-export-school-bus-calendar-saigon-s13d", "time:mitigated"),
+    ("slack-huddle-expo-badge-kiosks-central-s13e", "time:detected"),
+    ("slack-json-karaoke-metadata-lock-tokyo-s13h", "time:mitigated"),
+    ("slack-threads-block-heater-outlets-edmonton-s13d", "time:start"),
+    ("slack-threads-block-heater-outlets-edmonton-s13d", "time:detected"),
+    ("slack-threads-block-heater-outlets-edmonton-s13d", "duration_minutes"),
+    ("spring-forward-notes-vet-video-turn-pacific-s13h", "absent:Kyle"),
+    (
+        "spring-forward-notes-vet-video-turn-pacific-s13h",
+        "absent:Kyle schedules every secret rotation for 1:40am on a Saturday night and mutes"
+        " his phone. every single time",
+    ),
+    ("status-emails-30min-dealer-creditapps-eastern-s13g", "time:detected"),
+    ("status-emails-30min-dealer-creditapps-eastern-s13g", "time:resolved"),
+    ("status-emails-30min-dealer-creditapps-eastern-s13g", "duration_minutes"),
+    (
+        "status-emails-30min-dealer-creditapps-eastern-s13g",
+        "number:1,988 of 2,146 failed applications were resubmitted automatically",
+    ),
+    ("status-emails-30min-dealer-creditapps-eastern-s13g", "number:158 need to be resubmitted"),
+    (
+        "wiki-bold-times-mock-test-sessions-ist-s13b",
+        "number:1,960 support tickets and WhatsApp chats, 212 refund requests",
+    ),
+    ("wiki-start-end-school-meal-topups-london-s13b", "number:1,377 pupils at 38 schools"),
 }
 
 
@@ -535,7 +632,6 @@ KNOWN_CAUSE_MISSES = {
     "jira-server-billpay-s10a",
     # batches s10c/s10d: causes in plain sentences (a Discord thread, a GitHub comment, a
     # handover email, a status page's "Identified" post, a journal comment over two lines)
-    "discord-fanclub-lottery-s10c",
     "github-drm-episode-s10c",
     "handover-email-radar-s10c",
     "garage-opener-statuspage-s10d",
@@ -589,6 +685,18 @@ KNOWN_CAUSE_MISSES = {
     "wiki-pledge-form-eastern-s12g",
     "wiki-snow-closure-robocalls-pacific-s12m",
     "zulip-ebt-checkout-pacific-s12a",
+    # thirteenth session: causes in plain words over two lines or mails lose to other
+    # explanatory lines
+    "bsd-syslog-tee-times-conntrack-phoenix-s13h",
+    "gmail-nested-pix-webhook-gym-saopaulo-s13c",
+    "iso-offset-fantasy-cricket-lb-kolkata-s13d",
+    "linear-iso-z-class-lobby-berlin-s13f",
+    "lotus-original-message-parcel-lockers-zurich-s13c",
+    "mediawiki-html-table-proctored-exams-utc-s13b",
+    "slack-huddle-expo-badge-kiosks-central-s13e",
+    "slack-threads-block-heater-outlets-edmonton-s13d",
+    "status-emails-30min-dealer-creditapps-eastern-s13g",
+    "whatsapp-ios-daycare-checkin-ratelimit-amsterdam-s13e",
 }
 
 
@@ -604,7 +712,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 138 of 275 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 170 of 316 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -613,8 +721,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 275
-    assert found >= 138, f"{found}/{total}"
+    assert total >= 316
+    assert found >= 170, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
