@@ -540,6 +540,15 @@ def _goes_on(before: str, line: str) -> bool:
     return line[:1].islower() and not _SENTENCE_DONE.search(before) and not starts_timed
 
 
+def _subject_alone(msgs: list[Message]) -> list[Message]:
+    """Subject-line alerts (``SUBJECT``) only of mails that have no body of their own: a mail
+    with a body ("Alert: ... Triggered: 06:19:02 UTC") tells the alert itself."""
+    bodied = {
+        m.block for m in msgs if m.block and m.section != SUBJECT and m.author != "#heading"
+    }
+    return [m for m in msgs if m.section != SUBJECT or m.block not in bodied]
+
+
 def _lines(source: Source, shape: str) -> list[Message]:
     """Messages of a text source: chat lines by their shape; timeline entries (table rows,
     stamped bullets, time headers with prose under them, ``key: time`` lines, wrapped lines
@@ -621,6 +630,8 @@ def _lines(source: Source, shape: str) -> list[Message]:
     chat_author: str | None = None  # the author of the last chat message
     for number, raw in enumerate(lines, 1):
         stripped = raw.strip()
+        if in_headers and not _EMAIL_HEADER.match(stripped):
+            in_headers = False  # a blank line or the body ends a mail's header lines
         if HASH_REMARK.match(raw):  # "# oncall: 03:19 paged": a log's comment, not a heading
             raw = stripped = "-- " + stripped.lstrip("#").strip()
         if not email and stripped.startswith(">"):
@@ -643,7 +654,6 @@ def _lines(source: Source, shape: str) -> list[Message]:
             continue
         if email:
             mail = _EMAIL_HEADER.match(stripped)
-            in_headers = in_headers and bool(mail)
             if stripped.startswith(">") or _EMAIL_WROTE.match(stripped):
                 flush()
                 entry = None
@@ -2048,7 +2058,7 @@ def parse_notes(
                 warnings.append(
                     f"{source.name}: the notes give no date; times are shown without one"
                 )
-        msgs = _lines(source, shape)
+        msgs = _subject_alone(_lines(source, shape))
         if shape in LINE_SHAPES and not any(
             LINE_SHAPES[shape].match(ln) for ln in source.text.split("\n")
         ):
