@@ -127,11 +127,22 @@ def _slack_zip_messages(path: Path) -> list[dict]:
 def _slack_messages(path: Path) -> list[dict]:
     """Messages of a chat JSON: a Slack channel list, a Google Chat Takeout
     ``{"messages": [...]}`` (given a Slack-style ``ts`` from its ``created_date``), or a
-    Telegram export (``ts`` from ``date_unixtime``, ``text`` flattened from its entities);
-    or of a Slack workspace export zip."""
+    Telegram export (``ts`` from ``date_unixtime``, ``text`` flattened from its entities), a
+    PagerDuty ``{"log_entries": [...]}`` export (``ts`` from ``created_at``); or of a Slack
+    workspace export zip."""
     if path.suffix == ".zip":
         return _slack_zip_messages(path)
     data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and isinstance(data.get("log_entries"), list):
+        # PagerDuty incident log entries: `summary`, plus the note or event text in
+        # `channel.summary`; `created_at` is ISO 8601 with Z or an offset.
+        out = []
+        for e in data["log_entries"]:
+            text = "\n".join(s for s in (e["summary"], e.get("channel", {}).get("summary")) if s)
+            when = dt.datetime.fromisoformat(e["created_at"].replace("Z", "+00:00"))
+            out.append({**e, "text": text, "ts": f"{when.timestamp():.6f}"})
+        assert out, f"{path.name}: no log entries"
+        return out
     if isinstance(data, dict) and isinstance(data.get("messages"), list):
         out = []
         for m in data["messages"]:
