@@ -541,12 +541,17 @@ def _goes_on(before: str, line: str) -> bool:
 
 
 def _subject_alone(msgs: list[Message]) -> list[Message]:
-    """Subject-line alerts (``SUBJECT``) only of mails that have no body of their own: a mail
-    with a body ("Alert: ... Triggered: 06:19:02 UTC") tells the alert itself."""
-    bodied = {
-        m.block for m in msgs if m.block and m.section != SUBJECT and m.author != "#heading"
+    """Subject-line alerts (``SUBJECT``) only of mails whose body gives no time of its own: a
+    body that times the alert ("Triggered: 06:19:02 UTC") tells it better."""
+    timed = {
+        m.block
+        for m in msgs
+        if m.block
+        and m.section != SUBJECT
+        and m.author != "#heading"
+        and (m.time_text or find_times(m.text))
     }
-    return [m for m in msgs if m.section != SUBJECT or m.block not in bodied]
+    return [m for m in msgs if m.section != SUBJECT or m.block not in timed]
 
 
 def _lines(source: Source, shape: str) -> list[Message]:
@@ -1581,7 +1586,7 @@ DOC_META = re.compile(
     # "Author: Sanne · written Wednesday 4 November 2026, the day after"
     rf"{_WRITTEN.pattern}|"
     r"^\W{0,3}(?:date )?saved(?: on| at)?\s*:|"  # KakaoTalk: "Date Saved : Jan 18, 2026"
-    r"\bpost-?mortem (?:review|meeting)\s*:|"  # "· Postmortem review: Mon 25 Nov, 10:00"
+    r"\bpost-?mortem (?:review|meeting|call|session)\s*:|"  # "Postmortem call: Wed Dec 9, 10:00"
     # "· Review: Fri 27 Nov, 14:00, Calder room", "Retro: 12/09": a meeting still to come
     r"\b(?:review|retro(?:spective)?|debrief)\s*:\s*(?:[a-z]{3,9},?\s+)?\d|"
     # German wiki pages: "Erstellt von Jana, zuletzt aktualisiert am 19.07.2024 um 16:42"
