@@ -1589,3 +1589,39 @@ def test_a_tracker_pasted_newest_first_is_read_oldest_first_when_entries_have_se
     stamps = [m.time for m in msgs if m.time is not None]
     assert stamps == sorted(stamps)
     assert stamps[0] == datetime(2026, 12, 3, 3, 30, tzinfo=UTC)
+
+
+def test_a_pagerduty_log_export_is_read_entry_by_entry_on_its_own_lines() -> None:
+    entries = [
+        ("2026-12-10T04:05:13Z", "annotate_log_entry", "Note added", "Marcus Lee",
+         "all clear 12:05, closing"),
+        ("2026-12-10T02:55:18Z", "annotate_log_entry", "Note added", "Marcus Lee",
+         "working again: first PH payout success at 10:53:40"),
+        ("2026-12-10T01:47:12Z", "trigger_log_entry", "Triggered through the API.", None,
+         "[Datadog] PH payout success rate < 90%"),
+        ("2026-12-10T01:24:51Z", "annotate_log_entry", "Note added", "Rachel Tan",
+         "first 403 in the payout logs at 09:24:51 SGT"),
+    ]  # fmt: skip
+    log = {
+        "log_entries": [
+            {
+                "type": kind,
+                "summary": summary,
+                "created_at": stamp,
+                "agent": {"summary": who} if who else None,
+                "channel": {"summary": note},
+            }
+            for stamp, kind, summary, who, note in entries
+        ]
+    }
+    text = json.dumps(log, indent=2)
+    msgs, _ = _read(text, name="pagerduty.json")
+    assert [m.time for m in msgs] == [  # newest first in the file, read oldest first
+        datetime(2026, 12, 10, 1, 24, 51, tzinfo=UTC),
+        datetime(2026, 12, 10, 1, 47, 12, tzinfo=UTC),
+        datetime(2026, 12, 10, 2, 55, 18, tzinfo=UTC),
+        datetime(2026, 12, 10, 4, 5, 13, tzinfo=UTC),
+    ]
+    lines = text.split("\n")
+    assert all('"created_at"' in lines[m.line - 1] for m in msgs)  # the file's own line numbers
+    assert "first 403 in the payout logs" in msgs[0].text

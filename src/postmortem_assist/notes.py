@@ -1499,6 +1499,47 @@ def json_log(text: str) -> str | None:
     return "\n".join(out) if nonempty and logged else None
 
 
+def pagerduty_log(text: str) -> str | None:
+    """A PagerDuty incident log exported as JSON (``{"log_entries": [...]}``) as log lines,
+    each on the line of its entry's ``created_at`` (so line numbers stay the file's):
+    ``<created_at> <agent>: <summary>. <channel summary>`` (a responder's note is the channel
+    summary). None unless the text is such an object with timed entries."""
+    if not text.lstrip().startswith("{") or '"log_entries"' not in text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    entries = data.get("log_entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        return None
+    lines = text.split("\n")
+    out = [""] * len(lines)
+    at = 0  # entries are written in order: each one's created_at comes after the last one's
+    filled = 0
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("created_at"), str):
+            continue
+        stamp = entry["created_at"]
+        k = next((i for i in range(at, len(lines)) if f'"{stamp}"' in lines[i]), None)
+        if k is None:
+            continue
+        at = k + 1
+        agent = entry.get("agent")
+        who = agent.get("summary") if isinstance(agent, dict) else None
+        channel = entry.get("channel")
+        note = channel.get("summary") if isinstance(channel, dict) else None
+        said = str(entry.get("summary") or "")
+        if isinstance(note, str) and note.strip() and note.strip() != said:
+            said = f"{said}. {note}" if said else note
+        said = " ".join(said.split())
+        name = re.sub(r"[^\w.@-]+", "-", who).strip("-")[:40] if isinstance(who, str) else ""
+        who_part = f" {name}:" if name else ""
+        out[k] = f"{stamp}{who_part} {said}".rstrip()
+        filled += 1
+    return "\n".join(out) if filled >= 2 else None
+
+
 _VTT_CUE = re.compile(
     r"^\s*(?:(\d{1,2}):)?(\d{2}):(\d{2})[.,]\d{1,3}(?:\s+-->\s+\S|,\d{1,2}:\d{2}:\d{2}[.,]\d)"
 )
@@ -2016,7 +2057,7 @@ def parse_notes(
         shapes.append("slack")
         zone_used = zone_used or "UTC"
     for source in sources:
-        converted = json_log(source.text)
+        converted = json_log(source.text) or pagerduty_log(source.text)
         if converted is not None:
             source = Source(source.name, converted)
         thread = quoted_thread(source.text)
