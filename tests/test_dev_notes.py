@@ -42,7 +42,7 @@ def results() -> dict[str, tuple[Summary, dict, gold.NoteSet]]:
 
 
 def test_dev_sets_present() -> None:
-    assert len(SETS) >= 290
+    assert len(SETS) >= 310
 
 
 #: Known misses, each with its reason (README, "Key facts on notes nobody here tuned for").
@@ -572,6 +572,109 @@ KNOWN_MISSES = {
         "number:1,960 support tickets and WhatsApp chats, 212 refund requests",
     ),
     ("wiki-start-end-school-meal-topups-london-s13b", "number:1,377 pupils at 38 schools"),
+    # thirteenth session, third round (-s13i to -s13l, measured on the final code): a
+    # Signal copy whose times sit under their messages, an Asciidoc page dated only by a
+    # GMT header, DokuWiki/Telegram/Teams-transcript starts and detections without cues
+    ("asciidoc-cols-konbini-print-tokyo-s13j", "time:start"),
+    ("asciidoc-cols-konbini-print-tokyo-s13j", "time:detected"),
+    ("asciidoc-cols-konbini-print-tokyo-s13j", "time:mitigated"),
+    ("asciidoc-cols-konbini-print-tokyo-s13j", "time:resolved"),
+    ("asciidoc-cols-konbini-print-tokyo-s13j", "number:4,100 reservation numbers"),
+    (
+        "asciidoc-cols-konbini-print-tokyo-s13j",
+        "number:2,870 failed print attempts at 1,930 Hikari Mart stores",
+    ),
+    ("asciidoc-cols-konbini-print-tokyo-s13j", "number:612 inquiries"),
+    ("asciidoc-cols-konbini-print-tokyo-s13j", "number:1 h 30 min"),
+    ("dokuwiki-financing-flag-furniture-central-s13j", "time:start"),
+    ("dokuwiki-financing-flag-furniture-central-s13j", "time:mitigated"),
+    ("dokuwiki-financing-flag-furniture-central-s13j", "duration_minutes"),
+    (
+        "dokuwiki-financing-flag-furniture-central-s13j",
+        "number:63 financing applications declined at 9 showrooms",
+    ),
+    ("dokuwiki-financing-flag-furniture-central-s13j", "number:$148,900"),
+    ("dokuwiki-financing-flag-furniture-central-s13j", "number:1 h 29 min"),
+    ("github-relative-times-canteen-preorders-perth-s13l", "time:start"),
+    ("github-relative-times-canteen-preorders-perth-s13l", "time:detected"),
+    ("github-relative-times-canteen-preorders-perth-s13l", "duration_minutes"),
+    ("gitlab-wiki-emoji-fish-auction-lots-oslo-s13j", "time:start"),
+    ("gitlab-wiki-emoji-fish-auction-lots-oslo-s13j", "time:detected"),
+    ("gitlab-wiki-emoji-fish-auction-lots-oslo-s13j", "duration_minutes"),
+    (
+        "gitlab-wiki-emoji-fish-auction-lots-oslo-s13j",
+        "number:41 catch reports (about 356 t of cod, haddock and saithe)",
+    ),
+    ("gitlab-wiki-emoji-fish-auction-lots-oslo-s13j", "number:1 h 20 min"),
+    ("gmail-fwd-chain-bread-routes-encoding-lisbon-s13k", "time:start"),
+    ("gmail-fwd-chain-bread-routes-encoding-lisbon-s13k", "time:resolved"),
+    ("gmail-fwd-chain-bread-routes-encoding-lisbon-s13k", "duration_minutes"),
+    ("gmail-fwd-chain-bread-routes-encoding-lisbon-s13k", "number:All 14 drivers"),
+    ("iso-z-logs-pix-webhook-bus-tickets-saopaulo-s13l", "time:start"),
+    ("iso-z-logs-pix-webhook-bus-tickets-saopaulo-s13l", "time:mitigated"),
+    ("iso-z-logs-pix-webhook-bus-tickets-saopaulo-s13l", "time:resolved"),
+    ("iso-z-logs-pix-webhook-bus-tickets-saopaulo-s13l", "duration_minutes"),
+    ("notion-copy-callouts-driving-lessons-paris-s13j", "time:start"),
+    ("notion-copy-callouts-driving-lessons-paris-s13j", "duration_minutes"),
+    ("notion-copy-callouts-driving-lessons-paris-s13j", "number:1 h 41 min"),
+    ("pagerduty-log-entries-remit-payouts-singapore-s13l", "time:detected"),
+    ("pagerduty-log-entries-remit-payouts-singapore-s13l", "time:mitigated"),
+    ("prose-email-oncall-picking-reindex-eastern-s13k", "time:detected"),
+    ("prose-email-oncall-picking-reindex-eastern-s13k", "time:mitigated"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "time:start"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "time:detected"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "time:mitigated"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "time:resolved"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "duration_minutes"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "number:6,140 agent credits delayed"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "number:up to 76 minutes"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "number:2,310 agents"),
+    ("signal-desktop-agent-cashout-credits-lagos-s13i", "number:₦187.4M"),
+    ("slack-json-fallback-takeaway-tablets-london-s13l", "time:detected"),
+    ("slack-json-fallback-takeaway-tablets-london-s13l", "time:mitigated"),
+    ("slack-json-fallback-takeaway-tablets-london-s13l", "absent:Gareth"),
+    (
+        "slack-json-fallback-takeaway-tablets-london-s13l",
+        "absent:Gareth put the patch window on a Saturday night again. he's never looked at"
+        " an order graph in his life",
+    ),
+    ("slack-thread-copy-christmas-lottery-holds-madrid-s13i", "time:start"),
+    ("slack-thread-copy-christmas-lottery-holds-madrid-s13i", "time:detected"),
+    ("slack-thread-copy-christmas-lottery-holds-madrid-s13i", "duration_minutes"),
+    ("teams-meeting-transcript-chat-car-rental-preauth-dubai-s13i", "time:start"),
+    ("teams-meeting-transcript-chat-car-rental-preauth-dubai-s13i", "time:detected"),
+    ("teams-meeting-transcript-chat-car-rental-preauth-dubai-s13i", "time:mitigated"),
+    ("teams-meeting-transcript-chat-car-rental-preauth-dubai-s13i", "time:resolved"),
+    ("teams-meeting-transcript-chat-car-rental-preauth-dubai-s13i", "absent:Imran"),
+    (
+        "teams-meeting-transcript-chat-car-rental-preauth-dubai-s13i",
+        "absent:Imran built that VAT formula in the tariff sheet and never does a test"
+        " booking. he should be taken off pricing",
+    ),
+    ("telegram-desktop-powerbank-kiosks-rabbitmq-kyiv-s13i", "time:detected"),
+    ("telegram-desktop-powerbank-kiosks-rabbitmq-kyiv-s13i", "absent:Bohdan"),
+    (
+        "telegram-desktop-powerbank-kiosks-rabbitmq-kyiv-s13i",
+        "absent:Bohdan again. switches off his consumer, goes for lunch, and we eat 300 angry"
+        " chats. every single time with him",
+    ),
+    ("thunderbird-dayfirst-interpreting-redis-brussels-s13k", "time:detected"),
+    ("thunderbird-dayfirst-interpreting-redis-brussels-s13k", "time:mitigated"),
+    ("thunderbird-dayfirst-interpreting-redis-brussels-s13k", "time:resolved"),
+    ("thunderbird-dayfirst-interpreting-redis-brussels-s13k", "duration_minutes"),
+    ("windows-eventlog-csv-lift-gates-tls-denver-s13l", "time:start"),
+    ("windows-eventlog-csv-lift-gates-tls-denver-s13l", "time:detected"),
+    ("windows-eventlog-csv-lift-gates-tls-denver-s13l", "time:mitigated"),
+    ("windows-eventlog-csv-lift-gates-tls-denver-s13l", "time:resolved"),
+    ("windows-eventlog-csv-lift-gates-tls-denver-s13l", "duration_minutes"),
+    ("zendesk-notify-bank-feeds-int32-copenhagen-s13k", "time:detected"),
+    ("zendesk-notify-bank-feeds-int32-copenhagen-s13k", "time:mitigated"),
+    ("zendesk-notify-bank-feeds-int32-copenhagen-s13k", "time:resolved"),
+    ("zendesk-notify-bank-feeds-int32-copenhagen-s13k", "duration_minutes"),
+    ("znc-playback-seaplane-boarding-keys-vancouver-s13i", "time:start"),
+    ("znc-playback-seaplane-boarding-keys-vancouver-s13i", "time:detected"),
+    ("znc-playback-seaplane-boarding-keys-vancouver-s13i", "time:mitigated"),
+    ("znc-playback-seaplane-boarding-keys-vancouver-s13i", "time:resolved"),
 }
 
 
@@ -697,6 +800,14 @@ KNOWN_CAUSE_MISSES = {
     "slack-threads-block-heater-outlets-edmonton-s13d",
     "status-emails-30min-dealer-creditapps-eastern-s13g",
     "whatsapp-ios-daycare-checkin-ratelimit-amsterdam-s13e",
+    "asciidoc-cols-konbini-print-tokyo-s13j",
+    "github-relative-times-canteen-preorders-perth-s13l",
+    "gmail-fwd-chain-bread-routes-encoding-lisbon-s13k",
+    "notion-copy-callouts-driving-lessons-paris-s13j",
+    "prose-email-oncall-picking-reindex-eastern-s13k",
+    "slack-thread-copy-christmas-lottery-holds-madrid-s13i",
+    "telegram-desktop-powerbank-kiosks-rabbitmq-kyiv-s13i",
+    "znc-playback-seaplane-boarding-keys-vancouver-s13i",
 }
 
 
@@ -712,7 +823,7 @@ def test_cause_found(results: dict, name: str) -> None:
 
 
 def test_misleading_path_recall(results: dict) -> None:
-    """Misleading paths of all dev sets: 170 of 316 found today (the misses are mostly the
+    """Misleading paths of all dev sets: 181 of 336 found today (the misses are mostly the
     notes' own "Status:" lines, which describe symptoms, and a vendor status page quoted
     without a guess)."""
     found = total = 0
@@ -721,8 +832,8 @@ def test_misleading_path_recall(results: dict) -> None:
         for path in expected.get("misleading_paths") or []:
             total += 1
             found += _overlap(path, shown) >= 0.5
-    assert total >= 316
-    assert found >= 170, f"{found}/{total}"
+    assert total >= 336
+    assert found >= 181, f"{found}/{total}"
 
 
 def _one(text: str, name: str = "notes.md") -> Summary:
