@@ -60,6 +60,14 @@ DESK_GETS = (
     r"switchboard)s? (?:gets|got|is getting|are getting|has been getting|getting|receives|"
     r"received) (?:\w+ )?(?:calls|tickets|complaints|e-?mails|chats)\b"
 )
+#: "first" and who told us: "first phone ...", "first teacher ...", "first ..." ("first
+#: teacher message in #teachers-help", "first WhatsApp from a parent").
+FIRST_WHO = (
+    r"first (?:phone |(?:customer|user|teacher|parent|member|guest|patient|student|driver|store|"
+    r"client|partner|merchant|dealer)s? )?"
+)
+#: A person posting to the team's channel: "Megha posts screenshots in #exam-live".
+POSTED_IN = r"\b(?:posts?|posted) (?:[\w-]+ ){1,2}in #[\w-]+"
 REPORT = _cue(
     # "noticed", not a channel's "#vendor-notices"
     r"(?<![#\w-])notic(?:ed|es)|spot(?:ted|s)|reported|radioed|on the radio:|\brang\b|"
@@ -70,7 +78,7 @@ REPORT = _cue(
     # a person's words posted to the team: 'Posts in #ops-oncall "are texts broken??"', "posts
     # screenshots in #exam-live" (not a bot that "posts in #support-alerts")
     r"\b(?:asks?|asked|posts?|posted) in #[\w-]+\s*[:\"“]|"
-    r"\b(?:posts?|posted) (?:[\w-]+ ){1,2}in #[\w-]+|"
+    rf"{POSTED_IN}|"
     r"flagged (?:to (?:me|us)|it|this)\b|(?:CS|support|help ?desk|service desk) here\b|"
     r"(?:sees|saw|seen|notices) (?:on|in) the [\w -]{0,30}(?:dashboard|graphs?|logs?|monitor)|"
     r"(?:this |the )?(?:issue|incident) (?:was )?opened\b|"
@@ -82,9 +90,7 @@ REPORT = _cue(
     r"spik\w*|jump\w*|climb\w*|to (?:almost )?zero|stuck|flat)\b|"
     r"(?:dropped|fell|spiked|jumped|climbed|flatlined)\s+on the (?:[\w-]+ ){0,2}"
     r"(?:dashboards?|graphs?)|"
-    r"first (?:phone |(?:customer|user|teacher|parent|member|guest|patient|student|driver|store|"
-    r"client|partner|merchant|dealer)s? )?"
-    r"(?:call|caller|ticket|report|complaint|chat|email|WhatsApp|DM|text|message)s?"
+    rf"{FIRST_WHO}(?:call|caller|ticket|report|complaint|chat|email|WhatsApp|DM|text|message)s?"
     r"(?: was| came)? "
     r"(?:at|from|in|on|to)\b|"
     rf"{CALL_FROM}|"

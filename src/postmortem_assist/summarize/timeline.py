@@ -173,15 +173,11 @@ TOLD_CONTACT = re.compile(
 TOLD_US = re.compile(
     r"\b(?:pings?|pinged|called|calls|phoned|rang|emailed|messaged|told|tells|DMed|DMs)\s+"
     r"(?:me|us|the (?:[\w-]+ ){0,2}(?:desk|on-?call|team|bridge))\b|\bin #[\w-]+\s*[:\"“]|"
-    r"\b(?:posts?|posted) (?:[\w-]+ ){1,2}in #[\w-]+|"  # "Megha posts screenshots in #exam-live"
-    + cues.DESK_GETS
-    + "|"
+    rf"{cues.POSTED_IN}|{cues.DESK_GETS}|"
     r"\b(?:calls?|called|phoned|rang|rings) (?:our|the) (?:[\w-]+ )?"
     r"(?:hotline|help ?(?:desk|line)|desk|support|on-?call)\b|"
     r"\bon the radio\s*:|\bradioed\b|"
-    r"\bfirst (?:phone |(?:customer|user|teacher|parent|member|guest|patient|student|driver|"
-    r"store|client|partner|merchant|dealer)s? )?(?:call(?:er)?|ticket|complaint|chat|WhatsApp|DM|"
-    r"text|message)\b|"
+    rf"\b{cues.FIRST_WHO}(?:call(?:er)?|ticket|complaint|chat|WhatsApp|DM|text|message)\b|"
     r"\b(?:rang|rings|phoned|called)(?=\s*[(:,]|\s*$)|"  # "Tonbridge depot rang (Gary): ..."
     + cues.CALL_FROM,
     re.I,
