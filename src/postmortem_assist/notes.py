@@ -1245,7 +1245,7 @@ def html_rows(text: str) -> str | None:
 #: Outlook's header names in other languages, and the English ones they stand for.
 _MAIL_KEYS = {
     "von": "From", "gesendet": "Sent", "an": "To", "betreff": "Subject", "datum": "Date",
-    "envoyé": "Sent", "à": "To", "objet": "Subject",
+    "de": "From", "envoyé": "Sent", "à": "To", "objet": "Subject",
     "enviado": "Sent", "enviado el": "Sent", "para": "To", "asunto": "Subject", "fecha": "Date",
     "van": "From", "verzonden": "Sent", "aan": "To", "onderwerp": "Subject",
 }  # fmt: skip
@@ -1287,7 +1287,7 @@ def localized_mail(text: str) -> str | None:
 
     def english(m: re.Match[str]) -> str:
         key = m.group("key").lower()
-        name = "From" if key == "de" else _MAIL_KEYS[key]
+        name = _MAIL_KEYS[key]
         value = m.group("value")
         if name in ("Sent", "Date"):
             value = _WEEKDAY_WORDS.sub("", value)
@@ -2063,9 +2063,9 @@ def parse_notes(
         thread = quoted_thread(source.text)
         if thread is not None:
             source = Source(source.name, thread)
-        rows = html_rows(source.text) or tab_rows(source.text) or localized_mail(source.text)
-        if rows is not None:
-            source = Source(source.name, rows)
+        rewritten = html_rows(source.text) or tab_rows(source.text) or localized_mail(source.text)
+        if rewritten is not None:
+            source = Source(source.name, rewritten)
         remarks = hash_remarks(source.text)
         if remarks is not None:
             source = Source(source.name, remarks)

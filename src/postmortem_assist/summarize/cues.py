@@ -118,13 +118,17 @@ REPORT = _cue(
     r"(?:getting|taking )?calls|phone calls? (?:at )?(?:\d{1,2}[:.]\d{2} )?from\b",
     end=False,
 )
+#: A timeline row's lead, "watchdesk — First ...", or "First ..." opening the line.
+_ROW_FIRST = r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first "
+#: A clock right ahead: "09:12", "9.12", "14h05", "9 am" (not "3600 s" or "2 November").
+_CLOCK_AHEAD = r"(?=\d{1,2}(?:[:.h]\d\d|\s*[ap]\.?m\b))"
 ONSET = _cue(
     r"start(?:s|ed|ing)?\s+(?:fail\w*|getting|returning|climbing|erroring|timing out|"
     r"dropping|throwing|to fail|seeing)|first\s+(?:\w+\s+){0,2}(?:at|since)|began|"
     r"\bfirst `?(?:[45]\d\d|[45]xx)\b|"  # "First `429 Too Many Requests` returned to ..."
     r"started climbing|starting\s+(?=\d)|first (?:OOM|OOM-?kill\w*|panic|crash)\b|"
     # an error code's first appearance: "kiosk-tagsvc — First TAG_NUMBER_UNAVAILABLE, ..."
-    r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first (?-i:[A-Z][A-Z0-9]*_[A-Z0-9_]+)\b|"
+    rf"{_ROW_FIRST}(?-i:[A-Z][A-Z0-9]*_[A-Z0-9_]+)\b|"
     r"from (?:then|that (?:point|moment)) on|first (?:[\w-]+ )?denials?\b|"
     # "first letter 08:00:14 per the mail log", "first reject 13:31"
     r"\bfirst (?:[\w-]+ ){1,2}(?=\d{1,2}:\d{2}\b)|"
@@ -132,9 +136,9 @@ ONSET = _cue(
     r"^\W{0,3}first (?:[\w-]+\s+){1,3}(?:that|which) (?:fails?|failed|errors?|errored|"
     r"times? out|timed out|bounced?)\b|"
     # the first of a quoted error: 'First "Your session has expired" (a student in Jaipur)'
-    r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first [\"“`]|"
+    rf"{_ROW_FIRST}[\"“`]|"
     # a table row's "watchdesk — First candidate stuck on ...", "First card declined at Leeds"
-    r"^\W{0,3}(?:[\w@.-]+(?: [\w@.-]+)? — )?first (?:[\w-]+ ){1,2}(?:stuck|fail(?:s|ed)|"
+    rf"{_ROW_FIRST}(?:[\w-]+ ){{1,2}}(?:stuck|fail(?:s|ed)|"
     r"rejected|declined|bounced|errored|timed out|times out)\b|"
     # "first reject I can find", "the first error we could see in the logs"
     r"first (?:[\w-]+ ){1,2}(?:that )?(?:I|we) (?:can|could) (?:find|see)\b|"
@@ -149,10 +153,10 @@ ONSET = _cue(
     r"(?:about |around |~)?(?=\d)|(?:nothing|none) (?:\w+ )?since (?:about |around |~)?(?=\d)|"
     # "timeouts from 09:12" (a clock), not "idle timeout from 3600 s to 60 s" (a setting)
     r"(?:[45]\d\d|[45]xx|errors?|failures?|timeouts?)s?\s+(?:from|since)\s+"
-    r"(?=\d{1,2}(?:[:.h]\d\d|\s*[ap]\.?m\b))|"
+    rf"{_CLOCK_AHEAD}|"
     # "failing since 21:09", not "its renewal job had been failing since 2 November"
     r"(?:hang\w*|fail\w*|down|broken|slow|erroring|timing out)\s+since\s+"
-    r"(?=\d{1,2}(?:[:.h]\d\d|\s*[ap]\.?m\b))|"
+    rf"{_CLOCK_AHEAD}|"
     r"(?:errors?|failures?|timeouts?|[45]\d\d|[45]xx)s?\b(?:\s+[\w/.-]+){1,8}?\s+"
     r"start(?:s|ed)?\s+(?:at|around)\s+(?=\d)|"
     r"(?:errors?|failures?|timeouts?|problems?|issues?|impact|5xx|outage|degradation|"

@@ -212,9 +212,9 @@ TOLD_WITHIN = timedelta(minutes=10)
 _NOBODY = re.compile(r"\b(?:nobody|no one|no-one|none of us)\s+(?:\w+\s+)?\Z", re.I)
 #: A line that sums up the impact ("Impact: ... 486 hotline calls"), not a report.
 _IMPACT_LINE = re.compile(r"^\W{0,3}(?:total\s+)?impact\b", re.I)
-#: A line that ends by saying all was well: a routine check, not a report of trouble.
 #: A drill: "weekly PagerDuty test page", "test alert from the new rule".
 _TEST_PAGE = re.compile(r"\btest (?:page|alert|alarm|notification|incident)s?\b", re.I)
+#: A line that ends by saying all was well: a routine check, not a report of trouble.
 _ALL_FINE = re.compile(
     r"\b(?:fine|all good|no issues?|nothing (?:unusual|wrong)|"
     r"not (?:ours|us|our (?:issue|problem)))\W*$",
@@ -792,8 +792,6 @@ def role_keys(msgs: list[Message], roles: Roles, undated: bool) -> dict[str, Key
             hit = picked.get(fact)
             if hit is None or (name == "start" and cues.RECOVERY.search(msgs[hit[0]].text)):
                 continue  # a line telling the recovery is no start
-            if name == "detected" and cues.ALERT_CLEARED.search(msgs[hit[0]].text):
-                continue  # "Alert closed automatically: ... recovered" detects nothing
             i = hit[0]
             out[name] = _key(msgs[i], time_of(msgs[i]), undated)  # type: ignore[arg-type]
         return out
