@@ -1625,3 +1625,11 @@ def test_a_pagerduty_log_export_is_read_entry_by_entry_on_its_own_lines() -> Non
     lines = text.split("\n")
     assert all('"created_at"' in lines[m.line - 1] for m in msgs)  # the file's own line numbers
     assert "first 403 in the payout logs" in msgs[0].text
+
+
+def test_a_speaker_named_like_a_weekday_is_a_speaker_and_a_weekday_stamp_is_not() -> None:
+    from postmortem_assist.notes import SPEAKER_HEADER
+
+    assert SPEAKER_HEADER.match("Monica  10:42 AM").group("author") == "Monica"  # type: ignore[union-attr]
+    for stamp in ("Wed 17:34", "Thursday 06:09", "Thu, 06:09", "Tues 9:02 AM"):
+        assert SPEAKER_HEADER.match(stamp) is None, stamp

@@ -399,7 +399,7 @@ SPEAKER_NAME = re.compile(
 SPEAKER_HEADER = re.compile(
     # Zendesk: "Megan Cole (Customer)  Dec 3, 2026, 6:02 AM PST"
     # (not a weekday: Google Chat's "Wed 17:34" under the name line)
-    r"^\s*(?:(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}\.?\s+\d)"
+    rf"^\s*(?:(?!(?i:{_WEEKDAY})\d)"
     r"(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})(?: \([\w .-]{1,30}\))?,?|"
     r"(?P<handle>[a-z][\w.-]{1,30})(?:\s+[—–-]|(?=\s{2}))|"  # Mattermost: "alice — 10:02 AM",
     # Rocket.Chat: "ola.mazur  16:41:20"; Slack desktop: "Datadog  APP  10:38 AM", "Deploy Bot
